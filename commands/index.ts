@@ -1,0 +1,24 @@
+/**
+ * Every verb, in the order `--help` lists them. Command files import only light modules at
+ * load time; each imports its implementation lazily inside `run`.
+ */
+import type { CommandSpec } from '../src/command.js';
+import { newAppCommand } from './new-app.js';
+import { setAppCommand } from './set-app.js';
+import { installCertCommand } from './install-cert.js';
+import { setPortalUrlCommand } from './set-portal-url.js';
+import { applyCommand } from './apply.js';
+import { testPortalCommand } from './test-portal.js';
+import { emulatorCommand } from './emulator.js';
+import { demoCommand } from './demo.js';
+
+export const commands: CommandSpec<any, any>[] = [
+  newAppCommand,
+  setAppCommand,
+  installCertCommand,
+  setPortalUrlCommand,
+  applyCommand,
+  testPortalCommand,
+  emulatorCommand,
+  demoCommand,
+];

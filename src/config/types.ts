@@ -1,0 +1,34 @@
+/**
+ * The desired state, as the config file holds it (DESIGN §4; schemas/entra-portal.schema.json).
+ * Only desired state: no secrets, no observed values except the recorded `application.appId`.
+ * An omitted field is unmanaged.
+ */
+export interface PortalConfig {
+  version: 1;
+  /** region name or alias (DESIGN §2); default Worldwide */
+  region?: string;
+  /** a custom cloud instead of a region (https only) */
+  endpoints?: { graph: string; login: string };
+  /** tenant ID (GUID) or a verified domain */
+  tenant?: string;
+  application?: {
+    name?: string;
+    uniqueName?: string;
+    appId?: string;
+    multiTenant?: boolean;
+    extraRedirectUris?: string[];
+  };
+  certificate?: {
+    /** SHA-1, uppercase hex, no colons */
+    thumbprint?: string;
+    /** the public part (.cer), relative to the config file */
+    file?: string;
+  };
+  portal?: {
+    url?: string;
+    restApiPort?: number;
+  };
+}
+
+export const DEFAULT_CONFIG_FILE = 'entra-portal.json5';
+export const DEFAULT_REST_API_PORT = 4443;

@@ -1,0 +1,136 @@
+/**
+ * Side effects enter through a context object (STYLE #10): streams, environment, clock, cwd.
+ * Cmdlets take an optional `Partial<Context>`; tests pass their own streams and clock rather
+ * than patching module singletons.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface TextSink {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+/** The conversation with the user: everything here goes to stderr, never stdout. */
+export interface Logger {
+  /** a step or a note; hidden by --quiet */
+  info(message: string): void;
+  /** something the user should know; shown even with --quiet */
+  warn(message: string): void;
+  /** detail for --verbose only */
+  verbose(message: string): void;
+  /** a transient line for long waits (overwritten on a TTY) */
+  progress(message: string): void;
+  /** end a progress line, if any */
+  done(): void;
+}
+
+export interface Context {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: TextSink;
+  stderr: TextSink;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  clock: Clock;
+  verbosity: Verbosity;
+  /** colours for stderr text (level 0 when not a TTY, NO_COLOR or --no-color) */
+  color: ChalkInstance;
+  log: Logger;
+}
+
+export interface ContextOptions extends Partial<Omit<Context, 'log' | 'color'>> {
+  /** `--no-color` gives false; undefined means decide from the terminal and NO_COLOR */
+  colorEnabled?: boolean;
+}
+
+/** Colour only on a TTY, and never when NO_COLOR is set and non-empty (chalk ignores it on a TTY). */
+export function colorLevel(stream: TextSink, env: NodeJS.ProcessEnv, enabled?: boolean): 0 | 1 | 2 | 3 {
+  if (enabled === false) return 0;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return 1;
+  if (!stream.isTTY || env.TERM === 'dumb') return 0;
+  return 1;
+}
+
+export function createLogger(stderr: TextSink, verbosity: Verbosity, color: ChalkInstance): Logger {
+  let progressShown = false;
+  const clear = () => {
+    if (progressShown && stderr.isTTY) stderr.write('\r\x1b[K');
+    progressShown = false;
+  };
+  return {
+    info(message) {
+      if (verbosity === 'quiet') return;
+      clear();
+      stderr.write(`${message}\n`);
+    },
+    warn(message) {
+      clear();
+      stderr.write(`${color.yellow('warning:')} ${message}\n`);
+    },
+    verbose(message) {
+      if (verbosity !== 'verbose') return;
+      clear();
+      stderr.write(`${color.dim(message)}\n`);
+    },
+    progress(message) {
+      if (verbosity === 'quiet') return;
+      if (stderr.isTTY) {
+        stderr.write(`\r\x1b[K${message}`);
+        progressShown = true;
+      } else {
+        stderr.write(`${message}\n`);
+      }
+    },
+    done() {
+      clear();
+    },
+  };
+}
+
+export function createContext(options: ContextOptions = {}): Context {
+  const env = options.env ?? process.env;
+  const stderr = options.stderr ?? process.stderr;
+  const verbosity = options.verbosity ?? 'normal';
+  const color = new Chalk({ level: colorLevel(stderr, env, options.colorEnabled) });
+  return {
+    cwd: options.cwd ?? process.cwd(),
+    env,
+    stdout: options.stdout ?? process.stdout,
+    stderr,
+    stdin: options.stdin ?? process.stdin,
+    clock: options.clock ?? systemClock,
+    verbosity,
+    color,
+    log: createLogger(stderr, verbosity, color),
+  };
+}
+
+/** Accept a full context, a partial one, or nothing (the public API's convenience). */
+export function toContext(ctx?: Partial<Context> | Context): Context {
+  if (ctx && 'log' in ctx && ctx.log && 'color' in ctx && ctx.color) return ctx as Context;
+  return createContext(ctx as ContextOptions | undefined);
+}

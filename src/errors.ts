@@ -1,0 +1,157 @@
+/**
+ * Typed errors and the one mapping from error to exit code (DESIGN §3).
+ *
+ * Library code throws these; `src/cli.ts` renders them and returns `exitCodeFor(err)`;
+ * only `bin/entra-portal.js` ends the process. A user error (bad input) prints no stack.
+ */
+
+/** Exit codes are part of the interface: documented in the README, never renumbered. */
+export const ExitCode = {
+  /** success; in sync; all checks passed */
+  Ok: 0,
+  /** the operation failed (Entra, network, file system, unexpected) */
+  Failed: 1,
+  /** drift/changes pending, or test-portal found a failing check */
+  Drift: 2,
+  /** usage error: unknown verb or option, missing or conflicting options */
+  Usage: 64,
+  /** invalid input: bad config file, bad URL, bad certificate/PFX, wrong PFX password */
+  InvalidInput: 65,
+  /** temporary failure: throttling or propagation did not settle within the retry budget */
+  TempFail: 75,
+  /** insufficient privileges in Entra */
+  NoPermission: 77,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A position in a file, for messages like `entra-portal.json5:12:5: portal.url: must use https`. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One problem found in an input (a config file usually holds several). */
+export interface Problem {
+  /** dotted path in the config, e.g. `portal.url`; empty for the whole document */
+  path: string;
+  message: string;
+  location?: SourceLocation;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.location ? `${p.location.file}:${p.location.line}:${p.location.column}: ` : '';
+  return `${where}${p.path ? `${p.path}: ` : ''}${p.message}`;
+}
+
+export interface ErrorOptions {
+  cause?: unknown;
+  /** what the user can do about it; printed under the message */
+  remedy?: string;
+}
+
+/** Base of every error entra-portal raises on purpose. */
+export abstract class EntraPortalError extends Error {
+  abstract readonly exitCode: ExitCodeValue;
+  /** stable machine-readable code for `--json` output */
+  abstract readonly code: string;
+  readonly remedy?: string;
+
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    if (options.remedy !== undefined) this.remedy = options.remedy;
+  }
+
+  /** The JSON shape printed on stdout under `--json` when a command fails. */
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, exitCode: this.exitCode, ...(this.remedy ? { remedy: this.remedy } : {}) };
+  }
+}
+
+/** Unknown verb or option, missing or conflicting options. Never exit 2. */
+export class UsageError extends EntraPortalError {
+  readonly exitCode = ExitCode.Usage;
+  readonly code = 'usage';
+}
+
+/** Bad config file, bad URL, bad certificate or PFX, wrong password. */
+export class InputError extends EntraPortalError {
+  readonly exitCode = ExitCode.InvalidInput;
+  readonly code: string;
+  readonly problems: Problem[];
+
+  constructor(message: string, options: ErrorOptions & { problems?: Problem[]; code?: string } = {}) {
+    super(message, options);
+    this.problems = options.problems ?? [];
+    this.code = options.code ?? 'invalid-input';
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), ...(this.problems.length ? { problems: this.problems } : {}) };
+  }
+}
+
+/** The operator lacks a right in Entra (403, missing role); the message names the right. */
+export class PermissionError extends EntraPortalError {
+  readonly exitCode = ExitCode.NoPermission;
+  readonly code = 'insufficient-privileges';
+  readonly missing: string[];
+
+  constructor(message: string, options: ErrorOptions & { missing?: string[] } = {}) {
+    super(message, options);
+    this.missing = options.missing ?? [];
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), missing: this.missing };
+  }
+}
+
+/** Throttling or replication did not settle within the retry budget. */
+export class TransientError extends EntraPortalError {
+  readonly exitCode = ExitCode.TempFail;
+  readonly code = 'temporary-failure';
+}
+
+/** Anything else that failed: file system, network, an unexpected Graph answer. */
+export class OperationError extends EntraPortalError {
+  readonly exitCode = ExitCode.Failed;
+  readonly code: string;
+
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(message, options);
+    this.code = options.code ?? 'failed';
+  }
+}
+
+/**
+ * An error answer from Microsoft Graph, parsed once from its body
+ * (`{"error":{"code","message","innerError":{"request-id","date"}}}`).
+ */
+export class GraphRequestError extends EntraPortalError {
+  readonly code = 'graph-error';
+  readonly exitCode: ExitCodeValue;
+
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly graphCode: string,
+    readonly requestId: string | undefined,
+    options: ErrorOptions = {},
+  ) {
+    super(message, options);
+    this.exitCode =
+      status === 403 ? ExitCode.NoPermission : status === 429 || status === 503 || status === 504 ? ExitCode.TempFail : ExitCode.Failed;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), status: this.status, graphCode: this.graphCode, requestId: this.requestId };
+  }
+}
+
+/** The single mapping from anything thrown to an exit code. */
+export function exitCodeFor(err: unknown): ExitCodeValue {
+  if (err instanceof EntraPortalError) return err.exitCode;
+  return ExitCode.Failed;
+}
