@@ -1,0 +1,39 @@
+/**
+ * Certificates: X.509 facts and thumbprints, self-signed generation, PFX import/export and the
+ * store (interfaces.md "Certificates"; DESIGN §3).
+ */
+export {
+  type CertificateInfo,
+  certificateInfoFromDer,
+  certificateInfoFromBytes,
+  readCertificateFile,
+  normalizeThumbprint,
+  thumbprintOf,
+  derToPem,
+  daysUntilExpiry,
+} from './info.js';
+export {
+  generateSelfSigned,
+  type GenerateOptions,
+  type CertificateWithKey,
+  type KeySize,
+  KEY_SIZES,
+  DEFAULT_KEY_SIZE,
+  DEFAULT_VALIDITY_DAYS,
+  DEFAULT_SUBJECT_NAME,
+} from './generate.js';
+export { readPfx, writePfx, type PfxContents, type WritePfxOptions } from './pfx.js';
+export {
+  resolveStoreDir,
+  loadFromStore,
+  saveToStore,
+  listStore,
+  openStore,
+  storeHas,
+  entryPaths,
+  STORE_PASSWORD_ENV,
+  STORE_DIR_ENV,
+  type StoredEntry,
+  type OpenStore,
+  type StoreProtection,
+} from './store.js';

@@ -1,0 +1,171 @@
+/**
+ * PKCS#12 (PFX) read and write with node-forge (the only PKCS#12 implementation on npm; node's own
+ * `tls.createSecureContext({ pfx })` rejects legacy RC2 files). See shared/reference/libraries.md.
+ *
+ * Reading accepts OpenSSL 3 defaults (AES-256-CBC, PBKDF2, SHA-256 MAC), OpenSSL 1.x / Windows /
+ * `-legacy` (RC2/3DES, SHA-1 MAC), no MAC, empty passwords and chains. The leaf is the certificate
+ * whose public key matches the private key (X509Certificate.checkPrivateKey), whatever the order.
+ * Every rejection is an InputError (exit 65) with a stable `code` and a message that never contains
+ * the password.
+ */
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import type forgeNs from 'node-forge';
+import { InputError } from '../errors.js';
+import { certificateInfoFromX509, type CertificateInfo } from './info.js';
+import { fromBinary, loadForge, toBinary } from './forge.js';
+import { describeNotPfx } from './sniff.js';
+
+export interface PfxContents {
+  /** the certificate that belongs to the private key */
+  info: CertificateInfo;
+  /** PKCS#8 PEM */
+  keyPem: string;
+  keyBits: number;
+  /** the other certificates in the file (intermediates, roots) */
+  chain: CertificateInfo[];
+}
+
+export const MIN_RSA_BITS = 2048;
+
+function fail(code: string, message: string, remedy?: string, cause?: unknown): never {
+  throw new InputError(message, { code, ...(remedy ? { remedy } : {}), ...(cause ? { cause } : {}) });
+}
+
+function isPasswordFailure(err: unknown): boolean {
+  const m = err instanceof Error ? err.message : '';
+  return m.includes('MAC could not be verified') || m.includes('Unable to decrypt') || m.includes('wrong password');
+}
+
+/**
+ * Parse a PFX. `source` names the file in messages. An empty password is tried both as an empty
+ * BMPString (OpenSSL) and as no password at all (some Windows exports) — PKCS#12's two spellings.
+ */
+export async function readPfx(bytes: Buffer, password: string, source: string): Promise<PfxContents> {
+  const notPfx = describeNotPfx(bytes, source);
+  if (notPfx) fail(notPfx.code, notPfx.message, notPfx.remedy);
+  const forge = await loadForge();
+  let asn1: ReturnType<typeof forge.asn1.fromDer>;
+  try {
+    asn1 = forge.asn1.fromDer(toBinary(bytes), false);
+  } catch (err) {
+    fail('pfx-corrupt', `${source}: the PFX file is truncated or corrupt (${(err as Error).message})`, 'export the certificate again', err);
+  }
+  let p12: ReturnType<typeof forge.pkcs12.pkcs12FromAsn1> | undefined;
+  const attempts: (string | null)[] = password === '' ? ['', null] : [password];
+  let lastErr: unknown;
+  for (const pw of attempts) {
+    try {
+      p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, pw as string);
+      break;
+    } catch (err) {
+      lastErr = err;
+      if (!isPasswordFailure(err) && !(pw === null && err instanceof TypeError)) break;
+    }
+  }
+  if (!p12) {
+    if (isPasswordFailure(lastErr)) {
+      const detail = (lastErr as Error).message.includes('MAC') ? 'PKCS#12 MAC could not be verified' : 'the private key could not be decrypted';
+      fail(
+        'pfx-wrong-password',
+        `${source}: wrong password (${detail})${password === '' ? '; the file is password-protected' : ''}`,
+        'pass the password with --password-env <VAR> or --password-stdin (or type it at the prompt on a terminal)',
+        lastErr,
+      );
+    }
+    fail('pfx-corrupt', `${source}: not a readable PKCS#12/PFX file (${(lastErr as Error)?.message ?? 'unknown error'})`, 'export the certificate again', lastErr);
+  }
+
+  const oids = forge.pki.oids;
+  const keyBags = [
+    ...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag!] ?? []),
+    ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag!] ?? []),
+  ];
+  const certBags = p12.getBags({ bagType: oids.certBag })[oids.certBag!] ?? [];
+  const certs: X509Certificate[] = [];
+  for (const bag of certBags) {
+    const certAsn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : (bag.asn1 as unknown as forgeNs.asn1.Asn1 | undefined);
+    if (!certAsn1) continue;
+    try {
+      certs.push(new X509Certificate(fromBinary(forge.asn1.toDer(certAsn1).getBytes())));
+    } catch (err) {
+      fail('pfx-corrupt', `${source}: a certificate in the PFX cannot be read`, undefined, err);
+    }
+  }
+  if (keyBags.length === 0) {
+    fail(
+      'pfx-no-key',
+      `${source}: the PFX holds no private key (${certs.length} certificate${certs.length === 1 ? '' : 's'} only)`,
+      'export the certificate together with its private key (Windows: "Yes, export the private key"; OpenSSL: openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx)',
+    );
+  }
+
+  const keys: KeyObject[] = keyBags.map((bag) => {
+    try {
+      if (bag.key) return createPrivateKey(forge.pki.privateKeyToPem(bag.key as forgeNs.pki.rsa.PrivateKey));
+      const der = fromBinary(forge.asn1.toDer(bag.asn1 as unknown as forgeNs.asn1.Asn1).getBytes());
+      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    } catch (err) {
+      return fail('pfx-corrupt', `${source}: the private key in the PFX cannot be read`, undefined, err);
+    }
+  });
+  for (const key of keys) {
+    if (key.asymmetricKeyType !== 'rsa') {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      fail(
+        'pfx-not-rsa',
+        `${source}: the private key is ${String(key.asymmetricKeyType).toUpperCase()}${curve ? ` (${curve})` : ''}, not RSA; the Restore Portal's application certificate must be RSA`,
+        'use an RSA certificate (2048 bits or more), or let install-cert make one: entra-portal install-cert --generate',
+      );
+    }
+  }
+
+  let leaf: X509Certificate | undefined;
+  let key: KeyObject | undefined;
+  for (const k of keys) {
+    leaf = certs.find((c) => c.checkPrivateKey(k));
+    if (leaf) {
+      key = k;
+      break;
+    }
+  }
+  if (!leaf || !key) {
+    fail(
+      certs.length === 0 ? 'pfx-no-certificate' : 'pfx-key-mismatch',
+      certs.length === 0
+        ? `${source}: the PFX holds a private key but no certificate`
+        : `${source}: none of the ${certs.length} certificate(s) in the PFX matches its private key`,
+      'export the certificate together with its own private key',
+    );
+  }
+  const keyBits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (keyBits < MIN_RSA_BITS) {
+    fail('pfx-weak-key', `${source}: the RSA key has ${keyBits} bits; Entra requires at least ${MIN_RSA_BITS}`, 'use a 2048-bit or larger key, or --generate one');
+  }
+  return {
+    info: certificateInfoFromX509(leaf),
+    keyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    keyBits,
+    chain: certs.filter((c) => c !== leaf).map(certificateInfoFromX509),
+  };
+}
+
+export interface WritePfxOptions {
+  keyPem: string;
+  /** the leaf first, then any chain */
+  certsDer: Buffer[];
+  password: string;
+  friendlyName?: string;
+}
+
+/** A PFX that OpenSSL 3, Windows and node's TLS read: AES-256 (PBKDF2) key and certificate bags. */
+export async function writePfx(opts: WritePfxOptions): Promise<Buffer> {
+  const forge = await loadForge();
+  const key = forge.pki.privateKeyFromPem(opts.keyPem);
+  const certs = opts.certsDer.map((der) => forge.pki.certificateFromAsn1(forge.asn1.fromDer(toBinary(der))));
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, opts.password, {
+    algorithm: 'aes256',
+    generateLocalKeyId: true,
+    ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
+  });
+  return fromBinary(forge.asn1.toDer(asn1).getBytes());
+}

@@ -1,0 +1,246 @@
+/**
+ * The certificate store: a folder standing in for Windows' "Personal" store (DESIGN §3, issue 2).
+ *
+ *   <store>/               mode 0700
+ *     store.json           { version: 1, protection: 'store-key' | 'password', check? }   (0600)
+ *     .store-key           32 random bytes, base64url — only in 'store-key' mode          (0600)
+ *     <THUMBPRINT>.pfx     certificate + private key, PKCS#12 AES-256, password-protected (0600)
+ *     <THUMBPRINT>.cer     the public certificate, DER                                     (0644)
+ *
+ * Key protection: each PFX's password is the store key (a random secret created on first use and
+ * readable only by the owner), unless $ENTRA_PORTAL_STORE_PASSWORD is set when the store is created:
+ * then that password protects every PFX, store.json keeps an scrypt check of it (never the password),
+ * and the store refuses to open without it. Either way each entry is an ordinary PFX:
+ * `openssl pkcs12 -in <T>.pfx -passin file:<store>/.store-key` (or `-passin env:ENTRA_PORTAL_STORE_PASSWORD`).
+ */
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { chmod, mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Context } from '../context.js';
+import { InputError, OperationError } from '../errors.js';
+import { createFileExclusive, writeFileAtomic } from './atomic.js';
+import { certificateInfoFromDer, normalizeThumbprint, type CertificateInfo } from './info.js';
+import { readPfx, writePfx } from './pfx.js';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
+
+export const STORE_PASSWORD_ENV = 'ENTRA_PORTAL_STORE_PASSWORD';
+export const STORE_DIR_ENV = 'ENTRA_PORTAL_STORE';
+export const STORE_DIR_MODE = 0o700;
+export const PFX_MODE = 0o600;
+export const CER_MODE = 0o644;
+
+export type StoreProtection = 'store-key' | 'password';
+
+interface StoreMeta {
+  version: 1;
+  protection: StoreProtection;
+  /** password mode: scrypt(password, salt) so a wrong password is caught before any PFX is touched */
+  check?: { kdf: 'scrypt'; N: number; r: number; p: number; salt: string; hash: string };
+}
+
+export interface OpenStore {
+  dir: string;
+  protection: StoreProtection;
+  /** the PFX password for every entry; never printed */
+  password: string;
+}
+
+/** --store, else $ENTRA_PORTAL_STORE, else $XDG_DATA_HOME/entra-portal/store, else ~/.local/share/entra-portal/store */
+export function resolveStoreDir(ctx: Pick<Context, 'cwd' | 'env'>, explicit?: string): string {
+  if (explicit) return resolve(ctx.cwd, explicit);
+  const fromEnv = ctx.env[STORE_DIR_ENV];
+  if (fromEnv) return resolve(ctx.cwd, fromEnv);
+  const xdg = ctx.env.XDG_DATA_HOME;
+  if (xdg && xdg.startsWith('/')) return join(xdg, 'entra-portal', 'store'); // XDG: relative values are invalid and ignored
+  return join(ctx.env.HOME || homedir(), '.local', 'share', 'entra-portal', 'store');
+}
+
+export function entryPaths(dir: string, thumbprint: string): { pfx: string; cer: string } {
+  return { pfx: join(dir, `${thumbprint}.pfx`), cer: join(dir, `${thumbprint}.cer`) };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/** Tighten a file or folder that others can read (e.g. after a careless copy), and say so. */
+async function tighten(path: string, mode: number, ctx: Context): Promise<void> {
+  const st = await stat(path);
+  if ((st.mode & 0o777 & ~mode) !== 0) {
+    await chmod(path, mode);
+    ctx.log.warn(`${path} was mode ${(st.mode & 0o777).toString(8)}; set it to ${mode.toString(8)}`);
+  }
+}
+
+async function passwordCheck(password: string, salt: Buffer, N = 1 << 14, r = 8, p = 1): Promise<Buffer> {
+  return scrypt(password, salt, 32, { N, r, p });
+}
+
+async function readMeta(dir: string): Promise<StoreMeta | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'store.json'), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const meta = JSON.parse(text) as StoreMeta;
+    if (meta.version !== 1 || (meta.protection !== 'store-key' && meta.protection !== 'password')) throw new Error('unknown version or protection');
+    return meta;
+  } catch (err) {
+    throw new InputError(`${join(dir, 'store.json')} is not a valid store description`, { code: 'store-corrupt', cause: err });
+  }
+}
+
+async function createMeta(dir: string, ctx: Context): Promise<StoreMeta> {
+  const password = ctx.env[STORE_PASSWORD_ENV];
+  let meta: StoreMeta;
+  if (password) {
+    const salt = randomBytes(16);
+    const hash = await passwordCheck(password, salt);
+    meta = { version: 1, protection: 'password', check: { kdf: 'scrypt', N: 1 << 14, r: 8, p: 1, salt: salt.toString('base64'), hash: hash.toString('base64') } };
+  } else {
+    meta = { version: 1, protection: 'store-key' };
+  }
+  if (await createFileExclusive(join(dir, 'store.json'), `${JSON.stringify(meta, null, 2)}\n`, PFX_MODE)) {
+    ctx.log.verbose(`created the certificate store ${dir} (protection: ${meta.protection})`);
+    return meta;
+  }
+  return (await readMeta(dir))!; // a concurrent run created it first
+}
+
+/**
+ * Open the store (creating it when `create` and it is missing). Undefined when it does not exist
+ * and `create` is false. InputError when its password is missing or wrong.
+ */
+export async function openStore(dir: string, ctx: Context, options: { create?: boolean } = {}): Promise<OpenStore | undefined> {
+  if (!(await exists(dir))) {
+    if (!options.create) return undefined;
+    await mkdir(dir, { recursive: true, mode: STORE_DIR_MODE });
+    await chmod(dir, STORE_DIR_MODE);
+  } else {
+    await tighten(dir, STORE_DIR_MODE, ctx);
+  }
+  let meta = await readMeta(dir);
+  if (!meta) {
+    if (!options.create) return undefined;
+    meta = await createMeta(dir, ctx);
+  }
+  const envPassword = ctx.env[STORE_PASSWORD_ENV];
+  if (meta.protection === 'password') {
+    if (!envPassword) {
+      throw new InputError(`the certificate store ${dir} is protected by a password: set $${STORE_PASSWORD_ENV}`, { code: 'store-locked' });
+    }
+    const c = meta.check!;
+    const got = await passwordCheck(envPassword, Buffer.from(c.salt, 'base64'), c.N, c.r, c.p);
+    const want = Buffer.from(c.hash, 'base64');
+    if (got.length !== want.length || !timingSafeEqual(got, want)) {
+      throw new InputError(`$${STORE_PASSWORD_ENV} does not open the certificate store ${dir}`, { code: 'store-wrong-password' });
+    }
+    return { dir, protection: 'password', password: envPassword };
+  }
+  if (envPassword) {
+    throw new InputError(
+      `$${STORE_PASSWORD_ENV} is set, but the certificate store ${dir} protects its keys with its own store key (.store-key), not a password`,
+      { code: 'store-mode-mismatch', remedy: `unset ${STORE_PASSWORD_ENV}, or use another store (--store <dir>) for password protection` },
+    );
+  }
+  const keyPath = join(dir, '.store-key');
+  if (options.create) await createFileExclusive(keyPath, `${randomBytes(32).toString('base64url')}\n`, PFX_MODE);
+  let key: string;
+  try {
+    await tighten(keyPath, PFX_MODE, ctx);
+    key = (await readFile(keyPath, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw new InputError(`the certificate store ${dir} has lost its key (${keyPath}): its private keys cannot be opened`, { code: 'store-key-missing' });
+  }
+  if (!key) throw new InputError(`${keyPath} is empty: the store's private keys cannot be opened`, { code: 'store-key-missing' });
+  return { dir, protection: 'store-key', password: key };
+}
+
+export interface StoredEntry {
+  thumbprint: string;
+  pfxPath: string;
+  cerPath: string;
+  /** false when the store already held this certificate */
+  created: boolean;
+}
+
+/** Put a certificate and its key in the store (idempotent: an existing entry is kept as it is). */
+export async function saveToStore(
+  dir: string,
+  entry: { info: CertificateInfo; keyPem: string; chainDer?: Buffer[]; friendlyName?: string },
+  ctx: Context,
+): Promise<StoredEntry> {
+  const store = (await openStore(dir, ctx, { create: true }))!;
+  const t = entry.info.thumbprint;
+  const paths = entryPaths(dir, t);
+  const der = Buffer.from(entry.info.derBase64, 'base64');
+  let created = false;
+  if (!(await exists(paths.pfx))) {
+    const pfx = await writePfx({
+      keyPem: entry.keyPem,
+      certsDer: [der, ...(entry.chainDer ?? [])],
+      password: store.password,
+      ...(entry.friendlyName ? { friendlyName: entry.friendlyName } : {}),
+    });
+    await writeFileAtomic(paths.pfx, pfx, PFX_MODE);
+    created = true;
+  }
+  if (!(await exists(paths.cer))) await writeFileAtomic(paths.cer, der, CER_MODE);
+  return { thumbprint: t, pfxPath: paths.pfx, cerPath: paths.cer, created };
+}
+
+/** Whether the store holds a certificate with its private key (no password needed). */
+export async function storeHas(dir: string, thumbprint: string): Promise<boolean> {
+  return exists(entryPaths(dir, thumbprint).pfx);
+}
+
+/** The certificate and its private key from the store, or undefined when the store lacks it. */
+export async function loadFromStore(
+  storeDir: string,
+  thumbprint: string,
+  ctx: Context,
+): Promise<{ info: CertificateInfo; keyPem: string } | undefined> {
+  const t = normalizeThumbprint(thumbprint);
+  if (!t) throw new InputError(`"${thumbprint}" is not a SHA-1 thumbprint (40 hexadecimal digits)`, { code: 'bad-thumbprint' });
+  const paths = entryPaths(storeDir, t);
+  if (!(await exists(paths.pfx))) return undefined;
+  const store = await openStore(storeDir, ctx);
+  if (!store) return undefined;
+  const pfx = await readPfx(await readFile(paths.pfx), store.password, paths.pfx);
+  if (pfx.info.thumbprint !== t) {
+    throw new OperationError(`${paths.pfx} holds certificate ${pfx.info.thumbprint}, not ${t}: the store is damaged`, { code: 'store-corrupt' });
+  }
+  return { info: pfx.info, keyPem: pfx.keyPem };
+}
+
+/** The certificates in the store (from the public .cer files; no password needed), for listings and hints. */
+export async function listStore(storeDir: string): Promise<CertificateInfo[]> {
+  let names: string[];
+  try {
+    names = await readdir(storeDir);
+  } catch {
+    return [];
+  }
+  const out: CertificateInfo[] = [];
+  for (const name of names.filter((n) => /^[0-9A-F]{40}\.cer$/.test(n)).sort()) {
+    try {
+      out.push(certificateInfoFromDer(await readFile(join(storeDir, name))));
+    } catch {
+      // a damaged .cer is skipped in listings
+    }
+  }
+  return out;
+}
