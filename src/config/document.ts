@@ -1,0 +1,239 @@
+/**
+ * A lossless, editable view of a config file (@croct/json5-parser). Only the values a verb sets
+ * change; comments, quoting, key order, indentation, trailing commas, line endings and a BOM stay.
+ *
+ * The library copies a block's layout for new entries, but picks key and string quoting from the
+ * last nested block it saw, so new keys and strings are built here with the quoting of their
+ * neighbours (same object first, then enclosing objects, then the whole file).
+ */
+import {
+  JsonArrayNode,
+  JsonIdentifierNode,
+  JsonObjectNode,
+  JsonPrimitiveNode,
+  JsonPropertyNode,
+  JsonTokenNode,
+  JsonTokenType,
+  type Formatting,
+  type JsonValueNode,
+} from '@croct/json5-parser';
+import { isDeepStrictEqual } from 'node:util';
+import { InputError } from '../errors.js';
+
+export interface ConfigDocument {
+  get(path: readonly string[]): unknown;
+  /** creates missing objects in the neighbours' style */
+  set(path: readonly string[], value: unknown): void;
+  delete(path: readonly string[]): void;
+}
+
+type Quote = "'" | '"';
+type KeyStyle = 'bare' | Quote;
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function quoteOf(token: JsonTokenNode): Quote {
+  return token.value.startsWith("'") ? "'" : '"';
+}
+
+function stringToken(value: string, quote: Quote): JsonTokenNode {
+  let body = JSON.stringify(value).slice(1, -1);
+  if (quote === "'") body = body.replace(/\\"/g, '"').replace(/'/g, "\\'");
+  return new JsonTokenNode({ type: JsonTokenType.STRING, value: `${quote}${body}${quote}` });
+}
+
+/** A string node whose token is already rendered, so the library keeps our quoting. */
+function stringNode(value: string, quote: Quote): JsonPrimitiveNode {
+  const token = stringToken(value, quote);
+  return new JsonPrimitiveNode({ token, value, children: [token] } as never);
+}
+
+function keyNode(name: string, style: KeyStyle): JsonIdentifierNode | JsonPrimitiveNode {
+  if (style === 'bare' && IDENTIFIER.test(name)) return JsonIdentifierNode.of(name);
+  return stringNode(name, style === 'bare' ? "'" : style);
+}
+
+function keyStyleOf(obj: JsonObjectNode): KeyStyle | undefined {
+  const first = obj.properties[0];
+  if (!first) return undefined;
+  if (first.key instanceof JsonIdentifierNode) return 'bare';
+  return quoteOf((first.key as JsonPrimitiveNode).token);
+}
+
+function stringQuoteOf(node: JsonValueNode): Quote | undefined {
+  if (node instanceof JsonPrimitiveNode && node.token.isType(JsonTokenType.STRING)) return quoteOf(node.token);
+  if (node instanceof JsonObjectNode) {
+    for (const p of node.properties) if (p.value instanceof JsonPrimitiveNode && p.value.token.isType(JsonTokenType.STRING)) return quoteOf(p.value.token);
+  }
+  if (node instanceof JsonArrayNode) {
+    for (const el of node.elements) if (el instanceof JsonPrimitiveNode && el.token.isType(JsonTokenType.STRING)) return quoteOf(el.token);
+  }
+  return undefined;
+}
+
+function* walk(node: JsonValueNode): Generator<JsonValueNode> {
+  yield node;
+  if (node instanceof JsonObjectNode) for (const p of node.properties) yield* walk(p.value);
+  if (node instanceof JsonArrayNode) for (const el of node.elements) yield* walk(el);
+}
+
+function hasSameLineComment(obj: JsonObjectNode, prop: JsonPropertyNode): number[] {
+  // indexes of tokens after `prop` on its line: [whitespace…, comma?, whitespace…, comment]
+  const i = obj.children.indexOf(prop);
+  const out: number[] = [];
+  for (let j = i + 1; j < obj.children.length; j++) {
+    const c = obj.children[j];
+    if (!(c instanceof JsonTokenNode)) break;
+    if (c.isType(JsonTokenType.NEWLINE)) break;
+    if (c.isType(JsonTokenType.LINE_COMMENT) || c.isType(JsonTokenType.BLOCK_COMMENT)) {
+      if (c.value.includes('\n')) break;
+      out.push(j);
+      // the white space in front of the comment goes with it
+      for (let k = j - 1; k > i; k--) {
+        const w = obj.children[k];
+        if (w instanceof JsonTokenNode && w.isType(JsonTokenType.WHITESPACE)) out.push(k);
+        else break;
+      }
+      continue;
+    }
+    if (c.isType(JsonTokenType.WHITESPACE) || c.isType(JsonTokenType.COMMA)) continue;
+    break;
+  }
+  return out;
+}
+
+export class Json5ConfigDocument implements ConfigDocument {
+  readonly root: JsonObjectNode;
+  private readonly docKeyStyle: KeyStyle;
+  private readonly docQuote: Quote;
+  private readonly wasEmpty: boolean;
+
+  constructor(root: JsonValueNode) {
+    if (!(root instanceof JsonObjectNode)) throw new InputError('the config must be an object: { version: 1, … }', { code: 'invalid-config' });
+    this.root = root;
+    let keyStyle: KeyStyle | undefined;
+    let quote: Quote | undefined;
+    for (const n of walk(root)) {
+      if (n instanceof JsonObjectNode) keyStyle ??= keyStyleOf(n);
+      quote ??= n instanceof JsonPrimitiveNode ? stringQuoteOf(n) : undefined;
+    }
+    this.docKeyStyle = keyStyle ?? 'bare';
+    this.docQuote = quote ?? "'";
+    this.wasEmpty = root.properties.length === 0;
+  }
+
+  /** The objects along `path` (root first), or undefined from the first missing/non-object one. */
+  private chain(path: readonly string[]): Array<JsonObjectNode | undefined> {
+    const out: Array<JsonObjectNode | undefined> = [this.root];
+    let cur: JsonObjectNode | undefined = this.root;
+    for (const seg of path) {
+      const next: JsonValueNode | undefined = cur && cur.has(seg) ? cur.get(seg) : undefined;
+      cur = next instanceof JsonObjectNode ? next : undefined;
+      out.push(cur);
+    }
+    return out;
+  }
+
+  private keyStyleFor(objs: Array<JsonObjectNode | undefined>): KeyStyle {
+    for (let i = objs.length - 1; i >= 0; i--) {
+      const s = objs[i] && keyStyleOf(objs[i]!);
+      if (s) return s;
+    }
+    return this.docKeyStyle;
+  }
+
+  private quoteFor(objs: Array<JsonObjectNode | undefined>): Quote {
+    for (let i = objs.length - 1; i >= 0; i--) {
+      const q = objs[i] && stringQuoteOf(objs[i]!);
+      if (q) return q;
+    }
+    return this.docQuote;
+  }
+
+  /** A value node in the style of the objects `context` (innermost last). */
+  private build(value: unknown, context: Array<JsonObjectNode | undefined>, previous?: JsonValueNode): JsonValueNode {
+    if (typeof value === 'string') {
+      const q = previous instanceof JsonPrimitiveNode && previous.token.isType(JsonTokenType.STRING) ? quoteOf(previous.token) : this.quoteFor(context);
+      return stringNode(value, q);
+    }
+    if (value === null || typeof value === 'number' || typeof value === 'boolean') return JsonPrimitiveNode.of(value as never);
+    if (Array.isArray(value)) {
+      const arr = JsonArrayNode.of();
+      for (const item of value) arr.push(this.build(item, context));
+      return arr;
+    }
+    if (typeof value === 'object') {
+      const obj = new JsonObjectNode({ properties: [] });
+      const inner = [...context, obj];
+      const style = this.keyStyleFor(context);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (v === undefined) continue;
+        obj.set(keyNode(k, style) as never, this.build(v, inner));
+      }
+      return obj;
+    }
+    throw new TypeError(`cannot write a ${typeof value} into the config`);
+  }
+
+  get(path: readonly string[]): unknown {
+    if (path.length === 0) return this.root.toJSON();
+    const parent = this.chain(path.slice(0, -1)).at(-1);
+    const key = path[path.length - 1]!;
+    return parent && parent.has(key) ? parent.get(key).toJSON() : undefined;
+  }
+
+  set(path: readonly string[], value: unknown): void {
+    if (path.length === 0) throw new TypeError('set: empty path');
+    if (value === undefined) return this.delete(path);
+    if (isDeepStrictEqual(this.get(path), value)) return; // no edit: the bytes stay as they are
+    const objs = this.chain(path.slice(0, -1));
+    // create the missing objects along the path, outermost first
+    let parent: JsonObjectNode = this.root;
+    for (let i = 0; i < path.length - 1; i++) {
+      const seg = path[i]!;
+      let next = objs[i + 1];
+      if (!next) {
+        next = new JsonObjectNode({ properties: [] });
+        parent.set(keyNode(seg, this.keyStyleFor(objs.slice(0, i + 1))) as never, next);
+        objs[i + 1] = next;
+      }
+      parent = next;
+    }
+    const key = path[path.length - 1]!;
+    const previous = parent.has(key) ? parent.get(key) : undefined;
+    const node = this.build(value, objs, previous);
+    if (previous) {
+      // keep the existing key token (its quoting); replace only the value
+      const prop = parent.properties.filter((p) => p.key.toJSON() === key).at(-1)!;
+      prop.set(node);
+    } else {
+      parent.set(keyNode(key, this.keyStyleFor(objs)) as never, node);
+    }
+  }
+
+  delete(path: readonly string[]): void {
+    if (path.length === 0) throw new TypeError('delete: empty path');
+    const parent = this.chain(path.slice(0, -1)).at(-1);
+    const key = path[path.length - 1]!;
+    if (!parent || !parent.has(key)) return;
+    // a comment on the same line as the removed entry goes with it
+    for (const prop of parent.properties.filter((p) => p.key.toJSON() === key)) {
+      const drop = hasSameLineComment(parent, prop).sort((a, b) => b - a);
+      for (const i of drop) parent.children.splice(i, 1);
+      parent.delete(key);
+    }
+  }
+
+  toString(): string {
+    // a file that was `{}` has no layout to copy: use the one new files get
+    return this.wasEmpty ? this.root.toString(NEW_FILE_FORMATTING) : this.root.toString();
+  }
+}
+
+export const NEW_FILE_FORMATTING: Formatting = {
+  indentationCharacter: 'space',
+  string: { quote: 'single' },
+  property: { unquoted: true },
+  object: { indentationSize: 2, entryIndentation: true, leadingIndentation: true, trailingIndentation: true, trailingComma: true, commaSpacing: true, colonSpacing: true },
+  array: { indentationSize: 2, entryIndentation: true, leadingIndentation: true, trailingIndentation: true, trailingComma: true, commaSpacing: true, colonSpacing: true },
+};

@@ -1,0 +1,165 @@
+/**
+ * editConfig: lock → read → edit (lossless) → validate → atomic write → unlock.
+ * On any failure the file is left byte-identical; `whatIf` computes the diff and writes nothing.
+ */
+import { mkdir, realpath } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { Context } from '../context.js';
+import { InputError, type Problem } from '../errors.js';
+import { resolveRegion } from '../cloud/regions.js';
+import { Json5ConfigDocument, type ConfigDocument } from './document.js';
+import { unifiedDiff } from './diff.js';
+import { acquireLock, type FileLock } from './lock.js';
+import { writeFileAtomic } from './atomic.js';
+import { parseTree, formatPath } from './tree.js';
+import { displayPath, invalidConfigError, missingConfigError, readConfigText, validateConfigText } from './load.js';
+
+export interface ConfigChange {
+  /** dotted config path, e.g. `portal.url` */
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface ConfigEditResult {
+  path: string;
+  created: boolean;
+  changed: boolean;
+  whatIf: boolean;
+  /** unified diff of the file ('' when unchanged) */
+  diff: string;
+  changes: ConfigChange[];
+}
+
+export interface EditOptions {
+  whatIf?: boolean;
+  /** make the file (with a short comment header) when missing; otherwise a missing file is an InputError */
+  create?: boolean;
+  /** how long to wait for a concurrent run's lock; default 5000 ms ($ENTRA_PORTAL_LOCK_TIMEOUT_MS) */
+  lockTimeoutMs?: number;
+}
+
+/** What a new config file starts as (DESIGN §4). */
+export const NEW_CONFIG_TEXT =
+  "// entra-portal configuration — desired state of the Restore Portal's Entra application.\n" +
+  '// Docs: README.md, "The config file"; schema: schemas/entra-portal.schema.json.\n' +
+  '{\n' +
+  '  version: 1,\n' +
+  '}\n';
+
+/** The leaves that differ between two config values, as dotted paths. */
+export function configChanges(before: unknown, after: unknown, path: string[] = []): ConfigChange[] {
+  const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (isObj(before) && isObj(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((k) => configChanges(before[k], after[k], [...path, k]));
+  }
+  if (isDeepStrictEqual(before, after)) return [];
+  return [{ path: formatPath(path), ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }];
+}
+
+function cloudOf(value: unknown): string {
+  const v = (value ?? {}) as { region?: unknown; endpoints?: { graph?: unknown } };
+  if (typeof v.region === 'string') {
+    try {
+      return resolveRegion(v.region).name;
+    } catch {
+      return v.region;
+    }
+  }
+  if (v.endpoints && typeof v.endpoints.graph === 'string') return `custom (${v.endpoints.graph})`;
+  return 'Worldwide';
+}
+
+function appIdOf(value: unknown): string | undefined {
+  const id = (value as { application?: { appId?: unknown } } | undefined)?.application?.appId;
+  return typeof id === 'string' ? id.toLowerCase() : undefined;
+}
+
+/** An application lives in one cloud: a pinned appId cannot move to another region (DESIGN §2). */
+function checkRegionChange(before: unknown, after: unknown, file: string): void {
+  const appId = appIdOf(before);
+  if (!appId || appIdOf(after) !== appId) return;
+  const from = cloudOf(before);
+  const to = cloudOf(after);
+  if (from === to) return;
+  throw new InputError(`${file} pins application ${appId}, which lives in the ${from} cloud: its region cannot change to ${to}`, {
+    code: 'region-change',
+    remedy: `An application lives in one cloud. To use ${to}, pin an application registered there (set-app --app-id <guid> --region ${to}) or register a new one (new-app --force --name <name> --region ${to}).`,
+  });
+}
+
+async function targetOf(abs: string): Promise<string> {
+  try {
+    return await realpath(abs); // edit through a symlink, keep the link
+  } catch {
+    return abs;
+  }
+}
+
+/**
+ * lock → read → edit → validate → atomic write (tmp+fsync+rename) → unlock; file byte-identical on any failure.
+ * create: make the file (with a short comment header) when missing; otherwise a missing file is InputError.
+ */
+export async function editConfig(
+  path: string,
+  ctx: Context,
+  edit: (doc: ConfigDocument) => void | Promise<void>,
+  options: EditOptions = {},
+): Promise<ConfigEditResult> {
+  const abs = resolve(ctx.cwd, path);
+  const shown = displayPath(abs, ctx.cwd);
+  const whatIf = options.whatIf === true;
+  if (options.create && !whatIf) await mkdir(dirname(abs), { recursive: true });
+  const target = await targetOf(abs);
+  const envTimeout = Number(ctx.env.ENTRA_PORTAL_LOCK_TIMEOUT_MS);
+  // --what-if only reads: it takes no lock, so it works on a read-only folder too
+  let lock: FileLock | undefined;
+  if (!whatIf) {
+    lock = await acquireLock(target, {
+      clock: ctx.clock,
+      timeoutMs: options.lockTimeoutMs ?? (Number.isFinite(envTimeout) && envTimeout >= 0 ? envTimeout : 5000),
+      onWait: (holder) => ctx.log.info(`waiting for ${shown}.lock${holder ? ` (pid ${holder.pid} on ${holder.host})` : ''}…`),
+    });
+  }
+  try {
+    const before = await readConfigText(target);
+    if (before === undefined && !options.create) throw missingConfigError(shown);
+    const text = before ?? NEW_CONFIG_TEXT;
+    const tree = parseTree(text, shown); // a syntax error stops here, located in the file
+    const beforeValue = before === undefined ? undefined : tree.toJSON();
+    const beforeProblems = before === undefined ? [] : validateConfigText(before, shown).problems;
+
+    const doc = new Json5ConfigDocument(tree);
+    await edit(doc);
+    const after = doc.toString();
+    const result: ConfigEditResult = {
+      path: abs,
+      created: before === undefined,
+      changed: after !== before,
+      whatIf,
+      diff: unifiedDiff(before, after, shown),
+      changes: [],
+    };
+    if (!result.changed) return result;
+
+    const checked = validateConfigText(after, shown);
+    if (checked.problems.length) {
+      // problems already in the file keep their location; those the edit would cause have none
+      const old = new Set(beforeProblems.map((p) => `${p.path}\u0000${p.message}`));
+      const problems: Problem[] = [
+        ...beforeProblems.filter((p) => checked.problems.some((q) => q.path === p.path && q.message === p.message)),
+        ...checked.problems.filter((p) => !old.has(`${p.path}\u0000${p.message}`)).map(({ location: _l, ...p }) => p),
+      ];
+      throw invalidConfigError(shown, problems, before === undefined ? 'the new file would be invalid: ' : 'after this edit, ');
+    }
+    checkRegionChange(beforeValue, checked.value, shown);
+    result.changes = configChanges(beforeValue ?? {}, checked.value);
+    if (!whatIf) await writeFileAtomic(target, after);
+    return result;
+  } finally {
+    await lock?.release();
+  }
+}
+

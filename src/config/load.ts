@@ -1,0 +1,87 @@
+/**
+ * Find and load the config file: JSON5 (lossless tree, for locations) + schema + semantic rules.
+ * Every problem is reported at once, as `file:line:col: path: message` (exit 65).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { JsonValueNode } from '@croct/json5-parser';
+import type { Context } from '../context.js';
+import { InputError, OperationError, type Problem } from '../errors.js';
+import { DEFAULT_CONFIG_FILE, type PortalConfig } from './types.js';
+import { duplicateKeys, parseTree } from './tree.js';
+import { schemaProblems, semanticProblems } from './schema.js';
+
+export interface LoadedConfig {
+  path: string;
+  dir: string;
+  text: string;
+  config: PortalConfig;
+}
+
+/** -c/--config, else $ENTRA_PORTAL_CONFIG, else ./entra-portal.json5 — resolved against ctx.cwd */
+export function resolveConfigPath(ctx: Pick<Context, 'cwd' | 'env'>, explicit?: string): string {
+  const chosen = explicit?.trim() || ctx.env.ENTRA_PORTAL_CONFIG?.trim() || DEFAULT_CONFIG_FILE;
+  return isAbsolute(chosen) ? chosen : resolve(ctx.cwd, chosen);
+}
+
+/** How a path is shown in messages: relative to the current folder when that is shorter. */
+export function displayPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+export interface ValidatedText {
+  tree: JsonValueNode;
+  value: unknown;
+  problems: Problem[];
+}
+
+/** Parse and validate config text; syntax errors throw, other problems are returned. */
+export function validateConfigText(text: string, file: string): ValidatedText {
+  const tree = parseTree(text, file);
+  const value = tree.toJSON();
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    const problem: Problem = { path: '', message: 'the config must be an object: { version: 1, … }', location: { file, line: tree.location.start.line || 1, column: tree.location.start.column || 1 } };
+    return { tree, value, problems: [problem] };
+  }
+  const problems = [...duplicateKeys(tree, file), ...schemaProblems(value, tree, file), ...semanticProblems(value, tree, file)];
+  problems.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0));
+  return { tree, value, problems };
+}
+
+export function invalidConfigError(file: string, problems: Problem[], prefix = ''): InputError {
+  const n = problems.length;
+  return new InputError(`${prefix}${file} is not a valid entra-portal config (${n} problem${n === 1 ? '' : 's'})`, {
+    code: 'invalid-config',
+    problems,
+  });
+}
+
+export async function readConfigText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new InputError(`${path} is a folder, not a config file`, { code: 'config-not-file' });
+    throw new OperationError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export function missingConfigError(path: string): InputError {
+  return new InputError(`config file ${path} does not exist`, {
+    code: 'config-missing',
+    remedy: 'Create it with "entra-portal new-app --name <name>" or "entra-portal set-app --app-id <guid>", or point -c/--config (or $ENTRA_PORTAL_CONFIG) at it.',
+  });
+}
+
+/** parse JSON5 + validate schemas/entra-portal.schema.json; InputError (exit 65) listing EVERY problem as file:line:col */
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  const abs = resolve(path);
+  const text = await readConfigText(abs);
+  if (text === undefined) throw missingConfigError(path);
+  const shown = displayPath(abs);
+  const { value, problems } = validateConfigText(text, shown);
+  if (problems.length) throw invalidConfigError(shown, problems);
+  return { path: abs, dir: dirname(abs), text, config: value as PortalConfig };
+}

@@ -1,0 +1,126 @@
+/**
+ * The JSON5 syntax tree of a config file (@croct/json5-parser: lossless, with locations),
+ * and the mapping from a config path back to a line:column in the file.
+ * See shared/reference/libraries.md "JSON5 that keeps comments".
+ */
+import {
+  JsonArrayNode,
+  JsonObjectNode,
+  JsonParseError,
+  JsonParser,
+  JsonPropertyNode,
+  type JsonValueNode,
+} from '@croct/json5-parser';
+import { InputError, type Problem, type SourceLocation } from '../errors.js';
+
+export type Segment = string | number;
+
+/** Parse JSON5 text; a syntax error becomes an InputError (exit 65) at file:line:col. */
+export function parseTree(text: string, file: string): JsonValueNode {
+  try {
+    return JsonParser.parse(text);
+  } catch (err) {
+    if (err instanceof JsonParseError) {
+      const location = { file, line: err.location.start.line, column: err.location.start.column };
+      const message = err.message.replace(/ at \d+:\d+\.?$/, '');
+      throw new InputError(`${file} is not valid JSON5`, {
+        code: 'config-syntax',
+        cause: err,
+        problems: [{ path: '', message: `syntax error: ${message}`, location }],
+      });
+    }
+    throw err;
+  }
+}
+
+/** The value node at a path, or undefined. */
+export function nodeAt(root: JsonValueNode, path: readonly Segment[]): JsonValueNode | undefined {
+  let node: JsonValueNode | undefined = root;
+  for (const seg of path) {
+    if (node instanceof JsonObjectNode && typeof seg === 'string') {
+      node = lastProperty(node, seg)?.value;
+    } else if (node instanceof JsonArrayNode && typeof seg === 'number') {
+      node = node.elements[seg];
+    } else {
+      return undefined;
+    }
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+/** JSON5 allows duplicate keys; the last one wins (as in JSON.parse), so point at that one. */
+export function lastProperty(obj: JsonObjectNode, key: string): JsonPropertyNode | undefined {
+  const props = obj.properties;
+  for (let i = props.length - 1; i >= 0; i--) if (props[i]!.key.toJSON() === key) return props[i];
+  return undefined;
+}
+
+function toLocation(file: string, loc: { start: { line: number; column: number } }): SourceLocation | undefined {
+  // nodes created by an edit have an unknown location (line 0)
+  if (!loc.start.line) return undefined;
+  return { file, line: loc.start.line, column: loc.start.column };
+}
+
+/** Where a value starts; for `key: true`, the key position of the property holding it. */
+export function locate(root: JsonValueNode, path: readonly Segment[], file: string, at: 'value' | 'key' = 'value'): SourceLocation | undefined {
+  if (at === 'key' && path.length > 0) {
+    const parent = nodeAt(root, path.slice(0, -1));
+    const last = path[path.length - 1];
+    if (parent instanceof JsonObjectNode && typeof last === 'string') {
+      const prop = lastProperty(parent, last);
+      if (prop) return toLocation(file, prop.key.location);
+    }
+  }
+  // walk as far as the path exists: a missing leaf points at its nearest existing parent
+  for (let n = path.length; n >= 0; n--) {
+    const node = nodeAt(root, path.slice(0, n));
+    if (node) return toLocation(file, node.location);
+  }
+  return undefined;
+}
+
+/** Duplicate keys are legal JSON5 but almost always a mistake in a config: report them. */
+export function duplicateKeys(root: JsonValueNode, file: string, path: Segment[] = []): Problem[] {
+  const problems: Problem[] = [];
+  if (root instanceof JsonObjectNode) {
+    const seen = new Set<string>();
+    for (const prop of root.properties) {
+      const key = String(prop.key.toJSON());
+      if (seen.has(key)) {
+        const loc = toLocation(file, prop.key.location);
+        problems.push({ path: formatPath([...path, key]), message: 'duplicate key (the last one wins): remove one', ...(loc ? { location: loc } : {}) });
+      }
+      seen.add(key);
+      problems.push(...duplicateKeys(prop.value, file, [...path, key]));
+    }
+  } else if (root instanceof JsonArrayNode) {
+    root.elements.forEach((el, i) => problems.push(...duplicateKeys(el, file, [...path, i])));
+  }
+  return problems;
+}
+
+/** `['application','extraRedirectUris',0]` → `application.extraRedirectUris[0]` */
+export function formatPath(path: readonly Segment[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** JSON Pointer (ajv's instancePath) → segments, using the value to tell array indexes from keys. */
+export function pointerToPath(pointer: string, value: unknown): Segment[] {
+  if (!pointer) return [];
+  const out: Segment[] = [];
+  let cur: unknown = value;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const seg: Segment = Array.isArray(cur) && /^\d+$/.test(key) ? Number(key) : key;
+    out.push(seg);
+    cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined;
+  }
+  return out;
+}
