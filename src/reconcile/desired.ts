@@ -1,0 +1,100 @@
+/**
+ * The desired state from the config (DESIGN §1 table). `desiredState` is pure; `loadDesired` also
+ * reads the configured certificate's public part (certificate.file, relative to the config).
+ * An omitted config field is unmanaged.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { PortalConfig } from '../config/types.js';
+import { InputError } from '../errors.js';
+import type { DesiredCertificate, DesiredState } from './types.js';
+import { normalizeRedirectUri, redirectUriKey } from './uri.js';
+
+/** What `desiredState` needs of a certificate (a subset of src/certs CertificateInfo). */
+export interface CertificateFacts {
+  thumbprint: string;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+  derBase64: string;
+}
+
+export function desiredCertificate(info: CertificateFacts): DesiredCertificate {
+  return {
+    thumbprint: info.thumbprint.toUpperCase(),
+    subject: info.subject,
+    notBefore: info.notBefore.toISOString(),
+    notAfter: info.notAfter.toISOString(),
+    derBase64: info.derBase64,
+  };
+}
+
+/** Pure: config (+ the certificate already read) → desired state. */
+export function desiredState(config: PortalConfig, certificate?: CertificateFacts): DesiredState {
+  const app = config.application ?? {};
+  const desired: DesiredState = {};
+  if (app.name !== undefined) desired.displayName = app.name;
+  if (app.uniqueName !== undefined) desired.uniqueName = app.uniqueName;
+  if (app.appId !== undefined) desired.appId = app.appId.toLowerCase();
+  if (app.multiTenant !== undefined) desired.signInAudience = app.multiTenant ? 'AzureADMultipleOrgs' : 'AzureADMyOrg';
+
+  const portalUrl = config.portal?.url;
+  const extras = app.extraRedirectUris;
+  if (portalUrl !== undefined || extras !== undefined) {
+    const uris: string[] = [];
+    const seen = new Set<string>();
+    for (const u of [...(portalUrl !== undefined ? [portalUrl] : []), ...(extras ?? [])]) {
+      const key = redirectUriKey(u);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      uris.push(normalizeRedirectUri(u));
+    }
+    desired.redirectUris = uris;
+  }
+  if (certificate) {
+    const wanted = config.certificate?.thumbprint?.toUpperCase();
+    if (wanted && wanted !== certificate.thumbprint.toUpperCase()) {
+      throw new InputError(
+        `certificate.file holds the certificate ${certificate.thumbprint.toUpperCase()}, but certificate.thumbprint says ${wanted}`,
+        { problems: [{ path: 'certificate.thumbprint', message: `does not match certificate.file (${certificate.thumbprint.toUpperCase()})` }],
+          remedy: 'Select the certificate again with "entra-portal install-cert --thumbprint <sha1>".' },
+      );
+    }
+    desired.certificate = desiredCertificate(certificate);
+  }
+  return desired;
+}
+
+export interface LoadDesiredOptions {
+  /** reads a public certificate file; default: src/certs readCertificateFile */
+  readCertificate?: (path: string) => Promise<CertificateFacts>;
+}
+
+/** Read the configured certificate (if any) and build the desired state. */
+export async function loadDesired(config: PortalConfig, configDir: string, options: LoadDesiredOptions = {}): Promise<DesiredState> {
+  const file = config.certificate?.file;
+  let certificate: CertificateFacts | undefined;
+  if (file !== undefined) {
+    const path = isAbsolute(file) ? file : resolve(configDir, file);
+    const read = options.readCertificate ?? (await defaultReader());
+    try {
+      certificate = await read(path);
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError(`certificate.file: cannot read ${path}: ${(err as Error).message}`, {
+        problems: [{ path: 'certificate.file', message: `cannot read ${path}` }],
+        cause: err,
+      });
+    }
+  } else if (config.certificate?.thumbprint !== undefined) {
+    throw new InputError('certificate.thumbprint is set but certificate.file is not: apply needs the public certificate to register it', {
+      problems: [{ path: 'certificate.file', message: 'required when certificate.thumbprint is set' }],
+      remedy: 'Run "entra-portal install-cert --thumbprint <sha1>" to select it again (it writes certificate.file).',
+    });
+  }
+  return desiredState(config, certificate);
+}
+
+async function defaultReader(): Promise<(path: string) => Promise<CertificateFacts>> {
+  const certs = await import('../certs/index.js');
+  return certs.readCertificateFile;
+}
