@@ -1,11 +1,70 @@
+import type { Argv } from 'yargs';
 import { defineCommand } from '../src/command.js';
-import { OperationError } from '../src/errors.js';
+import { APPLY_OPTION, applyExitCode, renderEditVerbWithApply, singleString } from '../src/cmdlets/edit-verb.js';
+import type { NewAppResult } from '../src/cmdlets/new-app.js';
+import { applyCommand } from './apply.js';
 
-// Placeholder: replaced by the issue that builds this verb.
-export const newAppCommand = defineCommand({
+interface Args {
+  name: string;
+  uniqueName?: string;
+  multiTenant?: boolean;
+  region?: string;
+  tenant?: string;
+  force: boolean;
+  apply: boolean;
+}
+
+export const newAppCommand = defineCommand<Args, NewAppResult>({
   command: 'new-app',
-  describe: '(not built yet)',
-  async run() {
-    throw new OperationError('new-app is not built yet');
+  describe: 'desired state: register a new application (creates the config file if missing)',
+  examples: [
+    ['entra-portal new-app --name "Veeam Restore Portal"', 'start a config: unique name veeam-restore-portal, Worldwide'],
+    ['entra-portal new-app --name "Restore Portal" --multi-tenant --tenant contoso.onmicrosoft.com', 'a multi-tenant application (service providers)'],
+    ['entra-portal new-app --name "Restore Portal" --region China --apply', 'register it in the China cloud right away'],
+    ['entra-portal new-app --name "Restore Portal 2" --force', 'replace a pinned appId with a new registration'],
+  ],
+  builder: (y: Argv) =>
+    y
+      .option('name', {
+        type: 'string',
+        describe: 'display name of the application',
+        demandOption: 'give the display name: --name "Veeam Restore Portal"',
+        requiresArg: true,
+        coerce: singleString('name'),
+      })
+      .option('unique-name', {
+        type: 'string',
+        describe: 'registration key that makes registering idempotent (default: a slug of the name)',
+        requiresArg: true,
+        coerce: singleString('unique-name'),
+      })
+      .option('multi-tenant', { type: 'boolean', describe: 'let users of other tenants sign in (AzureADMultipleOrgs)' })
+      .option('region', {
+        type: 'string',
+        describe: 'Worldwide (global), USGovernment (usgov, gcchigh), USDefence (dod), China (21vianet) or Emulator; case-insensitive',
+        requiresArg: true,
+        coerce: singleString('region'),
+      })
+      .option('tenant', { type: 'string', describe: 'tenant ID (GUID) or a verified domain name', requiresArg: true, coerce: singleString('tenant') })
+      .option('force', { type: 'boolean', default: false, describe: 'the file pins an appId: remove it and register a new application instead' })
+      .option('apply', APPLY_OPTION),
+  async run(args, ctx) {
+    const { newApp } = await import('../src/cmdlets/new-app.js');
+    return newApp(
+      {
+        name: args.name,
+        ...(args.uniqueName !== undefined ? { uniqueName: args.uniqueName } : {}),
+        ...(args.multiTenant !== undefined ? { multiTenant: args.multiTenant } : {}),
+        ...(args.region !== undefined ? { region: args.region } : {}),
+        ...(args.tenant !== undefined ? { tenant: args.tenant } : {}),
+        ...(args.config !== undefined ? { config: args.config } : {}),
+        force: args.force,
+        whatIf: args.whatIf,
+        apply: args.apply,
+      },
+      ctx,
+    );
   },
+  render: (result, ctx, args) => renderEditVerbWithApply(result, ctx, (a) => applyCommand.render?.(a as never, ctx, args as never)),
+  exitCode: (result) => applyExitCode(result),
 });

@@ -1,11 +1,56 @@
+import type { Argv } from 'yargs';
 import { defineCommand } from '../src/command.js';
-import { OperationError } from '../src/errors.js';
+import { APPLY_OPTION, applyExitCode, integerOption, renderEditVerbWithApply, singleString } from '../src/cmdlets/edit-verb.js';
+import type { SetPortalUrlResult } from '../src/cmdlets/set-portal-url.js';
+import { applyCommand } from './apply.js';
 
-// Placeholder: replaced by the issue that builds this verb.
-export const setPortalUrlCommand = defineCommand({
-  command: 'set-portal-url',
-  describe: '(not built yet)',
-  async run() {
-    throw new OperationError('set-portal-url is not built yet');
+interface Args {
+  url: string;
+  restApiPort?: number;
+  apply: boolean;
+}
+
+export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
+  command: 'set-portal-url <url>',
+  describe: 'desired state: the Restore Portal web address (https://<IPv4 or DNS name>:<REST API port>)',
+  examples: [
+    ['entra-portal set-portal-url https://portal.abc.com:4443', 'record the portal address in ./entra-portal.json5'],
+    ['entra-portal set-portal-url https://portal.abc.com:4443 --apply', 'record it and make it the application\'s redirect URI in Entra'],
+    ['entra-portal set-portal-url https://203.0.113.10:9443 --rest-api-port 9443', 'the REST API listens on another port'],
+    ['entra-portal set-portal-url https://portal.abc.com:4443 --what-if', 'show the edit as a diff; write nothing'],
+  ],
+  builder: (y: Argv) =>
+    y
+      .positional('url', {
+        type: 'string',
+        describe: 'https://<IPv4>:<port> or https://<DNS name>:<port>; no path, query or user info; IDNs become punycode',
+        coerce: singleString('url'),
+      })
+      .option('rest-api-port', {
+        describe: 'the port the VB365 REST API listens on: the URL must use it [number] (default: the config\'s, else 4443)',
+        requiresArg: true,
+        coerce: integerOption('rest-api-port'),
+      })
+      .option('apply', APPLY_OPTION)
+      .epilog(
+        'Accepted: https only; an explicit port equal to the REST API port (may be omitted only when that is 443);\n' +
+          'IPv4 as exactly four decimal numbers 0–255; DNS names of letters, digits and hyphens (labels 1–63, at most 253).\n' +
+          'Refused with a corrected example: http, IPv6, paths, queries, fragments, user info, hex/octal/short IPv4, underscores.\n' +
+          'Warned (not refused): private, loopback or link-local IPv4 and single-label names.',
+      ),
+  async run(args, ctx) {
+    const { setPortalUrl } = await import('../src/cmdlets/set-portal-url.js');
+    return setPortalUrl(
+      {
+        url: args.url,
+        ...(args.restApiPort !== undefined ? { restApiPort: args.restApiPort } : {}),
+        ...(args.config !== undefined ? { config: args.config } : {}),
+        whatIf: args.whatIf,
+        apply: args.apply,
+      },
+      ctx,
+    );
   },
+  render: (result, ctx, args) => renderEditVerbWithApply(result, ctx, (a) => applyCommand.render?.(a as never, ctx, args as never)),
+  exitCode: (result) => applyExitCode(result),
 });

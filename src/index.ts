@@ -9,3 +9,7 @@ export { resolveRegion, REGIONS, type RegionInfo, type RegionName, type Endpoint
 export type { PortalConfig } from './config/types.js';
 export { loadConfig, editConfig, resolveConfigPath, type LoadedConfig, type ConfigDocument, type ConfigChange, type ConfigEditResult } from './config/index.js';
 export { validatePortalUrl, normalizeRedirectUri, type PortalUrl } from './url/portal-url.js';
+export { newApp, type NewAppInput, type NewAppResult } from './cmdlets/new-app.js';
+export { setApp, type SetAppInput, type SetAppResult } from './cmdlets/set-app.js';
+export { setPortalUrl, type SetPortalUrlInput, type SetPortalUrlResult } from './cmdlets/set-portal-url.js';
+export type { EditVerbResult } from './cmdlets/edit-verb.js';

@@ -32,6 +32,11 @@ export interface ConfigEditResult {
   changes: ConfigChange[];
 }
 
+/** The file's content after the edit (also when nothing was written, e.g. under --what-if). */
+export function editedText(result: ConfigEditResult): string | undefined {
+  return (result as ConfigEditResult & { text?: string }).text;
+}
+
 export interface EditOptions {
   whatIf?: boolean;
   /** make the file (with a short comment header) when missing; otherwise a missing file is an InputError */
@@ -50,7 +55,13 @@ export const NEW_CONFIG_TEXT =
 
 /** The leaves that differ between two config values, as dotted paths. */
 export function configChanges(before: unknown, after: unknown, path: string[] = []): ConfigChange[] {
+  if (before === undefined && after === undefined) return [];
   const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  // a whole object added or removed is listed leaf by leaf
+  if ((isObj(before) || before === undefined) && (isObj(after) || after === undefined) && before !== after) {
+    before ??= {};
+    after ??= {};
+  }
   if (isObj(before) && isObj(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k) => configChanges(before[k], after[k], [...path, k]));
@@ -142,6 +153,8 @@ export async function editConfig(
       diff: unifiedDiff(before, after, shown),
       changes: [],
     };
+    // the content after the edit, for callers that need it (`--what-if --apply`); not enumerable, so not in JSON
+    Object.defineProperty(result, 'text', { value: after, enumerable: false });
     if (!result.changed) return result;
 
     const checked = validateConfigText(after, shown);

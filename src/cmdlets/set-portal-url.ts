@@ -1,0 +1,51 @@
+/**
+ * set-portal-url: desired state "the Restore Portal web address" (DESIGN §3; rules in
+ * src/url/portal-url.ts). Records portal.url (normalised) and portal.restApiPort.
+ */
+import { toContext, type Context } from '../context.js';
+import { editConfig, resolveConfigPath, DEFAULT_REST_API_PORT } from '../config/index.js';
+import { checkPort } from '../config/values.js';
+import { validatePortalUrl, type PortalUrl } from '../url/portal-url.js';
+import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
+
+export interface SetPortalUrlInput extends EditVerbInput {
+  url: string;
+  /** the port the VB365 REST API listens on; default: the config's, else 4443 */
+  restApiPort?: number;
+}
+
+export interface SetPortalUrlResult extends EditVerbResult {
+  verb: 'set-portal-url';
+  portal: { url: string; restApiPort: number; host: string; hostKind: PortalUrl['hostKind'] };
+}
+
+export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Context>): Promise<SetPortalUrlResult> {
+  const c = toContext(ctx);
+  if (input.restApiPort !== undefined) checkPort(input.restApiPort);
+  // fail fast on a bad URL, before touching (or locking) the file; the file's own port is checked below
+  if (input.restApiPort !== undefined) validatePortalUrl(input.url ?? '', input.restApiPort);
+  const path = resolveConfigPath(c, input.config);
+  let checked: PortalUrl | undefined;
+  let port = input.restApiPort ?? DEFAULT_REST_API_PORT;
+  const edit = await editConfig(
+    path,
+    c,
+    (doc) => {
+      const current = doc.get(['portal', 'restApiPort']);
+      if (input.restApiPort === undefined && typeof current === 'number' && Number.isInteger(current) && current >= 1 && current <= 65535) port = current;
+      checked = validatePortalUrl(input.url ?? '', port);
+      doc.set(['portal', 'url'], checked.url);
+      doc.set(['portal', 'restApiPort'], port);
+    },
+    { create: true, whatIf: input.whatIf === true },
+  );
+  const url = checked!;
+  for (const w of url.warnings) c.log.warn(w);
+  const result: SetPortalUrlResult = {
+    ...toVerbResult('set-portal-url', edit, url.warnings),
+    verb: 'set-portal-url',
+    portal: { url: url.url, restApiPort: port, host: url.host, hostKind: url.hostKind },
+  };
+  if (input.apply) await chainApply(result, edit, c);
+  return result;
+}
