@@ -1,10 +1,20 @@
 /**
- * apply: reconcile Microsoft Entra with the config (DESIGN §4).
- * Placeholder with the final signature, so edit verbs can chain `--apply`; the apply issue fills it.
+ * apply: reconcile Microsoft Entra with the config (DESIGN §4): load → open the Graph session →
+ * preflight rights (77 before any write) → observe → plan (pure) → print the plan on stderr →
+ * (--what-if stops here) → execute step by step → result. The edit verbs' `--apply` call this too.
  */
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
-import { OperationError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
+import type { AuthMode, GraphSession } from '../graph/session.js';
+import { loadDesired } from '../reconcile/desired.js';
+import { plan as makePlan, inSync as planInSync } from '../reconcile/plan.js';
+import { renderPlan } from '../reconcile/render.js';
+import type { Plan } from '../reconcile/types.js';
+import type { StepResult } from '../reconcile/execute.js';
+
+export const APPLY_AUTH_MODES: readonly AuthMode[] = ['auto', 'device-code', 'browser', 'azure-cli', 'environment', 'managed-identity'];
 
 export interface ApplyInput {
   /** config file path (default: $ENTRA_PORTAL_CONFIG or ./entra-portal.json5) */
@@ -15,15 +25,93 @@ export interface ApplyInput {
   /** seconds; default 120 */
   propagationTimeout?: number;
   auth?: string;
+  /**
+   * An open Graph session to use instead of opening one (library use, tests, the bench); the caller
+   * closes it. Its config should be the same file's.
+   */
+  session?: GraphSession;
 }
 
 export interface ApplyResult {
   version: 1;
+  /** absolute path of the config file */
+  config: string;
+  tenant: string;
+  /** the application's appId (absent when a what-if run would create it) */
+  appId?: string;
+  /** true when nothing was pending before this run */
   inSync: boolean;
-  [key: string]: unknown;
+  whatIf: boolean;
+  prune: boolean;
+  plan: Plan;
+  /** per-step results in execution order; empty with --what-if or when in sync */
+  steps: StepResult[];
+  /** 0, or 2 with --detailed-exitcode when changes were pending (what-if) or made */
+  exitCode: 0 | 2;
 }
 
-export async function apply(_input: ApplyInput, ctx?: Partial<Context>): Promise<ApplyResult> {
-  toContext(ctx);
-  throw new OperationError('apply is not built yet');
+function checkInput(input: ApplyInput): void {
+  const t = input.propagationTimeout;
+  if (t !== undefined && (!Number.isInteger(t) || t <= 0)) {
+    throw new UsageError(`--propagation-timeout must be a positive whole number of seconds (got ${String(t)})`);
+  }
+  if (input.auth !== undefined && !APPLY_AUTH_MODES.includes(input.auth as AuthMode)) {
+    throw new UsageError(`--auth must be one of ${APPLY_AUTH_MODES.join(', ')} (got '${input.auth}')`);
+  }
+}
+
+export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): Promise<ApplyResult> {
+  const ctx = toContext(partialCtx);
+  checkInput(input);
+  const path = resolveConfigPath(ctx, input.config);
+  const loaded = await loadConfig(path);
+  const desired = await loadDesired(loaded.config, loaded.dir);
+  const prune = input.prune === true;
+  const whatIf = input.whatIf === true;
+
+  const { openSession } = await import('../graph/session.js');
+  const { toPortalError } = await import('../graph/errors.js');
+  let session: GraphSession | undefined = input.session;
+  try {
+    session ??= await openSession(loaded, ctx, {
+      ...(input.auth ? { auth: input.auth as AuthMode } : {}),
+      ...(input.propagationTimeout ? { propagationTimeout: input.propagationTimeout } : {}),
+    });
+    const { preflight } = await import('../reconcile/preflight.js');
+    const { observe } = await import('../reconcile/observe.js');
+    await preflight(session, { write: !whatIf });
+    const { observed } = await observe(session, desired);
+    const thePlan = makePlan(desired, observed, { prune });
+    const inSync = planInSync(thePlan);
+    ctx.log.info(renderPlan(thePlan, ctx.color).trimEnd());
+
+    const base = { version: 1 as const, config: loaded.path, tenant: session.tenant, inSync, whatIf, prune, plan: thePlan };
+    const changed = inSync ? 0 : input.detailedExitcode ? ExitCode.Drift : 0;
+    const appId = observed.application?.appId;
+    if (whatIf || inSync) {
+      if (whatIf && !inSync) ctx.log.info(ctx.color.dim('--what-if: nothing was changed.'));
+      return { ...base, ...(appId ? { appId } : {}), steps: [], exitCode: changed as 0 | 2 };
+    }
+
+    const { execute } = await import('../reconcile/execute.js');
+    const outcome = await execute({
+      session,
+      desired,
+      observed,
+      options: { prune },
+      recordAppId: async (id) => {
+        await editConfig(loaded.path, ctx, (doc) => doc.set(['application', 'appId'], id));
+        ctx.log.info(`Recorded application.appId = ${id} in ${loaded.path}`);
+      },
+      onStep: (r) => {
+        if (r.status !== 'unchanged') ctx.log.info(`  ${ctx.color.green('✓')} ${r.step}: ${r.status}`);
+        else ctx.log.verbose(`  ${r.step}: unchanged`);
+      },
+    });
+    return { ...base, appId: outcome.appId, steps: outcome.steps, exitCode: changed as 0 | 2 };
+  } catch (err) {
+    throw toPortalError(err);
+  } finally {
+    if (session && !input.session) await session.close();
+  }
 }

@@ -73,7 +73,6 @@ export interface GraphServicePrincipal {
   appId: string;
   displayName?: string | null;
   tags?: string[];
-  [key: string]: unknown;
 }
 
 export interface OAuth2PermissionGrant {
