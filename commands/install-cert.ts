@@ -1,11 +1,110 @@
+/**
+ * install-cert: generate, import or select the application's certificate (DESIGN §3).
+ * Light at import time: the implementation (forge, crypto, the config editor) loads inside `run`.
+ */
 import { defineCommand } from '../src/command.js';
-import { OperationError } from '../src/errors.js';
+import { UsageError } from '../src/errors.js';
+import { applyExitCode, renderEditVerb, shownPath } from '../src/cmdlets/edit-verb.js';
+import type { InstallCertInput, InstallCertResult } from '../src/cmdlets/install-cert.js';
 
-// Placeholder: replaced by the issue that builds this verb.
-export const installCertCommand = defineCommand({
+interface InstallCertArgs {
+  generate?: boolean;
+  subject?: string;
+  validityDays?: number;
+  keySize?: number;
+  pfx?: string;
+  passwordEnv?: string;
+  passwordStdin?: boolean;
+  thumbprint?: string;
+  store?: string;
+  apply?: boolean;
+}
+
+/** yargs' type:'number' turns "abc" into NaN silently: parse here so a bad value is a usage error (64). */
+function integerOption(name: string, check: (n: number) => boolean, rule: string) {
+  return (raw: unknown): number | undefined => {
+    if (raw === undefined) return undefined;
+    const text = String(Array.isArray(raw) ? raw[raw.length - 1] : raw).trim();
+    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!check(n)) throw new UsageError(`--${name} must be ${rule}, not "${text}"`);
+    return n;
+  };
+}
+
+export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResult>({
   command: 'install-cert',
-  describe: '(not built yet)',
-  async run() {
-    throw new OperationError('install-cert is not built yet');
+  describe: 'generate a self-signed certificate, import a PFX, or select one from the store; record it in the config',
+  examples: [
+    ['$0 install-cert --generate', 'a new self-signed RSA-2048 certificate, CN=<application name>, valid 730 days'],
+    ['$0 install-cert --generate --subject "CN=Restore Portal, O=Contoso" --validity-days 365 --key-size 3072', 'choose the name, lifetime and key size'],
+    ['PFX_PASSWORD=… $0 install-cert --pfx portal.pfx --password-env PFX_PASSWORD', 'import a PFX; the password comes from the variable named'],
+    ['$0 install-cert --pfx portal.pfx --password-stdin < pw.txt', 'import a PFX; the password is read from stdin (one trailing newline dropped)'],
+    ['$0 install-cert --pfx portal.pfx', 'import a PFX; asks for its password on a terminal (none needed if it has none)'],
+    ['$0 install-cert --thumbprint 9F:3A:…:C1', 'select a certificate already in the store (SHA-1, colons and spaces allowed)'],
+    ['$0 install-cert --generate --what-if', 'show the config edit; write nothing (not the store, not the config, not the .cer)'],
+    ['$0 install-cert --generate --apply', 'then register the certificate in Entra (runs apply)'],
+  ],
+  builder: (y) =>
+    y
+      .option('generate', { type: 'boolean', describe: 'source: make a new self-signed certificate (RSA, SHA-256)' })
+      .option('subject', { type: 'string', requiresArg: true, describe: 'with --generate: the subject DN (default CN=<application.name>, else CN=Veeam Restore Portal)' })
+      .option('validity-days', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'with --generate: days of validity, 1–3650 (default 730)',
+        coerce: integerOption('validity-days', (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days from 1 to 3650'),
+      })
+      .option('key-size', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'with --generate: RSA key size, 2048 | 3072 | 4096 (default 2048)',
+        coerce: integerOption('key-size', (n) => n === 2048 || n === 3072 || n === 4096, '2048, 3072 or 4096'),
+      })
+      .option('pfx', { type: 'string', requiresArg: true, describe: 'source: import this PKCS#12 (.pfx/.p12) file into the store' })
+      .option('password-env', { type: 'string', requiresArg: true, describe: 'with --pfx: the NAME of an environment variable holding the password' })
+      .option('password-stdin', { type: 'boolean', describe: 'with --pfx: read the password from stdin' })
+      .option('thumbprint', { type: 'string', requiresArg: true, describe: 'source: select the certificate with this SHA-1 thumbprint from the store' })
+      .option('store', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'the certificate store folder (default $ENTRA_PORTAL_STORE, else $XDG_DATA_HOME/entra-portal/store, else ~/.local/share/entra-portal/store)',
+      })
+      .option('apply', { type: 'boolean', describe: 'then reconcile Entra with the config (runs apply)' })
+      .epilog(
+        'Exactly one source: --generate, --pfx or --thumbprint. The certificate and its private key go to the store\n' +
+          '(<THUMBPRINT>.pfx, 0600, protected by the store key or $ENTRA_PORTAL_STORE_PASSWORD); the public part to\n' +
+          'certs/<THUMBPRINT>.cer next to the config, which records certificate.thumbprint and certificate.file.\n' +
+          'Passwords never reach the config, the output or an error message.',
+      ),
+  async run(args, ctx) {
+    const { installCert } = await import('../src/cmdlets/install-cert.js');
+    const input: InstallCertInput = {
+      ...(args.config !== undefined ? { config: args.config } : {}),
+      whatIf: args.whatIf,
+      ...(args.generate ? { generate: true } : {}),
+      ...(args.subject !== undefined ? { subject: args.subject } : {}),
+      ...(args.validityDays !== undefined ? { validityDays: args.validityDays } : {}),
+      ...(args.keySize !== undefined ? { keySize: args.keySize } : {}),
+      ...(args.pfx !== undefined ? { pfx: args.pfx } : {}),
+      ...(args.passwordEnv !== undefined ? { passwordEnv: args.passwordEnv } : {}),
+      ...(args.passwordStdin ? { passwordStdin: true } : {}),
+      ...(args.thumbprint !== undefined ? { thumbprint: args.thumbprint } : {}),
+      ...(args.store !== undefined ? { store: args.store } : {}),
+      ...(args.apply ? { apply: true } : {}),
+    };
+    return installCert(input, ctx);
   },
+  render(result, ctx) {
+    const c = result.certificate;
+    const verb = result.whatIf ? 'Would select' : 'Selected';
+    const head = [
+      `${verb} certificate ${c.thumbprint} (${c.subject}; ${c.source === 'generate' ? 'generated' : c.source === 'pfx' ? 'imported' : 'from the store'})`,
+      `  valid   ${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}`,
+      `  store   ${shownPath(c.store, ctx.cwd)}`,
+      `  public  ${c.file}`,
+    ];
+    const rest = renderEditVerb(result, ctx);
+    return [...head, ...(rest ? [rest] : [])].join('\n');
+  },
+  exitCode: (result) => applyExitCode(result),
 });

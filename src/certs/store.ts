@@ -72,12 +72,19 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Tighten a file or folder that others can read (e.g. after a careless copy), and say so. */
-async function tighten(path: string, mode: number, ctx: Context): Promise<void> {
+/**
+ * A file or folder that others can read (e.g. after a careless copy): tightened when the store is
+ * opened for writing, only reported when it is opened for reading (reads change nothing).
+ */
+async function tighten(path: string, mode: number, ctx: Context, write: boolean): Promise<void> {
   const st = await stat(path);
-  if ((st.mode & 0o777 & ~mode) !== 0) {
+  const actual = st.mode & 0o777;
+  if ((actual & ~mode) === 0) return;
+  if (write) {
     await chmod(path, mode);
-    ctx.log.warn(`${path} was mode ${(st.mode & 0o777).toString(8)}; set it to ${mode.toString(8)}`);
+    ctx.log.warn(`${path} was mode ${actual.toString(8)}; set it to ${mode.toString(8)}`);
+  } else {
+    ctx.log.warn(`${path} is mode ${actual.toString(8)}; it should be ${mode.toString(8)} (chmod ${mode.toString(8)} ${path})`);
   }
 }
 
@@ -120,8 +127,8 @@ async function createMeta(dir: string, ctx: Context): Promise<StoreMeta> {
 }
 
 /**
- * Open the store (creating it when `create` and it is missing). Undefined when it does not exist
- * and `create` is false. InputError when its password is missing or wrong.
+ * Open the store (creating it when `create` and it is missing; without `create` nothing is written).
+ * Undefined when it does not exist and `create` is false. InputError when its password is missing or wrong.
  */
 export async function openStore(dir: string, ctx: Context, options: { create?: boolean } = {}): Promise<OpenStore | undefined> {
   if (!(await exists(dir))) {
@@ -129,7 +136,7 @@ export async function openStore(dir: string, ctx: Context, options: { create?: b
     await mkdir(dir, { recursive: true, mode: STORE_DIR_MODE });
     await chmod(dir, STORE_DIR_MODE);
   } else {
-    await tighten(dir, STORE_DIR_MODE, ctx);
+    await tighten(dir, STORE_DIR_MODE, ctx, options.create === true);
   }
   let meta = await readMeta(dir);
   if (!meta) {
@@ -159,7 +166,7 @@ export async function openStore(dir: string, ctx: Context, options: { create?: b
   if (options.create) await createFileExclusive(keyPath, `${randomBytes(32).toString('base64url')}\n`, PFX_MODE);
   let key: string;
   try {
-    await tighten(keyPath, PFX_MODE, ctx);
+    await tighten(keyPath, PFX_MODE, ctx, options.create === true);
     key = (await readFile(keyPath, 'utf8')).trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

@@ -1,0 +1,48 @@
+/**
+ * Where a PFX password comes from (DESIGN §4 "Secrets"): an environment variable named by
+ * --password-env, all of stdin (--password-stdin), or a hidden prompt — only on a terminal, since
+ * @inquirer/prompts hangs on an open, silent pipe (shared/reference/libraries.md). The password is
+ * never echoed, logged or put in an error message; messages name the variable, not its value.
+ */
+import type { Context } from '../context.js';
+import { OperationError, UsageError } from '../errors.js';
+
+/** The value of $name; UsageError (64) naming the variable when it is not set. */
+export function passwordFromEnv(name: string, ctx: Pick<Context, 'env'>): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UsageError(`--password-env takes the NAME of an environment variable (letters, digits, _), e.g. --password-env PFX_PASSWORD`);
+  }
+  const value = ctx.env[name];
+  if (value === undefined) {
+    throw new UsageError(`--password-env ${name}: the environment variable ${name} is not set`, {
+      remedy: `export ${name}=… before running, or use --password-stdin`,
+    });
+  }
+  return value;
+}
+
+/** All of stdin, minus one trailing newline (so `echo pw |` and `printf pw |` both work). */
+export async function passwordFromStdin(ctx: Pick<Context, 'stdin'>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
+export function canPrompt(ctx: Pick<Context, 'stdin'>): boolean {
+  return ctx.stdin.isTTY === true;
+}
+
+/** A hidden prompt on stderr (stdout carries only the result). */
+export async function promptPassword(message: string, ctx: Pick<Context, 'stdin' | 'stderr'>): Promise<string> {
+  const { password } = await import('@inquirer/prompts');
+  try {
+    return await password(
+      { message, mask: '*' },
+      { input: ctx.stdin as NodeJS.ReadableStream, output: ctx.stderr as unknown as NodeJS.WritableStream },
+    );
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ExitPromptError') throw new OperationError('cancelled at the password prompt', { code: 'cancelled' });
+    throw err;
+  }
+}

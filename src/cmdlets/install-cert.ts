@@ -1,0 +1,197 @@
+/**
+ * install-cert: put the application's certificate in the store and select it in the config
+ * (DESIGN §3; issue 2). Three sources, as in the VB365 "Select Certificate" wizard: --generate,
+ * --pfx <file>, --thumbprint <sha1> (already in the store).
+ *
+ * Effects, in order, each idempotent: the store entry (<store>/<T>.pfx + .cer), the public
+ * certificate next to the config (certs/<T>.cer, DER — what Windows exports as .cer), then the
+ * config's certificate.thumbprint and certificate.file (one locked, atomic edit). If the config
+ * edit fails, a .cer this run created is removed again; a new store entry is kept (it is harmless
+ * and makes a retry cheap). --what-if writes nothing anywhere.
+ */
+import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { toContext, type Context } from '../context.js';
+import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
+import {
+  DEFAULT_SUBJECT_NAME,
+  daysUntilExpiry,
+  openStore,
+  resolveStoreDir,
+  saveToStore,
+  storeHas,
+  type CertificateInfo,
+} from '../certs/index.js';
+import { writeFileAtomic } from '../certs/atomic.js';
+import { obtainCertificate, type CertificateSource, type SourceInput } from '../certs/sources.js';
+import { InputError } from '../errors.js';
+import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
+
+export interface InstallCertInput extends SourceInput, EditVerbInput {
+  /** the store folder (default: $ENTRA_PORTAL_STORE, $XDG_DATA_HOME/entra-portal/store, ~/.local/share/entra-portal/store) */
+  store?: string;
+}
+
+export interface InstalledCertificate {
+  thumbprint: string;
+  thumbprintSha256: string;
+  subject: string;
+  issuer: string;
+  /** ISO 8601 */
+  notBefore: string;
+  notAfter: string;
+  /** the public certificate, relative to the config file (forward slashes) */
+  file: string;
+  /** the store folder */
+  store: string;
+  source: CertificateSource;
+}
+
+export interface InstallCertResult extends EditVerbResult {
+  verb: 'install-cert';
+  certificate: InstalledCertificate;
+}
+
+/** Warn this many days before a certificate expires (as test-portal's tls.expiry and entra.certificate do). */
+export const EXPIRY_WARNING_DAYS = 30;
+
+function checkValidity(info: CertificateInfo, now: number, source: string): string[] {
+  const day = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+  if (info.notBefore.getTime() > now) {
+    throw new InputError(`${source}: the certificate is not valid yet: valid from ${day(info.notBefore)} to ${day(info.notAfter)}`, {
+      code: 'cert-not-yet-valid',
+      remedy: 'check the system clock, or use a certificate that is valid now',
+    });
+  }
+  if (info.notAfter.getTime() <= now) {
+    throw new InputError(`${source}: the certificate expired on ${day(info.notAfter)} (valid from ${day(info.notBefore)})`, {
+      code: 'cert-expired',
+      remedy: 'renew it, or make a new one: entra-portal install-cert --generate',
+    });
+  }
+  const days = daysUntilExpiry(info, now);
+  return days < EXPIRY_WARNING_DAYS
+    ? [`certificate ${info.thumbprint} expires in ${days} day${days === 1 ? '' : 's'} (${day(info.notAfter)}): renew it soon`]
+    : [];
+}
+
+async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function escapeDnValue(name: string): string {
+  return name.replace(/([,+\\"<>;=])/g, '\\$1');
+}
+
+export async function installCert(input: InstallCertInput, ctxIn?: Partial<Context>): Promise<InstallCertResult> {
+  const ctx = toContext(ctxIn);
+  const whatIf = input.whatIf === true;
+  const configPath = resolveConfigPath(ctx, input.config);
+  const loaded = await loadConfig(configPath); // missing or invalid config: stop before touching the store
+  const storeDir = resolveStoreDir(ctx, input.store);
+  if (whatIf) await openStore(storeDir, ctx); // read-only: a locked store or a wrong password shows up now
+  const name = loaded.config.application?.name?.trim() || DEFAULT_SUBJECT_NAME;
+
+  const got = await obtainCertificate(input, ctx, {
+    storeDir,
+    defaultSubject: `CN=${escapeDnValue(name)}`,
+    ...(input.pfx !== undefined ? { pfxPath: resolve(ctx.cwd, input.pfx) } : {}),
+  });
+  const { info } = got;
+  const warnings = checkValidity(info, ctx.clock.now(), input.pfx ?? info.thumbprint);
+  for (const w of warnings) ctx.log.warn(w);
+
+  const relFile = `certs/${info.thumbprint}.cer`;
+  const cerPath = join(loaded.dir, 'certs', `${info.thumbprint}.cer`);
+  const der = Buffer.from(info.derBase64, 'base64');
+  const existingCer = await readIfExists(cerPath);
+  const cerNeedsWrite = !existingCer || !existingCer.equals(der);
+  let storeWrite = got.source !== 'store' && !(await storeHas(storeDir, info.thumbprint));
+  let cerCreated = false;
+
+  if (!whatIf) {
+    if (got.source !== 'store') {
+      const stored = await saveToStore(storeDir, { info, keyPem: got.keyPem, chainDer: got.chainDer, friendlyName: info.subject }, ctx);
+      storeWrite = stored.created;
+      ctx.log.verbose(`${stored.created ? 'stored' : 'already in the store:'} ${stored.pfxPath}`);
+    }
+    if (cerNeedsWrite) {
+      await mkdir(dirname(cerPath), { recursive: true });
+      await writeFileAtomic(cerPath, der, 0o644);
+      cerCreated = !existingCer;
+    }
+  }
+
+  let edit;
+  try {
+    edit = await editConfig(
+      configPath,
+      ctx,
+      (doc) => {
+        doc.set(['certificate', 'thumbprint'], info.thumbprint);
+        doc.set(['certificate', 'file'], relFile);
+      },
+      { whatIf },
+    );
+  } catch (err) {
+    if (cerCreated) await rm(cerPath, { force: true });
+    throw err;
+  }
+
+  const result: InstallCertResult = {
+    ...toVerbResult('install-cert', edit, warnings),
+    verb: 'install-cert',
+    certificate: {
+      thumbprint: info.thumbprint,
+      thumbprintSha256: info.thumbprintSha256,
+      subject: info.subject,
+      issuer: info.issuer,
+      notBefore: info.notBefore.toISOString(),
+      notAfter: info.notAfter.toISOString(),
+      file: relFile,
+      store: storeDir,
+      source: got.source,
+    },
+  };
+  // the store entry and the .cer are changes too, though not in the config file
+  result.changed = edit.changed || storeWrite || cerNeedsWrite;
+  if (whatIf) {
+    if (storeWrite) ctx.log.info(`what-if: would add ${info.thumbprint} to the store ${storeDir}`);
+    if (cerNeedsWrite) ctx.log.info(`what-if: would write ${relFile} next to the config`);
+  }
+
+  if (input.apply) await applyAfter(result, edit, ctx, whatIf && cerNeedsWrite ? { path: cerPath, der } : undefined);
+  return result;
+}
+
+/**
+ * --apply. Under --what-if the config edit and the .cer exist only in memory; apply (itself in
+ * what-if mode) reads the would-be config from a temporary copy and the certificate from a
+ * temporary .cer at its final place, both removed afterwards.
+ */
+async function applyAfter(
+  result: InstallCertResult,
+  edit: Parameters<typeof chainApply>[1],
+  ctx: Context,
+  tempCer: { path: string; der: Buffer } | undefined,
+): Promise<void> {
+  let madeDir = false;
+  if (tempCer) {
+    const dir = dirname(tempCer.path);
+    madeDir = (await mkdir(dir, { recursive: true })) !== undefined;
+    await writeFileAtomic(tempCer.path, tempCer.der, 0o644);
+  }
+  try {
+    await chainApply(result, edit, ctx);
+  } finally {
+    if (tempCer) {
+      await rm(tempCer.path, { force: true });
+      if (madeDir) await rmdir(dirname(tempCer.path)).catch(() => undefined);
+    }
+  }
+}
