@@ -10,7 +10,7 @@
  * request it answered and Retry-After) and look at `status`/`graphCode`. `toPortalError` turns the
  * final answer into what the CLI should exit with: 403 → PermissionError (77) naming the likely right.
  */
-import { GraphRequestError, OperationError, PermissionError, TransientError } from '../errors.js';
+import { EntraPortalError, GraphRequestError, OperationError, PermissionError, TransientError } from '../errors.js';
 
 /** What was asked, for messages ("GET /applications(appId='…')"). */
 export interface RequestRef {
@@ -212,8 +212,11 @@ export function errnoOf(err: unknown): { errno: string; detail: string } {
  * into a `GraphError` with statusCode -1 and `code` = the thrown error's name — our transport names
  * it after the errno, so the code survives (see transport.ts).
  */
-export function fromClientError(err: unknown, request: RequestRef): GraphCallError | GraphConnectionError | unknown {
+export function fromClientError(err: unknown, request: RequestRef): unknown {
   if (err instanceof GraphRequestError || err instanceof GraphConnectionError) return err;
+  // a sign-in failure carried through the SDK in a GraphClientError (transport.ts credentialForGraphSdk)
+  const custom = (err as { customError?: unknown } | null)?.customError;
+  if (custom instanceof EntraPortalError) return custom;
   const e = err as { statusCode?: unknown; code?: unknown; message?: unknown; body?: unknown; headers?: Headers };
   if (e && typeof e === 'object' && typeof e.statusCode === 'number') {
     if (e.statusCode <= 0) {

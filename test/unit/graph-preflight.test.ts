@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assessClaims, decodeJwtPayload, GLOBAL_ADMINISTRATOR_ROLE } from '../../src/graph/preflight.js';
+
+const jwt = (payload: object) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
+
+describe('preflight claims', () => {
+  it('decodes a JWT payload without verifying; opaque tokens give undefined', () => {
+    assert.deepEqual(decodeJwtPayload(jwt({ tid: 't', roles: ['a'] })), { tid: 't', roles: ['a'] });
+    assert.equal(decodeJwtPayload('opaque-token'), undefined);
+  });
+
+  it('an application with both roles is fine', () => {
+    const r = assessClaims({ tid: 'T', appid: 'A', idtyp: 'app', roles: ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All'] }, 'apply', 'contoso');
+    assert.deepEqual(r, { kind: 'application', tenant: 'T', appId: 'A', roles: ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All'], scopes: [], missing: [] });
+  });
+
+  it('an application without roles misses both, named', () => {
+    assert.deepEqual(assessClaims({ tid: 'T', appid: 'A' }, 'apply', 'c').missing, ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All']);
+    assert.deepEqual(assessClaims({ roles: ['Application.Read.All'] }, 'apply', 'c').missing, ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All']);
+    assert.deepEqual(assessClaims({ roles: ['Application.Read.All'] }, 'read', 'c').missing, []);
+    assert.deepEqual(assessClaims({ roles: [] }, 'read', 'c').missing, ['Application.Read.All']);
+  });
+
+  it('users: Directory.AccessAsUser.All or Global Administrator are fine; otherwise the scopes decide', () => {
+    assert.deepEqual(assessClaims({ scp: 'User.Read Directory.AccessAsUser.All', upn: 'a@b' }, 'apply', 'c').missing, []);
+    assert.deepEqual(assessClaims({ scp: 'User.Read', upn: 'a@b', wids: [GLOBAL_ADMINISTRATOR_ROLE] }, 'apply', 'c').missing, []);
+    const r = assessClaims({ scp: 'User.Read Application.ReadWrite.All', preferred_username: 'u@c' }, 'apply', 'c');
+    assert.equal(r.kind, 'user');
+    assert.equal(r.upn, 'u@c');
+    assert.equal(r.tenant, 'c');
+    assert.deepEqual(r.missing, ['DelegatedPermissionGrant.ReadWrite.All']);
+  });
+});
