@@ -53,22 +53,32 @@ function keyNode(name: string, style: KeyStyle): JsonIdentifierNode | JsonPrimit
   return stringNode(name, style === 'bare' ? "'" : style);
 }
 
-function keyStyleOf(obj: JsonObjectNode): KeyStyle | undefined {
-  const first = obj.properties[0];
-  if (!first) return undefined;
-  if (first.key instanceof JsonIdentifierNode) return 'bare';
-  return quoteOf((first.key as JsonPrimitiveNode).token);
+function keyStyle(key: JsonPropertyNode['key']): KeyStyle {
+  return key instanceof JsonIdentifierNode ? 'bare' : quoteOf((key as JsonPrimitiveNode).token);
 }
 
+function isStringNode(n: JsonValueNode): n is JsonPrimitiveNode {
+  return n instanceof JsonPrimitiveNode && n.token.isType(JsonTokenType.STRING);
+}
+
+/** The most common of the votes; a tie yields undefined (let an enclosing block decide). */
+function majority<T extends string>(votes: T[]): T | undefined {
+  const counts = new Map<T, number>();
+  for (const v of votes) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  if (!sorted.length || (sorted[1] && sorted[1][1] === sorted[0]![1])) return undefined;
+  return sorted[0]![0];
+}
+
+/** How this object's keys are written (most of them). */
+function keyStyleOf(obj: JsonObjectNode): KeyStyle | undefined {
+  return majority(obj.properties.map((p) => keyStyle(p.key)));
+}
+
+/** How this block's string values are quoted (most of them). */
 function stringQuoteOf(node: JsonValueNode): Quote | undefined {
-  if (node instanceof JsonPrimitiveNode && node.token.isType(JsonTokenType.STRING)) return quoteOf(node.token);
-  if (node instanceof JsonObjectNode) {
-    for (const p of node.properties) if (p.value instanceof JsonPrimitiveNode && p.value.token.isType(JsonTokenType.STRING)) return quoteOf(p.value.token);
-  }
-  if (node instanceof JsonArrayNode) {
-    for (const el of node.elements) if (el instanceof JsonPrimitiveNode && el.token.isType(JsonTokenType.STRING)) return quoteOf(el.token);
-  }
-  return undefined;
+  const values = node instanceof JsonObjectNode ? node.properties.map((p) => p.value) : node instanceof JsonArrayNode ? [...node.elements] : [node];
+  return majority(values.filter(isStringNode).map((v) => quoteOf(v.token)));
 }
 
 function* walk(node: JsonValueNode): Generator<JsonValueNode> {
@@ -111,15 +121,17 @@ export class Json5ConfigDocument implements ConfigDocument {
   constructor(root: JsonValueNode) {
     if (!(root instanceof JsonObjectNode)) throw new InputError('the config must be an object: { version: 1, … }', { code: 'invalid-config' });
     this.root = root;
-    let keyStyle: KeyStyle | undefined;
-    let quote: Quote | undefined;
+    const keys: KeyStyle[] = [];
+    const quotes: Quote[] = [];
     for (const n of walk(root)) {
-      if (n instanceof JsonObjectNode) keyStyle ??= keyStyleOf(n);
-      quote ??= n instanceof JsonPrimitiveNode ? stringQuoteOf(n) : undefined;
+      if (n instanceof JsonObjectNode) keys.push(...n.properties.map((p) => keyStyle(p.key)));
+      if (isStringNode(n)) quotes.push(quoteOf(n.token));
     }
-    this.docKeyStyle = keyStyle ?? 'bare';
-    this.docQuote = quote ?? "'";
-    this.wasEmpty = root.properties.length === 0;
+    this.docKeyStyle = majority(keys) ?? keys[0] ?? 'bare';
+    this.docQuote = majority(quotes) ?? quotes[0] ?? "'";
+    // `{}` (white space inside at most) has no layout to copy
+    const inner = root.children.filter((c) => c instanceof JsonTokenNode && !c.isType(JsonTokenType.BRACE_LEFT) && !c.isType(JsonTokenType.BRACE_RIGHT));
+    this.wasEmpty = root.properties.length === 0 && inner.every((c) => (c as JsonTokenNode).isType(JsonTokenType.WHITESPACE) || (c as JsonTokenNode).isType(JsonTokenType.NEWLINE));
   }
 
   /** The objects along `path` (root first), or undefined from the first missing/non-object one. */
@@ -225,8 +237,16 @@ export class Json5ConfigDocument implements ConfigDocument {
   }
 
   toString(): string {
-    // a file that was `{}` has no layout to copy: use the one new files get
-    return this.wasEmpty ? this.root.toString(NEW_FILE_FORMATTING) : this.root.toString();
+    if (!this.wasEmpty) return this.root.toString();
+    // a file that was `{}` has no layout to copy: lay the object out as new files are, and keep
+    // what surrounds the braces (a header comment, the final newline)
+    const parts = this.root.children.map((c) => c.toString());
+    const open = this.root.children.findIndex((c) => c instanceof JsonTokenNode && c.isType(JsonTokenType.BRACE_LEFT));
+    const close = this.root.children.findIndex((c) => c instanceof JsonTokenNode && c.isType(JsonTokenType.BRACE_RIGHT));
+    if (open === -1 || close === -1) return this.root.toString(NEW_FILE_FORMATTING);
+    const fresh = new JsonObjectNode({ properties: [] });
+    for (const p of this.root.properties) fresh.set(p.key, p.value);
+    return parts.slice(0, open).join('') + fresh.toString(NEW_FILE_FORMATTING) + parts.slice(close + 1).join('');
   }
 }
 
