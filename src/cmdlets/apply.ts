@@ -1,7 +1,8 @@
 /**
  * apply: reconcile Microsoft Entra with the config (DESIGN §4): load → open the Graph session →
- * preflight rights (77 before any write) → observe → plan (pure) → print the plan on stderr →
- * (--what-if stops here) → execute step by step → result. The edit verbs' `--apply` call this too.
+ * preflight rights (exit 77 before any write; --what-if needs only read rights, so a drift monitor
+ * may run read-only) → observe → plan (pure) → print the plan on stderr → (--what-if stops here) →
+ * execute step by step → result. The edit verbs' `--apply` call this too.
  */
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
@@ -77,9 +78,9 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
       ...(input.auth ? { auth: input.auth as AuthMode } : {}),
       ...(input.propagationTimeout ? { propagationTimeout: input.propagationTimeout } : {}),
     });
-    const { preflight } = await import('../reconcile/preflight.js');
+    const { checkOperatorRights } = await import('../graph/preflight.js');
     const { observe } = await import('../reconcile/observe.js');
-    await preflight(session, { write: !whatIf });
+    await checkOperatorRights(session, ctx, { need: whatIf ? 'read' : 'apply' });
     const { observed } = await observe(session, desired);
     const thePlan = makePlan(desired, observed, { prune });
     const inSync = planInSync(thePlan);

@@ -1,29 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeClaims, identityFromClaims, missingRights, READ_RIGHTS } from '../../src/reconcile/preflight.js';
 import { renderPlan } from '../../src/reconcile/render.js';
 import { plan } from '../../src/reconcile/plan.js';
 import { Chalk } from 'chalk';
 import { desired, emptyTenant, fakeCert, storedKey, syncedApp, syncedObserved } from '../fixtures/plan/builders.js';
-
-const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
-
-test('an app-only token: roles are its rights; missing ones are named', () => {
-  const id = identityFromClaims(decodeClaims(jwt({ appid: 'op', tid: 't', roles: ['Application.ReadWrite.All'] }))!);
-  assert.equal(id.kind, 'application');
-  assert.deepEqual(missingRights(id), ['DelegatedPermissionGrant.ReadWrite.All']);
-  assert.deepEqual(missingRights(id, READ_RIGHTS), []);
-  const none = identityFromClaims({ appid: 'x' });
-  assert.deepEqual(missingRights(none), ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All']);
-  assert.deepEqual(missingRights(none, READ_RIGHTS), ['Application.Read.All']);
-});
-
-test('a delegated token: scp are its rights; Directory.ReadWrite.All covers both', () => {
-  const id = identityFromClaims({ upn: 'admin@contoso.com', scp: 'User.Read Directory.ReadWrite.All' });
-  assert.equal(id.kind, 'user');
-  assert.equal(id.name, 'admin@contoso.com');
-  assert.deepEqual(missingRights(id), []);
-});
 
 test('the human plan: + ~ - lines, no key bytes, "No changes." when in sync', () => {
   const color = new Chalk({ level: 0 });
