@@ -15,6 +15,8 @@ import { checkUrlFormat, checkUrlPort, type PortalUrl } from './url.js';
 /** The part of the config module's LoadedConfig the checks read. */
 export interface LoadedPortalConfig {
   path: string;
+  /** the config file's folder (the embedded emulator keeps its state under it) */
+  dir: string;
   config: PortalConfig;
 }
 
@@ -78,7 +80,8 @@ export function networkChecks(options: NetworkCheckOptions): CheckDefinition[] {
       id: 'url.format',
       deps: ['config'],
       async run(rc) {
-        const o = checkUrlFormat(rc.dep<LoadedPortalConfig>('config').data!.config.portal?.url);
+        const portal = rc.dep<LoadedPortalConfig>('config').data!.config.portal;
+        const o = checkUrlFormat(portal?.url, portal?.restApiPort);
         portalUrl = o.data as PortalUrl | undefined;
         return o;
       },

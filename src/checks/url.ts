@@ -1,97 +1,56 @@
 /**
  * url.format and url.port (DESIGN §5). Pure: no network.
  *
- * VB365 accepts exactly `https://<public IPv4>:<port>` or `https://<DNS hostname>:<port>`
- * (Set-VBORestorePortalSettings -PortalUri; shared/reference/restore-portal.md §2), and the port
- * must be the REST API's HTTPS port (4443 unless changed), or the portal is unreachable.
+ * The format rules are the ones set-portal-url enforces (src/url/portal-url.ts): VB365 accepts
+ * exactly `https://<IPv4>:<port>` or `https://<DNS name>:<port>` (Set-VBORestorePortalSettings
+ * -PortalUri; shared/reference/restore-portal.md §2). The port is judged apart, by url.port: it must
+ * be the REST API's HTTPS port (4443 unless changed), or the portal is unreachable.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { DEFAULT_REST_API_PORT } from '../config/types.js';
+import { InputError } from '../errors.js';
+import { normalizeRedirectUri, validatePortalUrl } from '../url/portal-url.js';
 import { fail, pass, warn, type CheckOutcome } from './types.js';
 
 export interface PortalUrl {
   /** as written in the config */
   raw: string;
-  /** lowercase scheme and host, explicit port, no trailing slash */
+  /** lowercase scheme and host, no trailing slash (the form Entra and VB365 are compared with) */
   normalized: string;
   host: string;
   port: number;
   hostKind: 'ipv4' | 'dns';
 }
 
-const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** Lowercase scheme and host, no trailing slash (DESIGN §1). */
+export const normalizeUrl = normalizeRedirectUri;
 
-/**
- * Lowercase scheme and host, no trailing slash — the form used to compare the portal URL with
- * Entra's redirect URIs and with VB365's restorePortalUri. Not a validator: odd input is returned
- * trimmed and lowercased as far as it parses.
- */
-export function normalizeUrl(value: string): string {
-  const s = value.trim();
-  const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/i.exec(s);
-  if (!m) return s.replace(/\/+$/, '');
-  const rest = m[3]!.replace(/\/+$/, '');
-  return `${m[1]!.toLowerCase()}://${m[2]!.toLowerCase()}${rest}`;
+/** The port written in the URL, if any (the authority's last `:digits`). */
+function writtenPort(raw: string): number | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@]*?(?:@[^/?#]*?)?:(\d{1,5})(?:[/?#]|$)/i.exec(raw.trim());
+  return m ? Number(m[1]) : undefined;
 }
 
-/** Validate the portal URL; every problem is listed (not just the first). */
-export function parsePortalUrl(raw: string): { url?: PortalUrl; problems: string[] } {
-  const problems: string[] = [];
-  const s = raw.trim();
-  const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i.exec(s);
-  if (!m) return { problems: [`'${raw}' is not an absolute URL (expected https://<host>:<port>)`] };
-  const [, scheme, authority, path, query, fragment] = m as unknown as [string, string, string, string, string?, string?];
-  if (scheme.toLowerCase() !== 'https') problems.push(`the scheme is ${scheme.toLowerCase()}; the Restore Portal is served over https only`);
-  let hostPort = authority;
-  if (authority.includes('@')) {
-    problems.push('user info (user@) is not allowed');
-    hostPort = authority.slice(authority.lastIndexOf('@') + 1);
-  }
-  if (path !== '' && path !== '/') problems.push(`a path (${path}) is not allowed: the portal is served at the root`);
-  if (query !== undefined) problems.push('a query string is not allowed');
-  if (fragment !== undefined) problems.push('a fragment (#…) is not allowed');
-  let host: string;
-  let portText: string | undefined;
-  if (hostPort.startsWith('[')) {
-    const end = hostPort.indexOf(']');
-    host = hostPort.slice(1, end < 0 ? undefined : end);
-    portText = end >= 0 && hostPort[end + 1] === ':' ? hostPort.slice(end + 2) : undefined;
-  } else {
-    const colon = hostPort.lastIndexOf(':');
-    host = colon >= 0 ? hostPort.slice(0, colon) : hostPort;
-    portText = colon >= 0 ? hostPort.slice(colon + 1) : undefined;
-  }
-  host = host.toLowerCase();
-  let hostKind: PortalUrl['hostKind'] | undefined;
-  if (host === '') problems.push('the host is missing');
-  else if (isIPv6(host)) problems.push(`IPv6 addresses (${host}) are not accepted by VB365: use an IPv4 address or a DNS name`);
-  else if (isIPv4(host)) hostKind = 'ipv4';
-  else if (/^[0-9.]+$/.test(host)) problems.push(`'${host}' is not a valid IPv4 address`);
-  else if (DNS_NAME.test(host)) hostKind = 'dns';
-  else problems.push(`'${host}' is not a valid DNS host name`);
-  let port: number | undefined;
-  if (portText === undefined || portText === '') {
-    problems.push(`the port is missing: write it explicitly (https://${host || '<host>'}:${DEFAULT_REST_API_PORT})`);
-  } else if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-    problems.push(`'${portText}' is not a valid port (1–65535)`);
-  } else {
-    port = Number(portText);
-  }
-  if (problems.length || !hostKind || port === undefined) return { problems };
-  return { problems, url: { raw, normalized: `https://${host}:${port}`, host, port, hostKind } };
-}
-
-export function checkUrlFormat(raw: string | undefined): CheckOutcome {
+export function checkUrlFormat(raw: string | undefined, restApiPort?: number): CheckOutcome {
   if (raw === undefined || raw.trim() === '') {
     return fail('the config has no portal.url', 'Set the Restore Portal address: entra-portal set-portal-url https://<host>:<port>');
   }
-  const { url, problems } = parsePortalUrl(raw);
-  if (!url) {
-    return fail(`portal.url ${raw}: ${problems.join('; ')}`, 'Use https://<IPv4 address>:<port> or https://<DNS name>:<port>, e.g. entra-portal set-portal-url https://portal.example.com:4443', {
-      problems,
-    });
+  // judge the format only: the port comparison is url.port's
+  const port = writtenPort(raw);
+  try {
+    const v = validatePortalUrl(raw, port !== undefined && port >= 1 && port <= 65535 ? port : (restApiPort ?? DEFAULT_REST_API_PORT));
+    const url: PortalUrl = { raw, normalized: v.url, host: v.host, port: v.port, hostKind: v.hostKind };
+    const what = `${v.url} (${v.hostKind === 'ipv4' ? 'IPv4 address' : 'DNS name'})`;
+    const details = { normalized: v.url, host: v.host, port: v.port };
+    if (v.warnings.length) {
+      return warn(`${what}: ${v.warnings.join('; ')}`, 'Use an address restore operators and users can reach, e.g. the public DNS name of the REST API machine', details, url);
+    }
+    return pass(what, details, url);
+  } catch (err) {
+    if (err instanceof InputError) {
+      return fail(err.message, err.remedy ?? 'Use https://<IPv4 address>:<port> or https://<DNS name>:<port>');
+    }
+    throw err;
   }
-  return pass(`${url.normalized} (${url.hostKind === 'ipv4' ? 'IPv4 address' : 'DNS name'})`, { normalized: url.normalized, host: url.host, port: url.port }, url);
 }
 
 export function checkUrlPort(url: PortalUrl, restApiPort: number | undefined): CheckOutcome {

@@ -44,7 +44,7 @@ async function check(url: string, options: { ca?: string; timeoutMs?: number; co
   const port = Number(new URL(url).port);
   const config: PortalConfig = { version: 1, application: { appId: APP_ID }, portal: { url, restApiPort: port }, ...options.config };
   const { results } = await runChecks([
-    configCheck(async () => ({ path: 'entra-portal.json5', config })),
+    configCheck(async () => ({ path: 'entra-portal.json5', dir: '.', config })),
     ...networkChecks({ timeoutMs: options.timeoutMs ?? 4000, now: () => Date.now(), ...(options.ca ? { ca: options.ca } : {}) }),
   ]);
   const by = new Map(results.map((r) => [r.id, r] as const));
@@ -64,7 +64,8 @@ after(async () => {
 test('good: CA-issued certificate, CA trusted, settings matching → every network check passes', async () => {
   const s = await https(issueCert({ ca, hosts: ['127.0.0.1', 'localhost'] }), { settings: goodSettings() });
   const r = await check(s.url, { ca: ca.certPem });
-  for (const id of ['config', 'url.format', 'url.port', 'tcp', 'tls.handshake', 'tls.expiry', 'tls.hostname', 'tls.trust', 'restapi.settings'] as const) {
+  assert.equal(r('url.format').status, 'warn', 'a loopback address is reachable from this machine only');
+  for (const id of ['config', 'url.port', 'tcp', 'tls.handshake', 'tls.expiry', 'tls.hostname', 'tls.trust', 'restapi.settings'] as const) {
     assert.equal(r(id).status, 'pass', `${id}: ${r(id).message}`);
   }
   assert.equal(r('dns').status, 'skip');
@@ -228,10 +229,10 @@ test('settings endpoint 404: not the VB365 REST API v8', async () => {
 });
 
 test('a URL without a port: url.format fails and every network check is skipped', async () => {
-  const r = await check('https://127.0.0.1:1', { config: { portal: { url: 'https://portal.example.com/portal' } } });
+  const r = await check('https://127.0.0.1:1', { config: { portal: { url: 'https://portal.example.com' } } });
   assert.equal(r('url.format').status, 'fail');
-  assert.match(r('url.format').message, /port is missing/);
-  assert.match(r('url.format').message, /path/);
+  assert.match(r('url.format').message, /no port/);
+  assert.match(r('url.format').remedy!, /https:\/\/portal\.example\.com:4443/);
   for (const id of ['url.port', 'dns', 'tcp', 'tls.handshake', 'restapi.settings'] as const) assert.equal(r(id).status, 'skip');
   assert.equal(r.all.filter((c) => c.status === 'fail').length, 1, 'one failure, no cascade');
 });

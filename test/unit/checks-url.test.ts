@@ -1,57 +1,58 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkUrlFormat, checkUrlPort, normalizeUrl, parsePortalUrl } from '../../src/checks/url.js';
+import { checkUrlFormat, checkUrlPort, normalizeUrl, type PortalUrl } from '../../src/checks/url.js';
 import { authorityHostsFor } from '../../src/checks/definitions.js';
 
-test('accepted portal URLs: IPv4 or DNS name, explicit port; normalised lowercase without trailing slash', () => {
-  assert.deepEqual(parsePortalUrl('HTTPS://Portal.ABC.com:4443/').url, {
-    raw: 'HTTPS://Portal.ABC.com:4443/',
-    normalized: 'https://portal.abc.com:4443',
-    host: 'portal.abc.com',
-    port: 4443,
-    hostKind: 'dns',
-  });
-  assert.equal(parsePortalUrl('https://135.169.170.192:4443').url?.hostKind, 'ipv4');
+test('url.format: IPv4 or DNS name with its port passes, normalised lowercase without trailing slash', () => {
+  const o = checkUrlFormat('HTTPS://Portal.ABC.com:4443/');
+  assert.equal(o.status, 'pass', o.message);
+  assert.deepEqual(o.data, { raw: 'HTTPS://Portal.ABC.com:4443/', normalized: 'https://portal.abc.com:4443', host: 'portal.abc.com', port: 4443, hostKind: 'dns' });
+  assert.equal(checkUrlFormat('https://135.169.170.192:4443').status, 'pass');
 });
 
-test('rejected portal URLs list every problem', () => {
+test('url.format judges the format only: a port other than restApiPort is url.port\'s business', () => {
+  const o = checkUrlFormat('https://portal.abc.com:9443', 4443);
+  assert.equal(o.status, 'pass', o.message);
+});
+
+test('url.format: a loopback or private address is a warning (browsers elsewhere cannot reach it)', () => {
+  const o = checkUrlFormat('https://127.0.0.1:4443');
+  assert.equal(o.status, 'warn');
+  assert.match(o.message, /loopback/);
+});
+
+test('url.format: rejected URLs fail with a message and an example', () => {
   const cases: [string, RegExp][] = [
-    ['http://portal.abc.com:4443', /https only/],
-    ['https://portal.abc.com', /port is missing/],
+    ['http://portal.abc.com:4443', /HTTPS only/],
+    ['https://portal.abc.com', /no port/],
     ['https://portal.abc.com:4443/restore', /path/],
     ['https://portal.abc.com:4443?x=1', /query/],
     ['https://user@portal.abc.com:4443', /user info/],
     ['https://[::1]:4443', /IPv6/],
-    ['https://300.1.1.1:4443', /not a valid IPv4/],
-    ['https://portal.abc.com:99999', /not a valid port/],
-    ['https://bad_host!:4443', /not a valid DNS host name/],
-    ['portal.abc.com:4443', /not an absolute URL/],
+    ['https://300.1.1.1:4443', /not an IPv4 address/],
+    ['https://portal.abc.com:99999', /out of range/],
+    ['https://bad_host:4443', /'_'/],
   ];
   for (const [raw, re] of cases) {
-    const r = parsePortalUrl(raw);
-    assert.equal(r.url, undefined, raw);
-    assert.match(r.problems.join('; '), re, raw);
+    const o = checkUrlFormat(raw);
+    assert.equal(o.status, 'fail', raw);
+    assert.match(o.message, re, raw);
+    assert.ok(o.remedy, raw);
   }
-  assert.equal(parsePortalUrl('http://portal.abc.com/x').problems.length, 3);
-});
-
-test('url.format: missing URL fails with the set-portal-url remedy', () => {
-  const o = checkUrlFormat(undefined);
-  assert.equal(o.status, 'fail');
-  assert.match(o.remedy!, /set-portal-url/);
+  assert.match(checkUrlFormat(undefined).remedy!, /set-portal-url/);
 });
 
 test('url.port: equal passes; different fails; unset compares with the REST default 4443', () => {
-  const url = parsePortalUrl('https://portal.abc.com:4443').url!;
+  const url = checkUrlFormat('https://portal.abc.com:4443').data as PortalUrl;
   assert.equal(checkUrlPort(url, 4443).status, 'pass');
   const diff = checkUrlPort(url, 9443);
   assert.equal(diff.status, 'fail');
   assert.match(diff.message, /4443 differs from portal\.restApiPort 9443/);
   assert.equal(checkUrlPort(url, undefined).status, 'pass');
-  assert.equal(checkUrlPort(parsePortalUrl('https://portal.abc.com:443').url!, undefined).status, 'warn');
+  assert.equal(checkUrlPort(checkUrlFormat('https://portal.abc.com:8443').data as PortalUrl, undefined).status, 'warn');
 });
 
-test('normalizeUrl keeps the path but lowercases scheme and host and drops trailing slashes', () => {
+test('normalizeUrl: lowercase scheme and host, no trailing slash, path case kept', () => {
   assert.equal(normalizeUrl('HTTPS://Portal.Abc.COM:4443//'), 'https://portal.abc.com:4443');
   assert.equal(normalizeUrl('https://Portal.abc.com:4443/Path/'), 'https://portal.abc.com:4443/Path');
 });

@@ -1,0 +1,99 @@
+/**
+ * test-portal: read-only checks of the config, the portal endpoint and the Entra application
+ * (DESIGN §5). Returns the checklist; the CLI prints it (or `--json`, schemas/test-result.schema.json)
+ * and exits 0 when nothing fails, 2 when a check fails, 65 when the config file is invalid.
+ *
+ * Time: every network step (DNS, TCP connect, TLS handshake, REST request) has `timeout` seconds;
+ * the network chain and the Entra checks run concurrently, and every socket is closed when its
+ * step ends, so a host that drops packets costs at most a few timeouts, never a hang.
+ */
+import { resolveStoreDir } from '../certs/store.js';
+import { isEmulatorConfig } from '../cloud/endpoints.js';
+import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/index.js';
+import { toContext, type Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import type { AuthMode, GraphSession, SessionConfig } from '../graph/session.js';
+import { configCheck, networkChecks } from '../checks/definitions.js';
+import { entraChecks } from '../checks/entra.js';
+import { summarize, type TestPortalResult } from '../checks/result.js';
+import { runChecks } from '../checks/runner.js';
+import type { PortalUrl } from '../checks/url.js';
+
+export const DEFAULT_TIMEOUT_SECONDS = 5;
+
+export interface TestPortalInput {
+  /** config file (default: $ENTRA_PORTAL_CONFIG or ./entra-portal.json5) */
+  config?: string;
+  /** seconds per network step; default 5 */
+  timeout?: number;
+  /** the certificate store folder (entra.sign-in); default as install-cert */
+  store?: string;
+  /** how the operator signs in to read Entra (ignored for the Emulator region) */
+  auth?: AuthMode;
+  /** extra trust anchors (PEM) for tls.trust, in addition to Node's roots and NODE_EXTRA_CA_CERTS */
+  ca?: string | string[];
+  /** cancels the run */
+  signal?: AbortSignal;
+  /** test hook: how to open the Graph session */
+  openSession?: (loaded: SessionConfig, ctx: Context, options: { auth?: AuthMode; propagationTimeout?: number }) => Promise<GraphSession>;
+}
+
+export type { TestPortalResult };
+export { testPortalExitCode } from '../checks/result.js';
+
+export async function testPortal(input: TestPortalInput = {}, context?: Partial<Context>): Promise<TestPortalResult> {
+  const ctx = toContext(context);
+  const timeout = input.timeout ?? DEFAULT_TIMEOUT_SECONDS;
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) {
+    throw new UsageError(`--timeout ${input.timeout}: give the seconds each network step may take (more than 0, at most 600)`);
+  }
+  const timeoutMs = Math.round(timeout * 1000);
+  const path = resolveConfigPath(ctx, input.config);
+  let loaded: LoadedConfig | undefined;
+  const interactive = ctx.stdin.isTTY === true && (input.auth === undefined || ['auto', 'device-code', 'browser'].includes(input.auth));
+  const entra = entraChecks({
+    ctx,
+    ...(input.auth ? { auth: input.auth } : {}),
+    storeDir: resolveStoreDir(ctx, input.store),
+    timeoutMs,
+    boundedReads: () => !interactive || (loaded !== undefined && safeIsEmulator(loaded)),
+    now: () => ctx.clock.now(),
+    ...(input.openSession ? { openSession: input.openSession } : {}),
+  });
+  ctx.log.progress('Testing the Restore Portal…');
+  try {
+    const { results, outcomes } = await runChecks(
+      [
+        configCheck(async () => (loaded = await loadConfig(path))),
+        ...networkChecks({
+          timeoutMs,
+          now: () => ctx.clock.now(),
+          env: ctx.env,
+          ...(input.ca ? { ca: input.ca } : {}),
+        }),
+        ...entra.definitions,
+      ],
+      input.signal ? { signal: input.signal } : {},
+    );
+    const url = outcomes.get('url.format')?.data as PortalUrl | undefined;
+    const summary = summarize(results);
+    return {
+      passed: summary.fail === 0,
+      config: path,
+      ...(url ? { url: url.normalized } : {}),
+      summary,
+      checks: results,
+    };
+  } finally {
+    ctx.log.done();
+    await entra.close();
+  }
+}
+
+function safeIsEmulator(loaded: LoadedConfig): boolean {
+  try {
+    return isEmulatorConfig(loaded.config);
+  } catch {
+    return false;
+  }
+}
