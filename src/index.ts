@@ -13,3 +13,4 @@ export { newApp, type NewAppInput, type NewAppResult } from './cmdlets/new-app.j
 export { setApp, type SetAppInput, type SetAppResult } from './cmdlets/set-app.js';
 export { setPortalUrl, type SetPortalUrlInput, type SetPortalUrlResult } from './cmdlets/set-portal-url.js';
 export type { EditVerbResult } from './cmdlets/edit-verb.js';
+export { startEmulator, type EmulatorHandle, type EmulatorOptions, type EmulatorTenant } from './emulator/index.js';

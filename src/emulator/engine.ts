@@ -1,0 +1,70 @@
+/**
+ * What every handler shares: the store, the faults and their random draws, the token-signing key,
+ * the emulator's own origins (the accepted audiences) and the replication-lag clock.
+ */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import type { Faults } from './faults.js';
+import { prng } from './faults.js';
+import type { Store } from './store.js';
+import type { Tenant } from './directory.js';
+import type { RequestLogEntry } from './types.js';
+
+export class Engine {
+  readonly signingKey: KeyObject;
+  readonly verifyKey: KeyObject;
+  readonly kid: string;
+  readonly random: () => number;
+  /** committed writes so far (drop-after-write counts them) */
+  writes = 0;
+  /** top-level requests whose socket is destroyed after their commit (drop-after-write) */
+  readonly dropRoots = new Set<string>();
+  port = 0;
+  readonly requests: RequestLogEntry[] = [];
+
+  constructor(
+    readonly store: Store,
+    readonly faults: Faults,
+    readonly tokenLifetime: number,
+  ) {
+    this.signingKey = createPrivateKey(store.file.signing.keyPem);
+    this.verifyKey = createPublicKey(this.signingKey);
+    this.kid = store.file.signing.kid;
+    this.random = prng(faults.seed);
+  }
+
+  /** The canonical URL: the Graph root, the login authority host and the token audience. */
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  /** Origins that name this emulator (clients may use localhost or [::1] as well). */
+  ownOrigins(): string[] {
+    return [`https://127.0.0.1:${this.port}`, `https://localhost:${this.port}`, `https://[::1]:${this.port}`];
+  }
+
+  isOwnOrigin(s: string): boolean {
+    return this.ownOrigins().includes(s.replace(/\/+$/, '').toLowerCase());
+  }
+
+  /** The origin a request addressed (from Host), falling back to the canonical URL. */
+  originOf(host: string | undefined): string {
+    const o = host ? `https://${host.toLowerCase()}` : this.url;
+    return this.isOwnOrigin(o) ? o : this.url;
+  }
+
+  noteCreated(tenant: Tenant, id: string): void {
+    if (this.faults.lag > 0) tenant.createdAt.set(id, Date.now());
+  }
+
+  /** False while a new object is still "replicating" (the `lag` fault). */
+  visible(tenant: Tenant, id: string): boolean {
+    if (this.faults.lag <= 0) return true;
+    const at = tenant.createdAt.get(id);
+    if (at === undefined) return true;
+    if (Date.now() - at >= this.faults.lag) {
+      tenant.createdAt.delete(id);
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * `/applications` (reference/graph-behaviour.md §1): create (201), read by id / appId / uniqueName,
+ * list, PATCH (204, collections replaced whole), the uniqueName upsert (201/204/404 by
+ * `Prefer: create-if-missing`), DELETE (204, with its service principal) and the key actions.
+ */
+import type { Tenant } from '../directory.js';
+import { badRequest, notFound, type GraphResult } from '../http.js';
+import { newApplication, syncServicePrincipal } from '../shapes.js';
+import type { Application } from '../types.js';
+import { addKey, addPassword, removeKey, removePassword } from './app-actions.js';
+import { applyApplicationBody } from './app-body.js';
+import { requireAny, ROLES } from './auth.js';
+import { methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
+import { entityResult, listResult, type ResourceType } from './query.js';
+
+export const APPLICATION: ResourceType = {
+  set: 'applications',
+  resource: 'Application',
+  odataType: 'microsoft.graph.application',
+  filterable: new Set(['id', 'appId', 'displayName', 'uniqueName', 'signInAudience', 'publisherDomain', 'createdDateTime']),
+  filterableCollections: new Set(['identifierUris', 'tags']),
+  searchable: new Set(['displayName', 'appId', 'uniqueName']),
+};
+
+/** The stored application a key addresses (ignoring replication lag: writes go to the primary). */
+function lookup(tenant: Tenant, seg: Segment): Application | undefined {
+  const k = seg.key!;
+  if (k.prop === 'appId') return tenant.appsByAppId.get(k.value.toLowerCase());
+  if (k.prop === 'uniqueName') return tenant.appsByUniqueName.get(k.value.toLowerCase());
+  return tenant.apps.get(k.value.toLowerCase());
+}
+
+/** Keeps service principals of this app (in every tenant) in step with it. */
+function syncSps(call: GraphCall, app: Application): void {
+  for (const t of call.engine.store.tenants.values()) {
+    const sp = t.spsByAppId.get(app.appId);
+    if (sp) syncServicePrincipal(sp, app);
+  }
+}
+
+function create(call: GraphCall, body: Record<string, unknown>, uniqueName?: string): Application {
+  const { tenant } = call;
+  const app = newApplication(tenant.domain, '');
+  if (uniqueName !== undefined) {
+    if (body.uniqueName !== undefined && body.uniqueName !== uniqueName) throw badRequest('The uniqueName in the body does not match the one in the URL.');
+    applyApplicationBody(tenant, app, { ...body, uniqueName }, true);
+  } else {
+    if (typeof body.displayName !== 'string') throw badRequest("Property 'displayName' is required.");
+    applyApplicationBody(tenant, app, body, true);
+  }
+  tenant.indexApp(app);
+  call.engine.noteCreated(tenant, app.id);
+  return app;
+}
+
+/** PATCH on a draft copy, then swapped in: a refused body changes nothing. */
+function update(call: GraphCall, app: Application, body: Record<string, unknown>): void {
+  const draft = structuredClone(app);
+  applyApplicationBody(call.tenant, draft, body, false);
+  if (draft.uniqueName !== app.uniqueName && draft.uniqueName) call.tenant.appsByUniqueName.set(draft.uniqueName.toLowerCase(), app);
+  Object.assign(app, draft);
+  syncSps(call, app);
+}
+
+export function handleApplications(call: GraphCall, seg: Segment, rest: string[]): GraphResult {
+  const { tenant, principal, method, engine } = call;
+  if (!seg.key && rest.length === 0) {
+    if (method === 'GET') {
+      requireAny(principal, ROLES.appRead);
+      return listResult(call, visibleApps(call), APPLICATION);
+    }
+    if (method === 'POST') {
+      requireAny(principal, ROLES.appWrite);
+      const app = create(call, objectBody(call));
+      return { ...entityResult({ ...call, query: new URLSearchParams() }, app, APPLICATION, 201), write: true, headers: { Location: `${call.origin}/v1.0/applications/${app.id}` } };
+    }
+    throw methodNotAllowed();
+  }
+  if (!seg.key && rest[0] === '$count' && rest.length === 1) {
+    if (method !== 'GET') throw methodNotAllowed();
+    requireAny(principal, ROLES.appRead);
+    return listResult(call, visibleApps(call), APPLICATION, { count: true });
+  }
+  // /applications/{id}/… is the same as /applications('{id}')/…
+  let keyed = seg;
+  let tail = rest;
+  if (!seg.key) keyed = { name: seg.name, key: { prop: 'id', value: rest[0]! } };
+  if (!seg.key) tail = rest.slice(1);
+  const app = lookup(tenant, keyed);
+  const keyText = keyed.key!.value;
+
+  if (tail.length === 0) {
+    if (method === 'GET') {
+      requireAny(principal, ROLES.appRead);
+      if (!app || !engine.visible(tenant, app.id)) throw notFound(keyText);
+      return entityResult(call, app, APPLICATION);
+    }
+    if (method === 'PATCH') {
+      requireAny(principal, ROLES.appWrite);
+      const body = objectBody(call);
+      if (!app) {
+        const prefer = (call.headers['prefer'] ?? '').toLowerCase().split(/\s*,\s*/);
+        if (keyed.key!.prop === 'uniqueName' && prefer.includes('create-if-missing')) {
+          if (typeof body.displayName !== 'string') throw badRequest("Property 'displayName' is required.");
+          const created = create(call, body, keyText);
+          const r = entityResult({ ...call, query: new URLSearchParams() }, created, APPLICATION, 201);
+          return { ...r, write: true, headers: { Location: `${call.origin}/v1.0/applications/${created.id}`, 'Preference-Applied': 'create-if-missing' } };
+        }
+        throw notFound(keyText);
+      }
+      update(call, app, body);
+      return { status: 204, write: true };
+    }
+    if (method === 'DELETE') {
+      requireAny(principal, ROLES.appWrite);
+      if (!app) throw notFound(keyText);
+      tenant.removeApp(app);
+      const sp = tenant.spsByAppId.get(app.appId);
+      if (sp) tenant.removeSp(sp);
+      return { status: 204, write: true };
+    }
+    throw methodNotAllowed();
+  }
+  if (tail.length === 1) {
+    const action = tail[0]!.replace(/^microsoft\.graph\./, '');
+    const fn = { addKey, removeKey, addPassword, removePassword }[action];
+    if (!fn) throw unknownSegment(tail[0]!);
+    if (method !== 'POST') throw methodNotAllowed();
+    if (!app) throw notFound(keyText);
+    return fn(call, app);
+  }
+  throw unknownSegment(tail[1]!);
+}
+
+function* visibleApps(call: GraphCall): Iterable<Application> {
+  for (const a of call.tenant.apps.values()) if (call.engine.visible(call.tenant, a.id)) yield a;
+}

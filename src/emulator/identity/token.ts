@@ -1,0 +1,350 @@
+/**
+ * `POST /{tenant}/oauth2/v2.0/token` (reference/graph-behaviour.md §8.3–§8.5): client_credentials
+ * with a client secret or a client assertion (RS256/PS256, `x5t` or `x5t#S256` matched against the
+ * application's keyCredentials), the device-code grant (approved automatically as the tenant's
+ * administrator) and refresh tokens. Errors carry Entra's AADSTS codes.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Engine } from '../engine.js';
+import type { Tenant } from '../directory.js';
+import type { GraphResult } from '../http.js';
+import { decodeJwt, signJwt, verifyJwt } from '../jwt.js';
+import { usableVerifyKey } from '../keycert.js';
+import { GRAPH_APP_ID } from '../seed-data.js';
+import type { Application, ServicePrincipal } from '../types.js';
+import { aadError } from './errors.js';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
+
+interface DeviceCode {
+  tenantId: string;
+  clientId: string;
+  scope: string;
+  expires: number;
+}
+interface RefreshGrant {
+  tenantId: string;
+  clientId: string;
+}
+const deviceCodes = new Map<string, DeviceCode>();
+const refreshTokens = new Map<string, RefreshGrant>();
+
+export interface TokenRequest {
+  engine: Engine;
+  tenant: Tenant;
+  /** the origin the client addressed (issuer and audiences follow it) */
+  origin: string;
+  form: URLSearchParams;
+  correlationId?: string;
+}
+
+function ok(body: Record<string, unknown>): GraphResult {
+  return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' }, body };
+}
+
+/** The application behind a client id: in this tenant, or a multi-tenant one homed elsewhere. */
+function findClient(engine: Engine, tenant: Tenant, clientId: string): { app: Application; home: Tenant } | undefined {
+  const local = tenant.appsByAppId.get(clientId);
+  if (local) return { app: local, home: tenant };
+  for (const t of engine.store.tenants.values()) {
+    const a = t.appsByAppId.get(clientId);
+    if (a && a.signInAudience !== 'AzureADMyOrg') return { app: a, home: t };
+  }
+  return undefined;
+}
+
+/** The resource a `.default` scope names, and the audience to put in the token. */
+function resolveResource(engine: Engine, tenant: Tenant, resource: string): { sp: ServicePrincipal; aud: string } | undefined {
+  const r = resource.replace(/\/+$/, '');
+  if (engine.isOwnOrigin(r)) {
+    const sp = tenant.graphSp;
+    return sp ? { sp, aud: r.toLowerCase() } : undefined;
+  }
+  for (const sp of tenant.sps.values()) {
+    if (sp.appId === r || sp.servicePrincipalNames.some((n) => n.replace(/\/+$/, '') === r)) return { sp, aud: resource };
+  }
+  return undefined;
+}
+
+export async function tokenEndpoint(req: TokenRequest): Promise<GraphResult> {
+  const grant = req.form.get('grant_type');
+  if (!grant) return missing(req, 'grant_type');
+  if (grant === 'client_credentials') return clientCredentials(req);
+  if (grant === DEVICE_CODE) return deviceCodeGrant(req);
+  if (grant === 'refresh_token') return refreshGrant(req);
+  return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`, req.correlationId);
+}
+
+function missing(req: TokenRequest, name: string): GraphResult {
+  return aadError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`, req.correlationId);
+}
+
+function clientCredentials(req: TokenRequest): GraphResult {
+  const { engine, tenant, form } = req;
+  const clientId = form.get('client_id');
+  if (!clientId) return missing(req, 'client_id');
+  const scope = form.get('scope');
+  if (!scope) return missing(req, 'scope');
+  const found = findClient(engine, tenant, clientId);
+  const sp = tenant.spsByAppId.get(clientId);
+  if (!found || !sp) {
+    return aadError(
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant.domain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      req.correlationId,
+    );
+  }
+  const scopes = scope.split(' ').filter(Boolean);
+  if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) {
+    return aadError(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      req.correlationId,
+    );
+  }
+  const resourceName = scopes[0]!.slice(0, -'/.default'.length);
+  const resource = resolveResource(engine, tenant, resourceName);
+  if (!resource) {
+    return aadError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${resourceName} was not found in the tenant named ${tenant.domain}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+      req.correlationId,
+    );
+  }
+  const auth = authenticateClient(req, found.app, found.home);
+  if (auth.error) return auth.error;
+  return ok(issueAppToken(req, found.app, sp, resource, auth.acr));
+}
+
+function authenticateClient(req: TokenRequest, app: Application, home: Tenant): { acr: '1' | '2'; error?: undefined } | { error: GraphResult } {
+  const { form } = req;
+  const secret = form.get('client_secret');
+  const assertion = form.get('client_assertion');
+  if (secret !== null) {
+    const now = Date.now();
+    const match = home.secrets.find((s) => s.applicationId === app.id && s.secretText === secret);
+    const cred = match && app.passwordCredentials.find((p) => p.keyId === match.keyId);
+    if (cred && Date.parse(cred.endDateTime) < now) {
+      return { error: aadError(401, 'invalid_client', 7000222, `The provided client secret keys for app '${app.appId}' are expired. Visit the Azure portal to create new keys for your app.`, req.correlationId) };
+    }
+    if (!cred) {
+      return {
+        error: aadError(
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`,
+          req.correlationId,
+        ),
+      };
+    }
+    return { acr: '1' };
+  }
+  if (assertion !== null) {
+    const err = verifyAssertion(req, app, assertion);
+    return err ? { error: err } : { acr: '2' };
+  }
+  return {
+    error: aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", req.correlationId),
+  };
+}
+
+function verifyAssertion(req: TokenRequest, app: Application, assertion: string): GraphResult | undefined {
+  const { form, engine, tenant } = req;
+  const bad = (desc: string, code = 700027) => aadError(401, 'invalid_client', code, desc, req.correlationId);
+  if (form.get('client_assertion_type') !== JWT_BEARER) {
+    return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_assertion_type'.", req.correlationId);
+  }
+  const jwt = decodeJwt(assertion);
+  if (!jwt) return aadError(400, 'invalid_request', 50027, 'JWT token is invalid or malformed.', req.correlationId);
+  const { header, payload } = jwt;
+  if (header.alg !== 'RS256' && header.alg !== 'PS256') return bad(`Client assertion contains an unsupported signature algorithm '${String(header.alg)}'.`);
+  if (payload.iss !== app.appId || payload.sub !== app.appId) {
+    return bad("Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://aka.ms/certCreds .", 700021);
+  }
+  if (!audienceIsTokenEndpoint(engine, tenant, payload.aud)) return bad(`Client assertion audience claim does not match Realm issuer. Review the documentation at https://aka.ms/certCreds . The audience was '${String(payload.aud)}'.`);
+  const now = Math.floor(Date.now() / 1000);
+  const exp = Number(payload.exp);
+  const nbf = payload.nbf === undefined ? undefined : Number(payload.nbf);
+  if (!Number.isFinite(exp) || exp <= now || (nbf !== undefined && nbf > now + 300)) {
+    return bad('Client assertion is not within its valid time range. Review the documentation at https://aka.ms/certCreds .', 700024);
+  }
+  const s256 = typeof header['x5t#S256'] === 'string' ? Buffer.from(header['x5t#S256'], 'base64url') : undefined;
+  const s1 = typeof header.x5t === 'string' ? Buffer.from(header.x5t, 'base64url') : undefined;
+  if (!s256 && !s1) return bad('Client assertion failed signature validation: the header has neither x5t nor x5t#S256.');
+  const key = app.keyCredentials
+    .map((k) => usableVerifyKey(k))
+    .find((p) => p && ((s256 && p.sha256.equals(s256)) || (s1 && p.sha1.equals(s1))));
+  if (!key) {
+    const thumb = (s256 ?? s1)!.toString('hex').toUpperCase();
+    return bad(
+      `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumb}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${app.appId}'. Review the documentation at https://aka.ms/certCreds .]`,
+    );
+  }
+  if (!verifyJwt(jwt, key.cert.publicKey)) return bad('Client assertion failed signature validation. Review the documentation at https://aka.ms/certCreds .');
+  return undefined;
+}
+
+function audienceIsTokenEndpoint(engine: Engine, tenant: Tenant, aud: unknown): boolean {
+  const auds = Array.isArray(aud) ? aud : [aud];
+  return auds.some((a) => {
+    if (typeof a !== 'string') return false;
+    try {
+      const u = new URL(a);
+      if (!engine.isOwnOrigin(u.origin)) return false;
+      const m = /^\/([^/]+)\/oauth2\/(?:v2\.0\/)?token\/?$/.exec(u.pathname);
+      return Boolean(m && engine.store.find(m[1]!) === tenant);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function issuer(req: TokenRequest): string {
+  return `${req.origin}/${req.tenant.id}/v2.0`;
+}
+
+function issueAppToken(req: TokenRequest, app: Application, sp: ServicePrincipal, resource: { sp: ServicePrincipal; aud: string }, acr: '1' | '2'): Record<string, unknown> {
+  const { engine, tenant } = req;
+  const now = Math.floor(Date.now() / 1000);
+  const lifetime = engine.tokenLifetime;
+  const roles = tenant.rolesOf(sp.id, resource.sp.id);
+  const claims: Record<string, unknown> = {
+    aud: resource.aud,
+    iss: issuer(req),
+    iat: now,
+    nbf: now,
+    exp: now + lifetime,
+    app_displayname: app.displayName,
+    appid: app.appId,
+    appidacr: acr,
+    idp: issuer(req),
+    idtyp: 'app',
+    oid: sp.id,
+    sub: sp.id,
+    tid: tenant.id,
+    uti: randomBytes(16).toString('base64url'),
+    ver: '1.0',
+  };
+  if (roles.length) claims.roles = roles;
+  const token = signJwt(claims, engine.signingKey, { kid: engine.kid, x5t: engine.kid });
+  return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token };
+}
+
+// ------------------------------------------------------------------ device code
+
+export function deviceCodeEndpoint(req: TokenRequest): GraphResult {
+  const clientId = req.form.get('client_id');
+  if (!clientId) return missing(req, 'client_id');
+  const scope = req.form.get('scope') ?? '';
+  const userCode = randomBytes(6).toString('hex').slice(0, 9).toUpperCase();
+  const deviceCode = randomBytes(32).toString('base64url');
+  deviceCodes.set(deviceCode, { tenantId: req.tenant.id, clientId, scope, expires: Date.now() + 900_000 });
+  const verificationUri = `${req.origin}/devicelogin`;
+  return ok({
+    user_code: userCode,
+    device_code: deviceCode,
+    verification_uri: verificationUri,
+    expires_in: 900,
+    interval: 1,
+    message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate. (The entra-portal emulator approves it automatically as ${req.tenant.admin.userPrincipalName}.)`,
+  });
+}
+
+function deviceCodeGrant(req: TokenRequest): GraphResult {
+  const code = req.form.get('device_code');
+  if (!code) return missing(req, 'device_code');
+  const entry = deviceCodes.get(code);
+  if (!entry || entry.tenantId !== req.tenant.id || entry.clientId !== req.form.get('client_id')) {
+    return aadError(400, 'invalid_grant', 70000, 'The provided value for the input parameter \'device_code\' is not valid.', req.correlationId);
+  }
+  deviceCodes.delete(code);
+  if (entry.expires < Date.now()) return aadError(400, 'expired_token', 70019, 'Verification code expired.', req.correlationId);
+  return ok(issueUserTokens(req, entry.clientId, req.form.get('scope') ?? entry.scope));
+}
+
+function refreshGrant(req: TokenRequest): GraphResult {
+  const rt = req.form.get('refresh_token');
+  if (!rt) return missing(req, 'refresh_token');
+  const entry = refreshTokens.get(rt);
+  if (!entry || entry.tenantId !== req.tenant.id || entry.clientId !== req.form.get('client_id')) {
+    return aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', req.correlationId);
+  }
+  return ok(issueUserTokens(req, entry.clientId, req.form.get('scope') ?? ''));
+}
+
+/** A delegated token for the seeded administrator (treated as Global Administrator). */
+function issueUserTokens(req: TokenRequest, clientId: string, scope: string): Record<string, unknown> {
+  const { engine, tenant } = req;
+  const now = Math.floor(Date.now() / 1000);
+  const lifetime = engine.tokenLifetime;
+  const requested = scope.split(' ').filter((s) => s && !OIDC_SCOPES.has(s));
+  const resourceName = requested.find((s) => s.includes('/'))?.replace(/\/[^/]*$/, '') ?? engine.url;
+  const resource = resolveResource(engine, tenant, resourceName) ?? { sp: tenant.graphSp!, aud: engine.url };
+  const scp =
+    resource.sp.appId === GRAPH_APP_ID
+      ? 'Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All Directory.Read.All User.Read openid profile offline_access'
+      : resource.sp.oauth2PermissionScopes.map((s) => s.value).join(' ');
+  const admin = tenant.admin;
+  const access = signJwt(
+    {
+      aud: resource.aud,
+      iss: issuer(req),
+      iat: now,
+      nbf: now,
+      exp: now + lifetime,
+      appid: clientId,
+      idtyp: 'user',
+      name: admin.displayName,
+      oid: admin.id,
+      scp,
+      sub: admin.id,
+      tid: tenant.id,
+      upn: admin.userPrincipalName,
+      unique_name: admin.userPrincipalName,
+      wids: ['62e90394-69f5-4237-9190-012177145e10'],
+      uti: randomBytes(16).toString('base64url'),
+      ver: '1.0',
+    },
+    engine.signingKey,
+    { kid: engine.kid, x5t: engine.kid },
+  );
+  const idToken = signJwt(
+    {
+      aud: clientId,
+      iss: issuer(req),
+      iat: now,
+      nbf: now,
+      exp: now + lifetime,
+      name: admin.displayName,
+      oid: admin.id,
+      preferred_username: admin.userPrincipalName,
+      sub: admin.id,
+      tid: tenant.id,
+      ver: '2.0',
+    },
+    engine.signingKey,
+    { kid: engine.kid },
+  );
+  const refresh = randomBytes(48).toString('base64url');
+  refreshTokens.set(refresh, { tenantId: tenant.id, clientId });
+  return {
+    token_type: 'Bearer',
+    scope: requested.join(' ') || `${engine.url}/.default`,
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    access_token: access,
+    refresh_token: refresh,
+    id_token: idToken,
+    client_info: Buffer.from(JSON.stringify({ uid: admin.id, utid: tenant.id })).toString('base64url'),
+    correlation_id: req.correlationId ?? randomUUID(),
+  };
+}

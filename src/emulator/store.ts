@@ -1,0 +1,210 @@
+/**
+ * The emulator state: one JSON file (issue 3, "State and faults"), written atomically
+ * (temporary file + fsync + rename + directory fsync) after every committed change, before the
+ * change is answered. Concurrent commits are grouped: a commit that arrives while a write is in
+ * flight waits for the next write, which carries every change made until then.
+ * A corrupt file is an error naming the file, never a silent reset.
+ */
+import { randomUUID, createHash, createPublicKey } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { InputError, OperationError } from '../errors.js';
+import { seedTenant, stableGuid, Tenant } from './directory.js';
+import { makeCa, makeServerCert, newRsaKeyPem, stillValid } from './tls.js';
+import type { StateFile } from './types.js';
+
+export const DEFAULT_TENANTS = ['contoso.onmicrosoft.com', 'fabrikam.onmicrosoft.com'];
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isGuid = (s: string): boolean => GUID.test(s);
+
+export class Store {
+  readonly tenants = new Map<string, Tenant>();
+  private readonly byDomain = new Map<string, Tenant>();
+  private saving: Promise<void> | undefined;
+  private pending: Promise<void> | undefined;
+  private lockHeld = false;
+
+  private constructor(
+    readonly path: string | undefined,
+    readonly file: Omit<StateFile, 'tenants'>,
+    tenants: Tenant[],
+  ) {
+    for (const t of tenants) this.add(t);
+  }
+
+  static async open(path: string | undefined): Promise<Store> {
+    let loaded: StateFile | undefined;
+    if (path) {
+      await mkdir(dirname(path), { recursive: true });
+      await acquireLock(path);
+      try {
+        loaded = await readState(path);
+      } catch (err) {
+        await releaseLock(path);
+        throw err;
+      }
+    }
+    let dirty = false;
+    if (!loaded) {
+      const ca = makeCa();
+      loaded = {
+        format: 'entra-portal-emulator-state',
+        version: 1,
+        ca,
+        server: makeServerCert(ca),
+        signing: newSigningKey(),
+        tenants: [],
+      };
+      dirty = true;
+    } else if (!stillValid(loaded.server.certPem)) {
+      loaded.server = makeServerCert(loaded.ca);
+      dirty = true;
+    }
+    const { tenants, ...rest } = loaded;
+    const store = new Store(path, rest, tenants.map((t) => new Tenant(t)));
+    store.lockHeld = Boolean(path);
+    for (const d of DEFAULT_TENANTS) if (!store.find(d)) (store.add(seedTenant(d)), (dirty = true));
+    if (dirty) await store.commit();
+    return store;
+  }
+
+  private add(t: Tenant): void {
+    this.tenants.set(t.id, t);
+    this.byDomain.set(t.domain.toLowerCase(), t);
+  }
+
+  /** By tenant id or domain, case-insensitive. */
+  find(idOrDomain: string): Tenant | undefined {
+    const k = idOrDomain.toLowerCase();
+    return this.tenants.get(k) ?? this.byDomain.get(k);
+  }
+
+  async ensure(idOrDomain: string): Promise<Tenant> {
+    const found = this.find(idOrDomain);
+    if (found) return found;
+    if (!/^[0-9a-zA-Z-.]+$/.test(idOrDomain)) throw new InputError(`not a tenant id or domain: '${idOrDomain}'`);
+    const t = isGuid(idOrDomain)
+      ? seedTenant(`tenant-${idOrDomain.slice(0, 8).toLowerCase()}.onmicrosoft.com`, idOrDomain.toLowerCase())
+      : seedTenant(idOrDomain.toLowerCase(), stableGuid(idOrDomain));
+    this.add(t);
+    await this.commit();
+    return t;
+  }
+
+  snapshot(): StateFile {
+    return { ...this.file, tenants: [...this.tenants.values()].map((t) => t.toState()) };
+  }
+
+  /** Resolves once every change made before the call is on disk. */
+  commit(): Promise<void> {
+    if (!this.path) return Promise.resolve();
+    if (!this.saving) {
+      this.saving = this.write().finally(() => (this.saving = undefined));
+      return this.saving;
+    }
+    // a write is in flight and may have serialised the state before this change: queue one more
+    this.pending ??= this.saving.then(() => {
+      this.pending = undefined;
+      return this.commit();
+    });
+    return this.pending;
+  }
+
+  private async write(): Promise<void> {
+    const path = this.path!;
+    const text = JSON.stringify(this.snapshot());
+    const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+    const dir = await open(dirname(path), 'r').catch(() => undefined);
+    await dir?.sync().catch(() => undefined);
+    await dir?.close();
+  }
+
+  async close(): Promise<void> {
+    while (this.saving || this.pending) await (this.pending ?? this.saving);
+    if (this.path && this.lockHeld) {
+      this.lockHeld = false;
+      await releaseLock(this.path);
+    }
+  }
+}
+
+function newSigningKey(): StateFile['signing'] {
+  const keyPem = newRsaKeyPem();
+  const der = createPublicKey(keyPem).export({ type: 'spki', format: 'der' });
+  return { kid: createHash('sha1').update(der).digest('base64url'), keyPem };
+}
+
+async function readState(path: string): Promise<StateFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new OperationError(`cannot read the emulator state file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let data: StateFile;
+  try {
+    data = JSON.parse(text) as StateFile;
+  } catch (err) {
+    throw corrupt(path, (err as Error).message);
+  }
+  if (data?.format !== 'entra-portal-emulator-state' || data.version !== 1) throw corrupt(path, 'not an entra-portal emulator state (format/version)');
+  if (!Array.isArray(data.tenants) || !data.ca?.certPem || !data.signing?.keyPem || !data.server?.certPem) throw corrupt(path, 'missing ca, server, signing or tenants');
+  return data;
+}
+
+function corrupt(path: string, why: string): InputError {
+  return new InputError(`the emulator state file ${path} is corrupt: ${why}`, {
+    code: 'emulator-state-corrupt',
+    remedy: `move it aside (or delete it) to start from a fresh emulator state: ${path}`,
+  });
+}
+
+// A small pid lock (libraries.md, "Locks"): one emulator per state file at a time.
+async function acquireLock(path: string): Promise<void> {
+  const lock = `${path}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(lock, 'wx', 0o600);
+      await fh.writeFile(`${process.pid}\n`);
+      await fh.close();
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new OperationError(`the emulator state file ${path} is in use by process ${pid}`, {
+          code: 'emulator-state-locked',
+          remedy: `stop the other emulator (or CLI run) first; remove ${lock} if that process is gone`,
+        });
+      }
+      if (pid === process.pid) {
+        throw new OperationError(`the emulator state file ${path} is already open in this process`, { code: 'emulator-state-locked' });
+      }
+      await unlink(lock).catch(() => undefined); // stale: its process is gone
+    }
+  }
+  throw new OperationError(`cannot lock the emulator state file ${path}`);
+}
+
+async function releaseLock(path: string): Promise<void> {
+  await unlink(`${path}.lock`).catch(() => undefined);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

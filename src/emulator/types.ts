@@ -1,0 +1,190 @@
+/**
+ * The emulator's public contract (notes/interfaces.md, "Emulator") and the shapes of its state.
+ * Directory objects are kept as plain JSON records in Graph's own wire shape, so reads are a
+ * projection ($select) of what is stored (reference/graph-behaviour.md §1–§4).
+ */
+
+export interface EmulatorTenant {
+  id: string;
+  domain: string;
+  /** holds Application.ReadWrite.All, AppRoleAssignment.ReadWrite.All, DelegatedPermissionGrant.ReadWrite.All, Application.Read.All */
+  operator: { clientId: string; clientSecret: string };
+  /** no roles at all: every Graph call it makes gets 403 */
+  unprivileged: { clientId: string; clientSecret: string };
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** the request target as sent (path and query) */
+  path: string;
+  status: number;
+  durationMs: number;
+  /** tenant id the request acted on (from the token or the login path) */
+  tenant?: string;
+  /** true when the request committed a change to the directory */
+  write: boolean;
+  /** on a `$batch` entry: how many requests it carried */
+  batchItems?: number;
+  /** set on the entries logged for the items of a `$batch` (they are not round trips of their own) */
+  inBatch?: boolean;
+}
+
+export interface RestorePortalSettings {
+  applicationId: string;
+  msalAuthorityUri: string;
+  restorePortalUri: string;
+  isEnabled: boolean;
+}
+
+export interface EmulatorOptions {
+  /** 0 = ephemeral (default) */
+  port?: number;
+  /** JSON file; omitted = in memory */
+  statePath?: string;
+  /** "latency=50,throttle=0.2,unavailable=0.1,lag=5000,drop-after-write=3,seed=7,retry-after=1" */
+  faults?: string;
+  /** extra tenant domains (or ids) to create if missing */
+  tenants?: string[];
+  restoreApi?: { port: number; settings: () => RestorePortalSettings | Promise<RestorePortalSettings> };
+  /** lifetime of issued access tokens in seconds (default 3599, as Entra's `expires_in`) */
+  tokenLifetimeSeconds?: number;
+}
+
+export interface EmulatorHandle {
+  /** https://127.0.0.1:PORT — both the login authority host and the Graph root */
+  url: string;
+  /** PEM file of the emulator CA (NODE_EXTRA_CA_CERTS / curl --cacert) */
+  caFile: string;
+  caPem: string;
+  tenants: EmulatorTenant[];
+  /** the request log, appended live */
+  requests: RequestLogEntry[];
+  ensureTenant(domainOrId: string): Promise<EmulatorTenant>;
+  restoreApiUrl?: string;
+  stop(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- stored shapes
+
+/** A directory object as Graph returns it; the typed fields are the ones the emulator reads. */
+export type GraphObject = Record<string, unknown>;
+
+export interface KeyCredential {
+  customKeyIdentifier: string | null;
+  displayName: string | null;
+  endDateTime: string;
+  key: string | null;
+  keyId: string;
+  startDateTime: string;
+  type: string;
+  usage: string;
+}
+
+export interface PasswordCredential {
+  customKeyIdentifier: null;
+  displayName: string | null;
+  endDateTime: string;
+  hint: string;
+  keyId: string;
+  secretText: null;
+  startDateTime: string;
+}
+
+export interface PermissionScope {
+  id: string;
+  value: string;
+  isEnabled: boolean;
+  type: string;
+  [k: string]: unknown;
+}
+
+export interface AppRole {
+  id: string;
+  value: string | null;
+  isEnabled: boolean;
+  allowedMemberTypes: string[];
+  [k: string]: unknown;
+}
+
+export interface Application extends GraphObject {
+  id: string;
+  appId: string;
+  displayName: string;
+  uniqueName: string | null;
+  signInAudience: string;
+  identifierUris: string[];
+  keyCredentials: KeyCredential[];
+  passwordCredentials: PasswordCredential[];
+  appRoles: AppRole[];
+  api: { oauth2PermissionScopes: PermissionScope[]; [k: string]: unknown };
+  tags: string[];
+  isFallbackPublicClient: boolean | null;
+  createdDateTime: string;
+}
+
+export interface ServicePrincipal extends GraphObject {
+  id: string;
+  appId: string;
+  displayName: string;
+  servicePrincipalNames: string[];
+  appRoles: AppRole[];
+  oauth2PermissionScopes: PermissionScope[];
+  tags: string[];
+  appOwnerOrganizationId: string;
+}
+
+export interface AppRoleAssignment extends GraphObject {
+  id: string;
+  appRoleId: string;
+  createdDateTime: string;
+  deletedDateTime: null;
+  principalDisplayName: string;
+  principalId: string;
+  principalType: string;
+  resourceDisplayName: string;
+  resourceId: string;
+}
+
+export interface PermissionGrant extends GraphObject {
+  id: string;
+  clientId: string;
+  consentType: 'AllPrincipals' | 'Principal';
+  principalId: string | null;
+  resourceId: string;
+  scope: string;
+}
+
+export interface StoredSecret {
+  /** object id of the application the secret belongs to */
+  applicationId: string;
+  keyId: string;
+  secretText: string;
+}
+
+export interface TenantState {
+  id: string;
+  domain: string;
+  admin: { id: string; userPrincipalName: string; displayName: string };
+  operator: { clientId: string; clientSecret: string };
+  unprivileged: { clientId: string; clientSecret: string };
+  applications: Application[];
+  servicePrincipals: ServicePrincipal[];
+  appRoleAssignments: AppRoleAssignment[];
+  oauth2PermissionGrants: PermissionGrant[];
+  secrets: StoredSecret[];
+}
+
+export interface KeyPairPem {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface StateFile {
+  format: 'entra-portal-emulator-state';
+  version: 1;
+  ca: KeyPairPem;
+  server: KeyPairPem;
+  /** the key the emulator signs tokens with */
+  signing: { kid: string; keyPem: string };
+  tenants: TenantState[];
+}

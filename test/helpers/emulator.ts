@@ -1,0 +1,111 @@
+/**
+ * Integration-test helpers around the Entra emulator, for every engineer's tests.
+ *
+ * TLS trust, in-process (verified by test/integration/emulator-*.test.ts):
+ *  - Graph client / plain fetch: Node's global fetch takes an undici dispatcher:
+ *      fetch(url, { dispatcher: new Agent({ connect: { ca: handle.caPem } }) })
+ *    and the Graph client passes `fetchOptions` through to fetch:
+ *      Client.initWithMiddleware({ ..., fetchOptions: { dispatcher } })
+ *  - @azure/identity credentials: core-rest-pipeline's `tlsOptions` (PipelineOptions):
+ *      new ClientSecretCredential(tenant, id, secret, { authorityHost: handle.url,
+ *        disableInstanceDiscovery: true, tlsOptions: { ca: handle.caPem } })
+ *    (`ca` *replaces* the default roots for that credential, which is what we want here.)
+ *  - A child process (the built CLI, curl, az): NODE_EXTRA_CA_CERTS=handle.caFile (read at start-up
+ *    only), or `curl --cacert handle.caFile`. Use async execFile: a synchronous child deadlocks
+ *    against an in-process emulator (libraries.md).
+ * The Graph client only attaches the bearer token to hosts in `customHosts` (host names, no port).
+ */
+import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
+import { Client } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import { Agent } from 'undici';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions, type EmulatorTenant } from '../../src/emulator/index.js';
+
+export type { EmulatorHandle, EmulatorOptions, EmulatorTenant };
+
+/** Starts an in-memory emulator (unless options say otherwise), runs fn, always stops it. */
+export async function withEmulator<T>(fn: (handle: EmulatorHandle) => Promise<T>, options: EmulatorOptions = {}): Promise<T> {
+  const handle = await startEmulator(options);
+  try {
+    return await fn(handle);
+  } finally {
+    await handle.stop();
+  }
+}
+
+const dispatchers = new WeakMap<EmulatorHandle, Agent>();
+
+/** An undici dispatcher that trusts the emulator CA (for fetch and the Graph client's fetchOptions). */
+export function dispatcherFor(handle: EmulatorHandle): Agent {
+  let d = dispatchers.get(handle);
+  if (!d) {
+    d = new Agent({ connect: { ca: handle.caPem } });
+    dispatchers.set(handle, d);
+  }
+  return d;
+}
+
+/** Options for any @azure/identity credential so that it talks to (and trusts) the emulator. */
+export function credentialOptions(handle: EmulatorHandle): { authorityHost: string; disableInstanceDiscovery: true; tlsOptions: { ca: string } } {
+  return { authorityHost: handle.url, disableInstanceDiscovery: true, tlsOptions: { ca: handle.caPem } };
+}
+
+export type CredentialKind = 'operator' | 'unprivileged';
+
+export function secretCredentialFor(handle: EmulatorHandle, tenant: EmulatorTenant, kind: CredentialKind = 'operator'): ClientSecretCredential {
+  const c = tenant[kind];
+  return new ClientSecretCredential(tenant.id, c.clientId, c.clientSecret, credentialOptions(handle));
+}
+
+/** `pem` = private key PEM + certificate PEM (leaf first), as ClientCertificateCredential wants. */
+export function certificateCredentialFor(handle: EmulatorHandle, tenantId: string, clientId: string, pem: string): ClientCertificateCredential {
+  return new ClientCertificateCredential(tenantId, clientId, { certificate: pem }, credentialOptions(handle));
+}
+
+/** The real Graph client against the emulator, authenticated as the tenant's operator (or any credential). */
+export function graphClientFor(handle: EmulatorHandle, tenant: EmulatorTenant, credential: CredentialKind | TokenCredential = 'operator'): Client {
+  const cred = typeof credential === 'string' ? secretCredentialFor(handle, tenant, credential) : credential;
+  return Client.initWithMiddleware({
+    authProvider: new TokenCredentialAuthenticationProvider(cred, { scopes: [`${handle.url}/.default`] }),
+    // the client appends the version: baseUrl + 'v1.0' + path
+    baseUrl: `${handle.url}/`,
+    customHosts: new Set([new URL(handle.url).hostname]),
+    fetchOptions: { dispatcher: dispatcherFor(handle) } as RequestInit,
+  });
+}
+
+/** An access token for the tenant's operator (or the unprivileged one), for plain fetch checks. */
+export async function tokenFor(handle: EmulatorHandle, tenant: EmulatorTenant, kind: CredentialKind = 'operator'): Promise<string> {
+  const t = await secretCredentialFor(handle, tenant, kind).getToken(`${handle.url}/.default`);
+  return t.token;
+}
+
+/** Plain fetch against the emulator (trusting its CA), JSON in and out. */
+export async function emulatorFetch(
+  handle: EmulatorHandle,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  let body: string | undefined;
+  if (init.body !== undefined) {
+    body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+    headers['Content-Type'] ??= 'application/json';
+  }
+  const res = await fetch(`${handle.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    dispatcher: dispatcherFor(handle),
+  } as RequestInit);
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
