@@ -12,7 +12,7 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import type forgeNs from 'node-forge';
 import { InputError } from '../errors.js';
 import { certificateInfoFromX509, type CertificateInfo } from './info.js';
-import { fromBinary, loadForge, toBinary } from './forge.js';
+import { fromBinary, loadForge, toBinary, withOpenSslPbkdf2 } from './forge.js';
 import { describeNotPfx } from './sniff.js';
 
 export interface PfxContents {
@@ -55,7 +55,7 @@ export async function readPfx(bytes: Buffer, password: string, source: string): 
   let lastErr: unknown;
   for (const pw of attempts) {
     try {
-      p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, pw as string);
+      p12 = withOpenSslPbkdf2(forge, () => forge.pkcs12.pkcs12FromAsn1(asn1, false, pw as string));
       break;
     } catch (err) {
       lastErr = err;
@@ -162,10 +162,14 @@ export async function writePfx(opts: WritePfxOptions): Promise<Buffer> {
   const forge = await loadForge();
   const key = forge.pki.privateKeyFromPem(opts.keyPem);
   const certs = opts.certsDer.map((der) => forge.pki.certificateFromAsn1(forge.asn1.fromDer(toBinary(der))));
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, opts.password, {
-    algorithm: 'aes256',
-    generateLocalKeyId: true,
-    ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
-  });
+  const asn1 = withOpenSslPbkdf2(forge, () =>
+    forge.pkcs12.toPkcs12Asn1(key, certs, opts.password, {
+      algorithm: 'aes256',
+      // PBES2 with HMAC-SHA256, as OpenSSL 3 writes (forge's default PRF is HMAC-SHA1)
+      prfAlgorithm: 'sha256',
+      generateLocalKeyId: true,
+      ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
+    } as Parameters<typeof forge.pkcs12.toPkcs12Asn1>[3]),
+  );
   return fromBinary(forge.asn1.toDer(asn1).getBytes());
 }
