@@ -39,7 +39,7 @@ export function configCheck(load: () => Promise<LoadedPortalConfig>): CheckDefin
       try {
         const loaded = await load();
         const c = loaded.config;
-        const facts = [`region ${c.endpoints ? 'custom endpoints' : (c.region ?? 'Worldwide')}`];
+        const facts = [c.endpoints ? 'custom endpoints' : `region ${c.region ?? 'Worldwide'}`];
         if (c.tenant) facts.push(`tenant ${c.tenant}`);
         if (c.application?.appId) facts.push(`application ${c.application.appId}`);
         return pass(`${loaded.path} is valid (${facts.join(', ')})`, { path: loaded.path }, loaded);

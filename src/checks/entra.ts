@@ -86,7 +86,7 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
             ...(c.application.appId ? { appId: c.application.appId } : { uniqueName: c.application.uniqueName! }),
           });
         } catch (err) {
-          return failFromError('reading the application from Microsoft Graph failed', err, 'The operator needs Application.Read.All and DelegatedPermissionGrant.ReadWrite.All (or Directory.Read.All) to read the application and its consent');
+          return failFromError('cannot read the application from Microsoft Graph', err, 'The operator needs Application.Read.All and DelegatedPermissionGrant.ReadWrite.All (or Directory.Read.All) to read the application and its consent');
         }
         const verdict = judgeApplication(c, observed, session.tenant);
         return { ...verdict, data: { session, observed } satisfies EntraData };
