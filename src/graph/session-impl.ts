@@ -40,11 +40,25 @@ export async function openSessionImpl(loaded: SessionConfig, ctx: Context, optio
       const t = await started.ensureTenant(tenant);
       endpoints = resolveEndpoints(config, { emulatorUrl: started.url });
       ca = started.caPem;
-      const id = await import('@azure/identity');
-      credential = withTypedErrors(
-        new id.ClientSecretCredential(tenant, t.operator.clientId, t.operator.clientSecret, identityOptions({ authorityHost: endpoints.login, ca, disableInstanceDiscovery: true })),
-        'emulator',
-      );
+      if (options.auth === 'environment') {
+        // an explicit --auth environment signs in with AZURE_CLIENT_ID/SECRET against the emulator
+        // (e.g. its `unprivileged` client, to see the 403 path); otherwise: the tenant's operator
+        credential = await createCredential('environment', {
+          tenant,
+          authorityHost: endpoints.login,
+          env: ctx.env,
+          isTTY: false,
+          log: ctx.log,
+          ca,
+          disableInstanceDiscovery: true,
+        });
+      } else {
+        const id = await import('@azure/identity');
+        credential = withTypedErrors(
+          new id.ClientSecretCredential(tenant, t.operator.clientId, t.operator.clientSecret, identityOptions({ authorityHost: endpoints.login, ca, disableInstanceDiscovery: true })),
+          'emulator',
+        );
+      }
       ctx.log.verbose(`embedded Entra emulator at ${started.url} (tenant ${tenant}, state in ${join(loaded.dir, EMULATOR_STATE_DIR)})`);
     } else {
       endpoints = resolveEndpoints(config);

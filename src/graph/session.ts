@@ -61,7 +61,7 @@ export interface SessionConfig {
 }
 
 export interface OpenSessionOptions {
-  /** default 'auto'; ignored in Emulator mode (the operator credential is used) */
+  /** default 'auto'. Emulator mode: the tenant's operator, except an explicit 'environment' (AZURE_CLIENT_ID/SECRET) */
   auth?: AuthMode;
   /** seconds; the retry/consistency budget per operation (default 120) */
   propagationTimeout?: number;
