@@ -1,11 +1,59 @@
 import { defineCommand } from '../src/command.js';
-import { OperationError } from '../src/errors.js';
+import { UsageError } from '../src/errors.js';
+import type { RunEmulatorResult } from '../src/emulator/run.js';
 
-// Placeholder: replaced by the issue that builds this verb.
-export const emulatorCommand = defineCommand({
+interface EmulatorArgs {
+  port?: number;
+  state?: string;
+  faults?: string;
+  restoreApi?: number;
+}
+
+function portOption(name: string) {
+  return (v: unknown): number => {
+    const text = String(v).trim();
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--${name} must be a port number 0-65535 (got '${String(v)}')`);
+    return n;
+  };
+}
+
+export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
   command: 'emulator',
-  describe: '(not built yet)',
-  async run() {
-    throw new OperationError('emulator is not built yet');
+  describe: 'Run the local Entra emulator (Graph v1.0 subset + token service over HTTPS) in the foreground',
+  examples: [
+    ['entra-portal emulator', 'serve on a free loopback port, state in memory; prints URL, CA file and operator credentials'],
+    ['entra-portal emulator --state .entra-portal/emulator-state.json --port 8443', 'serve the tenant an embedded run left behind'],
+    ['entra-portal emulator --faults throttle=0.2,retry-after=0,lag=2000', 'inject 429s and replication lag'],
+    ['entra-portal emulator --restore-api 4443 --json', 'also serve GET /v8/RestorePortalSettings; first stdout line is JSON'],
+  ],
+  builder: (y) =>
+    y
+      .option('port', { type: 'string', requiresArg: true, describe: 'port on 127.0.0.1 (0 = pick a free one; default 0)', coerce: portOption('port') })
+      .option('state', { type: 'string', requiresArg: true, describe: 'state file (JSON); default in memory' })
+      .option('faults', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'fault injection, e.g. latency=50,throttle=0.2,unavailable=0.1,retry-after=1,lag=5000,drop-after-write=3,seed=7 (default $ENTRA_PORTAL_EMULATOR_FAULTS)',
+      })
+      .option('restore-api', { type: 'string', requiresArg: true, describe: 'also serve the VB365 REST stand-in on this port', coerce: portOption('restore-api') }),
+  // runEmulator prints the start-up document itself (the process keeps running afterwards)
+  printsOwnOutput: true,
+  async run(args, ctx) {
+    const { runEmulator } = await import('../src/emulator/run.js');
+    const { parseFaults } = await import('../src/emulator/faults.js');
+    const faults = args.faults ?? ctx.env.ENTRA_PORTAL_EMULATOR_FAULTS;
+    parseFaults(faults); // a bad spec is an input error before anything starts
+    return runEmulator(
+      {
+        ...(args.port !== undefined ? { port: args.port } : {}),
+        ...(args.state !== undefined ? { state: args.state } : {}),
+        ...(faults ? { faults } : {}),
+        ...(args.restoreApi !== undefined ? { restoreApi: args.restoreApi } : {}),
+        ...(args.config !== undefined ? { config: args.config } : {}),
+        json: args.json,
+      },
+      ctx,
+    );
   },
 });

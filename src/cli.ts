@@ -79,7 +79,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
           colorEnabled: globals.color === false ? false : options.colorEnabled,
         });
         const result = await spec.run(args as never, ctx);
-        if (globals.json) {
+        if (spec.printsOwnOutput) {
+          // already on stdout (e.g. `emulator` prints its start-up document, then runs until a signal)
+        } else if (globals.json) {
           stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } else {
           const text = spec.render?.(result, ctx, args as never);

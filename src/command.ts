@@ -26,6 +26,8 @@ export interface CommandSpec<A = Record<string, unknown>, R = unknown> {
   run(args: A & GlobalArgs, ctx: Context): Promise<R>;
   /** human output on stdout; the default prints nothing (progress already went to stderr) */
   render?(result: R, ctx: Context, args: A & GlobalArgs): string | undefined;
+  /** the verb wrote its result to stdout itself (a long-running verb such as `emulator`): print nothing after run() */
+  printsOwnOutput?: boolean;
   /** exit code for a successful run (e.g. 2 for drift); default 0 */
   exitCode?(result: R, args: A & GlobalArgs): number;
 }
