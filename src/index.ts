@@ -14,3 +14,5 @@ export { setApp, type SetAppInput, type SetAppResult } from './cmdlets/set-app.j
 export { setPortalUrl, type SetPortalUrlInput, type SetPortalUrlResult } from './cmdlets/set-portal-url.js';
 export type { EditVerbResult } from './cmdlets/edit-verb.js';
 export { startEmulator, type EmulatorHandle, type EmulatorOptions, type EmulatorTenant } from './emulator/index.js';
+export { testPortal, type TestPortalInput, type TestPortalResult } from './cmdlets/test-portal.js';
+export type { CheckId, CheckResult, CheckStatus } from './checks/types.js';
