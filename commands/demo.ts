@@ -1,11 +1,30 @@
 import { defineCommand } from '../src/command.js';
-import { OperationError } from '../src/errors.js';
+import type { DemoResult } from '../src/cmdlets/demo.js';
 
-// Placeholder: replaced by the issue that builds this verb.
-export const demoCommand = defineCommand({
+interface DemoArgs {
+  keep: boolean;
+  dir?: string;
+}
+
+export const demoCommand = defineCommand<DemoArgs, DemoResult>({
   command: 'demo',
-  describe: '(not built yet)',
-  async run() {
-    throw new OperationError('demo is not built yet');
+  describe: 'The whole flow, start to finish, against the embedded Entra emulator, in a temporary folder',
+  examples: [
+    ['entra-portal demo', 'register, drift-check, tamper, detect, repair and test, narrated on stderr'],
+    ['entra-portal demo --keep', 'keep the folder (config, certificate, emulator state) to look at afterwards'],
+    ['entra-portal demo --json', 'the steps and their exit codes as JSON'],
+  ],
+  builder: (y) =>
+    y
+      .option('keep', { type: 'boolean', default: false, describe: 'keep the temporary folder' })
+      .option('dir', { type: 'string', requiresArg: true, describe: 'run in this (empty) folder instead; it is kept' }),
+  async run(args, ctx) {
+    const { demo } = await import('../src/cmdlets/demo.js');
+    return demo({ keep: args.keep, ...(args.dir ? { dir: args.dir } : {}) }, ctx);
   },
+  render(result) {
+    const lines = result.steps.map((s) => `${s.ok ? '✔' : '✖'} ${s.step.padEnd(15)} exit ${s.exitCode}  ${s.summary}`);
+    return `${lines.join('\n')}\n${result.passed ? 'Demo passed' : 'Demo failed'}${result.appId ? ` (appId ${result.appId})` : ''}.`;
+  },
+  exitCode: (result) => (result.passed ? 0 : 1),
 });

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli, withTempDir } from '../helpers/cli.js';
+
+interface DemoJson {
+  passed: boolean;
+  appId?: string;
+  steps: { step: string; exitCode: number; expectedExitCode: number; ok: boolean }[];
+}
+
+test('demo: the whole job end to end on the embedded emulator, exit 0, drift found and repaired', async () => {
+  await withTempDir(async (dir) => {
+    const r = await runCli(['demo', '--json'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as DemoJson;
+    assert.equal(doc.passed, true);
+    assert.match(doc.appId ?? '', /^[0-9a-f-]{36}$/);
+    const byStep = Object.fromEntries(doc.steps.map((s) => [s.step, s]));
+    assert.deepEqual(
+      doc.steps.map((s) => s.step),
+      ['new-app', 'install-cert', 'set-portal-url', 'apply', 'drift-check', 'tamper', 'drift-detected', 'repair', 'in-sync', 'test-portal'],
+    );
+    assert.equal(byStep['drift-detected']?.exitCode, 2);
+    assert.equal(byStep['in-sync']?.exitCode, 0);
+    assert.ok(doc.steps.every((s) => s.ok));
+    // the narration goes to stderr, never into the JSON on stdout
+    assert.match(r.stderr, /Step 7\. The scheduled drift check notices/);
+  });
+});
+
+test('demo --dir keeps the folder with the config, the certificate and the emulator state', async () => {
+  await withTempDir(async (dir) => {
+    const r = await runCli(['demo', '--dir', dir, '--quiet'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const { readdir, readFile } = await import('node:fs/promises');
+    const files = await readdir(dir);
+    assert.ok(files.includes('entra-portal.json5'));
+    assert.ok(files.includes('certs'));
+    assert.ok(files.includes('.entra-portal'));
+    const config = await readFile(`${dir}/entra-portal.json5`, 'utf8');
+    assert.match(config, /appId: '[0-9a-f-]{36}'/);
+    assert.match(r.stdout, /Demo passed/);
+  });
+});
