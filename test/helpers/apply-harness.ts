@@ -32,7 +32,7 @@ export interface Workspace {
   writeConfig(body: Record<string, unknown>): Promise<void>;
   configText(): Promise<string>;
   /** run apply once (its own session; faults for this run only) */
-  run(input?: Omit<ApplyInput, 'session' | 'config'>, options?: { faults?: string; budgetS?: number }): Promise<RunOutcome>;
+  run(input?: Omit<ApplyInput, 'session' | 'config'>, options?: { faults?: string; budgetS?: number; env?: NodeJS.ProcessEnv }): Promise<RunOutcome>;
   /** act as another admin on the same tenant (no faults) */
   admin<T>(fn: (s: GraphSession) => Promise<T>): Promise<T>;
   /** a fresh self-signed certificate written as `certs/<name>.cer` next to the config */
@@ -59,9 +59,9 @@ function sink(): { write(s: string): boolean; text(): string } {
   return { write: (s: string) => ((buf += s), true), text: () => buf };
 }
 
-function makeCtx(dir: string, faults?: string): { ctx: Context; stderr: ReturnType<typeof sink> } {
+function makeCtx(dir: string, faults?: string, extraEnv: NodeJS.ProcessEnv = {}): { ctx: Context; stderr: ReturnType<typeof sink> } {
   const stderr = sink();
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, '.xdg'), NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, '.xdg'), NO_COLOR: '1', ...extraEnv };
   if (faults) env.ENTRA_PORTAL_EMULATOR_FAULTS = faults;
   return { ctx: createContext({ cwd: dir, env, stderr, stdout: sink(), verbosity: 'normal' }), stderr };
 }
@@ -83,7 +83,7 @@ export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promi
     },
     configText: () => readFile(configPath, 'utf8'),
     async run(input = {}, options = {}) {
-      const { ctx, stderr } = makeCtx(dir, options.faults);
+      const { ctx, stderr } = makeCtx(dir, options.faults, options.env);
       let session: GraphSession | undefined;
       const out: RunOutcome = { roundTrips: 0, writes: [], stderr: '' };
       try {
