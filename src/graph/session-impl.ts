@@ -130,21 +130,10 @@ async function createGraphClient(
 
 /* --------------------------------------------------------------------------------- embedded emulator */
 
-interface EmulatorTenantLike {
-  operator: { clientId: string; clientSecret: string };
-}
-interface EmulatorHandleLike extends EmbeddedEmulator {
-  ensureTenant(domainOrId: string): Promise<EmulatorTenantLike>;
-}
-interface EmulatorModuleLike {
-  startEmulator(options?: { port?: number; statePath?: string; faults?: string }): Promise<EmulatorHandleLike>;
-}
-
-async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<EmulatorHandleLike> {
+async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<EmbeddedEmulator> {
   const stateDir = join(configDir, EMULATOR_STATE_DIR);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const faults = ctx.env[EMULATOR_FAULTS_ENV];
-  const specifier = '../emulator/index.js';
-  const { startEmulator } = (await import(specifier)) as EmulatorModuleLike;
+  const { startEmulator } = await import('../emulator/index.js');
   return startEmulator({ port: 0, statePath: join(stateDir, 'emulator-state.json'), ...(faults ? { faults } : {}) });
 }

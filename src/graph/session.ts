@@ -18,18 +18,13 @@ import type { PortalConfig } from '../config/types.js';
 import type { Context } from '../context.js';
 import type { ResolvedEndpoints } from '../cloud/endpoints.js';
 import type { RetryPolicy } from './retry.js';
+import type { EmulatorHandle } from '../emulator/index.js';
 
 export type AuthMode = 'auto' | 'device-code' | 'browser' | 'azure-cli' | 'environment' | 'managed-identity';
 export const AUTH_MODES: readonly AuthMode[] = ['auto', 'device-code', 'browser', 'azure-cli', 'environment', 'managed-identity'];
 
-/** The parts of the embedded emulator a session exposes (see src/emulator/index.ts EmulatorHandle). */
-export interface EmbeddedEmulator {
-  url: string;
-  caPem: string;
-  caFile: string;
-  requests: { method: string; path: string; status: number; write: boolean; batchItems?: number }[];
-  stop(): Promise<void>;
-}
+/** The embedded emulator a session started (Emulator mode): the demo and tests read its request log. */
+export type EmbeddedEmulator = EmulatorHandle;
 
 export interface GraphSession {
   graph: Client;

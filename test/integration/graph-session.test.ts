@@ -62,9 +62,9 @@ describe('Graph session in Emulator mode', () => {
 
   it('observeBatch: a registered app, its (missing) service principal and grants in ≤ 2 round trips', async () => {
     const { application } = await upsertApplicationByUniqueName(session, 'observe-me', { displayName: 'Observe me' });
-    const before = session.emulator!.requests.filter((r) => !('inBatch' in r && r.inBatch)).length;
+    const before = session.emulator!.requests.filter((r) => !r.inBatch).length;
     const observed = await observeBatch(session, { appId: application.appId });
-    const roundTrips = session.emulator!.requests.filter((r) => !('inBatch' in r && r.inBatch)).length - before;
+    const roundTrips = session.emulator!.requests.filter((r) => !r.inBatch).length - before;
     assert.equal(observed.application?.appId, application.appId);
     assert.equal(observed.servicePrincipal, undefined);
     assert.equal(observed.resources[MICROSOFT_GRAPH_APP_ID]?.appId, MICROSOFT_GRAPH_APP_ID);
