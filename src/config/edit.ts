@@ -161,11 +161,10 @@ export async function editConfig(
     if (checked.problems.length) {
       // problems already in the file keep their location; those the edit would cause have none
       const old = new Set(beforeProblems.map((p) => `${p.path}\u0000${p.message}`));
-      const problems: Problem[] = [
-        ...beforeProblems.filter((p) => checked.problems.some((q) => q.path === p.path && q.message === p.message)),
-        ...checked.problems.filter((p) => !old.has(`${p.path}\u0000${p.message}`)).map(({ location: _l, ...p }) => p),
-      ];
-      throw invalidConfigError(shown, problems, before === undefined ? 'the new file would be invalid: ' : 'after this edit, ');
+      const kept = beforeProblems.filter((p) => checked.problems.some((q) => q.path === p.path && q.message === p.message));
+      const caused = checked.problems.filter((p) => !old.has(`${p.path}\u0000${p.message}`)).map(({ location: _l, ...p }) => p);
+      const prefix = before === undefined ? 'the new file would be invalid: ' : kept.length ? '' : 'after this edit, ';
+      throw invalidConfigError(shown, [...kept, ...caused], prefix);
     }
     checkRegionChange(beforeValue, checked.value, shown);
     result.changes = configChanges(beforeValue ?? {}, checked.value);

@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCli, withTempDir } from '../helpers/cli.js';
+
+const APP = '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c';
+
+test('set-app pins the application (lowercase) and keeps the rest of the file', async () => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, 'entra-portal.json5');
+    const before = "{\n  version: 1,\n  // the portal\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n}\n";
+    await writeFile(file, before);
+    const r = await runCli(['set-app', '--app-id', APP.toUpperCase(), '--region', 'usgov', '--tenant', '72F988BF-86F1-41AF-91AB-2D7CD011DB47', '--json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.verb, 'set-app');
+    assert.equal(doc.appId, APP);
+    assert.equal(doc.region, 'USGovernment');
+    assert.equal(doc.tenant, '72f988bf-86f1-41af-91ab-2d7cd011db47');
+    assert.deepEqual(doc.changes.map((c: { path: string }) => c.path).sort(), ['application.appId', 'region', 'tenant']);
+    const text = await readFile(file, 'utf8');
+    assert.ok(text.startsWith("{\n  version: 1,\n  // the portal\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n"), text);
+    assert.match(text, new RegExp(`appId: '${APP}'`));
+    // idempotent, also with the ID in another case
+    const again = await runCli(['set-app', '--app-id', APP.toUpperCase(), '--region', 'gcchigh', '--json'], { cwd: dir });
+    assert.equal(JSON.parse(again.stdout).changed, false, again.stdout);
+    assert.equal(await readFile(file, 'utf8'), text);
+  });
+});
+
+test('set-app creates a missing file', async () => {
+  await withTempDir(async (dir) => {
+    const r = await runCli(['set-app', '--app-id', APP], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Created entra-portal\.json5\n {2}\+ version: 1\n {2}\+ application\.appId: '4c0c2a11/);
+  });
+});
+
+test('a pinned application cannot move to another region (65); the file stays', async () => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, 'entra-portal.json5');
+    const before = `{ version: 1, region: 'China', application: { appId: '${APP}' } }\n`;
+    await writeFile(file, before);
+    const r = await runCli(['set-app', '--app-id', APP, '--region', 'Worldwide'], { cwd: dir });
+    assert.equal(r.code, 65);
+    assert.match(r.stderr, /lives in the China cloud: its region cannot change to Worldwide/);
+    assert.equal(await readFile(file, 'utf8'), before);
+    // another application may be pinned in another region
+    const other = await runCli(['set-app', '--app-id', '11111111-2222-3333-4444-555555555555', '--region', 'Worldwide'], { cwd: dir });
+    assert.equal(other.code, 0, other.stderr);
+  });
+});
+
+test('bad values exit 65, a missing --app-id 64', async () => {
+  await withTempDir(async (dir) => {
+    const missing = await runCli(['set-app'], { cwd: dir });
+    assert.equal(missing.code, 64);
+    assert.match(missing.stderr, /app-id/);
+    const bad = await runCli(['set-app', '--app-id', 'not-a-guid', '--json'], { cwd: dir });
+    assert.equal(bad.code, 65);
+    assert.equal(JSON.parse(bad.stdout).error.code, 'invalid-app-id');
+    const tenant = await runCli(['set-app', '--app-id', APP, '--tenant', 'bad_domain.com'], { cwd: dir });
+    assert.equal(tenant.code, 65);
+    assert.deepEqual(await readdir(dir), []);
+  });
+});
+
+test('--apply runs apply after the edit; its failure is the command\'s failure, the edit stays', async () => {
+  await withTempDir(async (dir) => {
+    // an Emulator-region config with no certificate: whatever apply does, the edit is recorded first
+    const r = await runCli(['set-app', '--app-id', APP, '--region', 'Emulator', '--apply', '--json'], { cwd: dir, timeoutMs: 120_000 });
+    assert.match(await readFile(join(dir, 'entra-portal.json5'), 'utf8'), new RegExp(APP));
+    const doc = JSON.parse(r.stdout);
+    if (r.code === 0 || r.code === 2) {
+      assert.equal(doc.verb, 'set-app');
+      assert.ok(doc.apply && typeof doc.apply === 'object', 'apply result nested under "apply"');
+    } else {
+      assert.ok(doc.error, 'a failing apply prints the error document');
+      assert.match(r.stderr, /was updated, but the apply that followed failed|error:/);
+    }
+  });
+});
