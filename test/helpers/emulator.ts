@@ -109,3 +109,30 @@ export async function emulatorFetch(
   }
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
+
+/** A self-signed RSA certificate for keyCredential tests (native key generation; forge only signs). */
+export async function makeTestCertificate(options: { subject?: string; notBefore?: Date; notAfter?: Date } = {}): Promise<{
+  certPem: string;
+  keyPem: string;
+  /** standard base64 of the DER: Graph's keyCredentials[].key */
+  derBase64: string;
+  thumbprint: string;
+}> {
+  const { generateKeyPairSync, createHash } = await import('node:crypto');
+  const forge = (await import('node-forge')).default;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const key = forge.pki.privateKeyFromPem(keyPem) as import('node-forge').pki.rsa.PrivateKey;
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  cert.serialNumber = `01${Date.now().toString(16)}`;
+  cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - 3600_000);
+  cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * 86_400_000);
+  const name = [{ name: 'commonName', value: options.subject ?? 'entra-portal test' }];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.sign(key, forge.md.sha256.create());
+  const certPem = forge.pki.certificateToPem(cert);
+  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
+  return { certPem, keyPem, derBase64: der.toString('base64'), thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase() };
+}

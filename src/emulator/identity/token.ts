@@ -72,7 +72,7 @@ export async function tokenEndpoint(req: TokenRequest): Promise<GraphResult> {
   const grant = req.form.get('grant_type');
   if (!grant) return missing(req, 'grant_type');
   if (grant === 'client_credentials') return clientCredentials(req);
-  if (grant === DEVICE_CODE) return deviceCodeGrant(req);
+  if (grant === DEVICE_CODE || grant === 'device_code') return deviceCodeGrant(req);
   if (grant === 'refresh_token') return refreshGrant(req);
   return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`, req.correlationId);
 }
