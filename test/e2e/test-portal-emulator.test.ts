@@ -1,0 +1,77 @@
+/**
+ * The whole flow through the built CLI, as an administrator would run it: install-cert --generate,
+ * apply (embedded emulator, region Emulator), then test-portal against the emulator's VB365 REST
+ * stand-in — whose CA the child trusts through NODE_EXTRA_CA_CERTS, as Node's own trust store.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import JSON5 from 'json5';
+import { startEmulator } from '../../src/emulator/index.js';
+import { runCli, withTempDir } from '../helpers/cli.js';
+
+interface Result {
+  passed: boolean;
+  url?: string;
+  checks: { id: string; status: string; message: string }[];
+}
+
+test('install-cert → apply → test-portal passes end to end (NODE_EXTRA_CA_CERTS trusted, sign-in with the stored key)', async () => {
+  const settings = { applicationId: '00000000-0000-0000-0000-000000000000' };
+  let restUrl = '';
+  const rest = await startEmulator({
+    restoreApi: { port: 0, settings: () => ({ ...settings, msalAuthorityUri: 'https://127.0.0.1/organizations', restorePortalUri: restUrl, isEnabled: true }) },
+  });
+  restUrl = rest.restoreApiUrl!;
+  try {
+    await withTempDir(async (dir) => {
+      const port = Number(new URL(restUrl).port);
+      await writeFile(
+        join(dir, 'entra-portal.json5'),
+        `{\n  version: 1,\n  region: 'Emulator',\n  tenant: 'contoso.onmicrosoft.com',\n  application: { name: 'Veeam Restore Portal', uniqueName: 'veeam-restore-portal' },\n  portal: { url: '${restUrl}', restApiPort: ${port} },\n}\n`,
+      );
+      const cert = await runCli(['install-cert', '--generate'], { cwd: dir });
+      assert.equal(cert.code, 0, cert.stderr);
+      const applied = await runCli(['apply'], { cwd: dir, timeoutMs: 120_000 });
+      assert.equal(applied.code, 0, applied.stderr);
+      const config = JSON5.parse(await readFile(join(dir, 'entra-portal.json5'), 'utf8')) as { application: { appId: string } };
+      settings.applicationId = config.application.appId;
+
+      const env = { NODE_EXTRA_CA_CERTS: rest.caFile };
+      const r = await runCli(['test-portal', '--json'], { cwd: dir, env, timeoutMs: 60_000 });
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      const doc = JSON.parse(r.stdout) as Result;
+      assert.equal(doc.passed, true);
+      assert.equal(doc.url, restUrl);
+      const status = Object.fromEntries(doc.checks.map((c) => [c.id, c.status]));
+      assert.deepEqual(status, {
+        config: 'pass',
+        'url.format': 'warn', // loopback: reachable from this machine only
+        'url.port': 'pass',
+        dns: 'skip',
+        tcp: 'pass',
+        'tls.handshake': 'pass',
+        'tls.expiry': 'pass',
+        'tls.hostname': 'pass',
+        'tls.trust': 'pass',
+        'restapi.settings': 'pass',
+        'entra.app': 'pass',
+        'entra.redirect-uri': 'pass',
+        'entra.certificate': 'pass',
+        'entra.permissions': 'pass',
+        'entra.consent': 'pass',
+        'entra.sign-in': 'pass',
+      });
+
+      // without the CA the same certificate is an untrusted-CA warning: still exit 0
+      const human = await runCli(['test-portal'], { cwd: dir, timeoutMs: 60_000 });
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.stdout, /^! tls\.trust +the chain ends at a root that is not trusted here \(CN=entra-portal emulator CA/m);
+      assert.match(human.stdout, /^✔ entra\.sign-in +signed in as application/m);
+      assert.match(human.stdout, /The Restore Portal works, with warnings: 13 passed, 2 warnings, 0 failed, 1 skipped\./);
+    });
+  } finally {
+    await rest.stop();
+  }
+});
