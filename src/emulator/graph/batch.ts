@@ -78,10 +78,12 @@ export async function runBatch(call: GraphCall): Promise<BatchOutcome> {
         status: 424,
         body: { error: { code: 'FailedDependency', message: 'The request cannot be processed because a request it depends on failed.', innerError: innerError(randomUUID(), call.headers['client-request-id']) } },
       };
-    } else if (/^\/?\$batch/i.test(it.url)) {
+    } else if (/^\/?(?:v1\.0\/)?\$batch/i.test(it.url)) {
       result = { status: 400, body: { error: { code: 'BadRequest', message: 'A $batch request cannot be nested.', innerError: innerError(randomUUID(), undefined) } } };
     } else {
-      const u = new URL(it.url.startsWith('/') ? it.url : `/${it.url}`, 'https://batch.invalid');
+      // GSDK 3.0.7 strips only scheme and host (`/v1.0/applications`): accept the version prefix
+      const rel = (it.url.startsWith('/') ? it.url : `/${it.url}`).replace(/^\/v1\.0(?=\/|$)/i, '');
+      const u = new URL(rel || '/', 'https://batch.invalid');
       result = await runGraphCall({
         ...call,
         method: it.method,
