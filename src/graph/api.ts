@@ -315,7 +315,6 @@ export async function createGrant(session: GraphSession, input: { clientId: stri
     if (g.scope !== input.scope) await patchGrantScope(session, g.id, input.scope);
     return { ...g, scope: input.scope };
   };
-  const fresh = isFresh(session, input.clientId) || isFresh(session, input.resourceId);
   return withRetry(session.ctx, session.retry, { what: `granting admin consent (${input.scope})`, idempotent: true }, async (attempt) => {
     if (attempt > 1) {
       const existing = await findExisting();
@@ -323,7 +322,9 @@ export async function createGrant(session: GraphSession, input: { clientId: stri
     }
     try {
       const post = () => graphCall<OAuth2PermissionGrant>(session, { method: 'POST', path: '/oauth2PermissionGrants', body, idempotent: false });
-      const answer = fresh ? await waitForConsistency(session, 'granting admin consent to the new service principal', post) : await post();
+      // always waited out: the service principal may have been created moments ago by this run or by
+      // the run before (a rerun after a crash), and a grant naming it is then refused for a while
+      const answer = await waitForConsistency(session, 'granting admin consent (the service principal is replicating)', post);
       return answer.body;
     } catch (err) {
       if (isConflict(err)) {

@@ -29,7 +29,8 @@ export function isReplicationLag(err: unknown): boolean {
     /NoBackingApplicationObject|does not reference a valid application object/i.test(text) ||
     /Request_ResourceNotFound/i.test(text) ||
     // oauth2PermissionGrants: "Invalid value specified for property 'clientId'/'resourceId'"
-    (/oauth2PermissionGrants/i.test(err.path) && /\b(clientId|resourceId)\b/i.test(text))
+    // (not a malformed body: "Property 'clientId' is required and must be a GUID." is no lag)
+    (/oauth2PermissionGrants/i.test(err.path) && /\b(clientId|resourceId)\b/i.test(text) && !/is required|must be a GUID/i.test(text))
   );
 }
 

@@ -99,6 +99,20 @@ describe('Graph layer under emulator faults', () => {
     });
   });
 
+  it('lag=3000: a rerun right after a crash (objects it did not create) still waits out a grant reference', async () => {
+    await withSession('lag=3000', async (s) => {
+      const { application } = await upsertApplicationByUniqueName(s, 'rerun', { displayName: 'Veeam Restore Portal' });
+      const sp = await createServicePrincipal(s, { appId: application.appId });
+      const graphSp = (await getServicePrincipalByAppId(s, MICROSOFT_GRAPH_APP_ID)) as ServicePrincipal;
+      // a new run against the same tenant: a fresh session object knows nothing of what was created
+      const rerun: GraphSession = { ...s };
+      const grant = await createGrant(rerun, { clientId: sp.id, resourceId: sp.id, scope: 'access_as_user' });
+      assert.equal(grant.resourceId, sp.id);
+      assert.ok(s.emulator!.requests.some((r) => r.method === 'POST' && r.path.includes('oauth2PermissionGrants') && r.status === 404), 'the reference was refused at first');
+      assert.ok(graphSp.id);
+    });
+  });
+
   // the writes of `register`: 1 upsert, 2 patch, 3 SP create, 4 grant create, 5 grant patch
   for (const n of [1, 2, 3, 4, 5]) {
     it(`drop-after-write=${n}: the dropped write is re-observed, nothing is duplicated`, async () => {

@@ -179,3 +179,10 @@ describe('waitForConsistency', () => {
     assert.deepEqual(clock.sleeps, []);
   });
 });
+
+describe('isReplicationLag on grants', () => {
+  it('a malformed grant body is not lag', () => {
+    const e = graphErrorFrom(400, undefined, { error: { code: 'Request_BadRequest', message: "Property 'clientId' is required and must be a GUID." } }, { method: 'POST', path: '/oauth2PermissionGrants' });
+    assert.equal(isReplicationLag(e), false);
+  });
+});
