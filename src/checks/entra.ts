@@ -8,7 +8,7 @@
  * cannot reach is one failure. The session is closed by `close()` once the run is over.
  */
 import type { Context } from '../context.js';
-import { EntraPortalError } from '../errors.js';
+import { EntraPortalError, InputError } from '../errors.js';
 import type { Observed } from '../graph/api.js';
 import type { AuthMode, GraphSession, SessionConfig } from '../graph/session.js';
 import { judgeApplication, judgeCertificate, judgeConsent, judgePermissions, judgeRedirectUri } from './entra-judge.js';
@@ -126,6 +126,12 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
         try {
           stored = await loadFromStore(options.storeDir, thumbprint, options.ctx);
         } catch (err) {
+          // a locked or damaged store on this machine says nothing about the portal: skip, with the reason
+          if (err instanceof InputError) {
+            return skip(`the private key of certificate ${thumbprint} cannot be opened here: ${firstLine(err.message)}`, {
+              remedy: err.remedy ?? `Set $ENTRA_PORTAL_STORE_PASSWORD for a password-protected store, or point --store at another store`,
+            });
+          }
           return failFromError(`cannot read certificate ${thumbprint} from the store ${options.storeDir}`, err);
         }
         if (!stored) {

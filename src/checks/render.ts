@@ -22,6 +22,11 @@ export function renderChecklist(checks: readonly CheckResult[], color: ChalkInst
   for (const c of checks) {
     const text = c.status === 'skip' ? color.dim(c.message) : c.message;
     lines.push(`${paint[c.status](MARK[c.status])} ${c.id.padEnd(width)}  ${text}`);
+    // the config check lists every problem of the file (file:line:col: path: message)
+    const problems = c.details?.problems;
+    if (c.status === 'fail' && Array.isArray(problems)) {
+      for (const p of problems) lines.push(`  ${' '.repeat(width)}  ${String(p)}`);
+    }
     if (c.remedy && (c.status === 'fail' || c.status === 'warn')) {
       lines.push(`  ${' '.repeat(width)}  ${color.cyan('→')} ${c.remedy}`);
     }
