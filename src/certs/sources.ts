@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { InputError, UsageError } from '../errors.js';
-import { generateSelfSigned, type KeySize } from './generate.js';
+import { generateSelfSigned, subjectDn, type KeySize } from './generate.js';
+import { parseDn } from './dn.js';
 import { normalizeThumbprint, type CertificateInfo } from './info.js';
 import { readPfx } from './pfx.js';
 import { canPrompt, passwordFromEnv, passwordFromStdin, promptPassword } from './password.js';
@@ -59,6 +60,7 @@ export function checkSourceOptions(input: SourceInput): CertificateSource {
   if (input.keySize !== undefined && ![2048, 3072, 4096].includes(input.keySize)) {
     throw new UsageError(`--key-size must be 2048, 3072 or 4096, not ${input.keySize}`);
   }
+  if (input.subject !== undefined) parseDn(subjectDn(input.subject)); // UsageError with an example
   if (input.thumbprint !== undefined && !normalizeThumbprint(input.thumbprint)) {
     throw new UsageError(`--thumbprint "${input.thumbprint}" is not a SHA-1 thumbprint: 40 hexadecimal digits (colons and spaces allowed)`);
   }

@@ -18,8 +18,8 @@ export async function openssl(args: string[], cwd: string): Promise<string> {
 }
 
 /** `openssl x509 -fingerprint -sha1|-sha256` as 40/64 uppercase hex digits. */
-export async function opensslFingerprint(certFile: string, alg: 'sha1' | 'sha256', cwd: string): Promise<string> {
-  const out = await openssl(['x509', '-in', certFile, '-noout', '-fingerprint', `-${alg}`], cwd);
+export async function opensslFingerprint(certFile: string, alg: 'sha1' | 'sha256', cwd: string, inform: 'pem' | 'der' = 'pem'): Promise<string> {
+  const out = await openssl(['x509', '-inform', inform, '-in', certFile, '-noout', '-fingerprint', `-${alg}`], cwd);
   return out.trim().split('=')[1]!.replace(/:/g, '').toUpperCase();
 }
 
