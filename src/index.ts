@@ -16,3 +16,23 @@ export type { EditVerbResult } from './cmdlets/edit-verb.js';
 export { startEmulator, type EmulatorHandle, type EmulatorOptions, type EmulatorTenant } from './emulator/index.js';
 export { testPortal, type TestPortalInput, type TestPortalResult } from './cmdlets/test-portal.js';
 export type { CheckId, CheckResult, CheckStatus } from './checks/types.js';
+export { apply, type ApplyInput, type ApplyResult } from './cmdlets/apply.js';
+export { plan, inSync } from './reconcile/plan.js';
+export type { Plan, Change, DesiredState, Observed } from './reconcile/types.js';
+export type { StepResult, StepName, StepStatus } from './reconcile/execute.js';
+export { installCert, type InstallCertInput, type InstallCertResult, type InstalledCertificate } from './cmdlets/install-cert.js';
+export {
+  readCertificateFile,
+  certificateInfoFromDer,
+  normalizeThumbprint,
+  generateSelfSigned,
+  readPfx,
+  writePfx,
+  resolveStoreDir,
+  loadFromStore,
+  saveToStore,
+  listStore,
+  type CertificateInfo,
+  type CertificateWithKey,
+  type PfxContents,
+} from './certs/index.js';
