@@ -120,6 +120,10 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
       timeoutRemedy: 'Check this machine\'s connection to the region\'s login endpoint',
       async run(rc) {
         const { session, observed } = entra(rc);
+        if (!observed.servicePrincipal) {
+          // Entra refuses tokens to an application without a service principal; entra.consent reports it once
+          return skip('the application has no service principal in this tenant (see entra.consent): it cannot sign in');
+        }
         const thumbprint = config(rc).config.certificate!.thumbprint!.toUpperCase();
         const { loadFromStore } = await import('../certs/index.js');
         let stored: Awaited<ReturnType<typeof loadFromStore>>;

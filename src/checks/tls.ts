@@ -136,6 +136,7 @@ export function speaksPlainHttp(host: string, port: number, signal: AbortSignal)
     });
     socket.on('error', () => finish(undefined));
     socket.once('end', () => finish(/^HTTP\/\d/.test(buf) ? buf.split('\r\n')[0] : undefined));
+    socket.once('close', () => finish(/^HTTP\/\d/.test(buf) ? buf.split('\r\n')[0] : undefined));
   });
 }
 

@@ -95,6 +95,15 @@ test('test-portal against the emulator: a healthy portal, then Entra broken one 
         assert.match(c.remedy!, /entra-portal apply/);
       });
 
+      await t.test('service principal deleted: entra.consent fails once; sign-in is skipped, not failed again', async () => {
+        await ws.admin(async (s) => graphCall(s, { method: 'DELETE', path: `/servicePrincipals/${(await spOf(s, appId))!.id}` }));
+        const r = await run();
+        assert.equal(by(r, 'entra.consent').status, 'fail');
+        assert.match(by(r, 'entra.consent').message, /no service principal/);
+        assert.equal(by(r, 'entra.sign-in').status, 'skip');
+        assert.match(by(r, 'entra.sign-in').message, /see entra\.consent/);
+      });
+
       await t.test('deleted application: entra.app fails once, every other Entra check is skipped', async () => {
         await ws.admin(async (s) => graphCall(s, { method: 'DELETE', path: `/applications/${(await readApp(s, appId)).id}` }));
         const r = await run();
