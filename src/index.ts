@@ -36,19 +36,3 @@ export {
   type CertificateWithKey,
   type PfxContents,
 } from './certs/index.js';
-export { installCert, type InstallCertInput, type InstallCertResult, type InstalledCertificate } from './cmdlets/install-cert.js';
-export {
-  readCertificateFile,
-  certificateInfoFromDer,
-  normalizeThumbprint,
-  generateSelfSigned,
-  readPfx,
-  writePfx,
-  resolveStoreDir,
-  loadFromStore,
-  saveToStore,
-  listStore,
-  type CertificateInfo,
-  type CertificateWithKey,
-  type PfxContents,
-} from './certs/index.js';
