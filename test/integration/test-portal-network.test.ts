@@ -236,3 +236,14 @@ test('a URL without a port: url.format fails and every network check is skipped'
   for (const id of ['url.port', 'dns', 'tcp', 'tls.handshake', 'restapi.settings'] as const) assert.equal(r(id).status, 'skip');
   assert.equal(r.all.filter((c) => c.status === 'fail').length, 1, 'one failure, no cascade');
 });
+
+test('no socket outlives the run: a silent port, then a closed server, leave no TCP/TLS handles behind', async () => {
+  const count = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TLSWrap').length;
+  const baseline = count();
+  const s = await startSilentServer();
+  const r = await check(`https://127.0.0.1:${s.port}`, { timeoutMs: 300 });
+  assert.equal(r('tls.handshake').status, 'fail');
+  await s.close();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(count(), baseline);
+});
