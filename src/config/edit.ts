@@ -72,6 +72,8 @@ export function configChanges(before: unknown, after: unknown, path: string[] = 
 
 function cloudOf(value: unknown): string {
   const v = (value ?? {}) as { region?: unknown; endpoints?: { graph?: unknown } };
+  // custom endpoints win over a region (src/cloud/endpoints.ts)
+  if (v.endpoints && typeof v.endpoints.graph === 'string') return `custom (${v.endpoints.graph})`;
   if (typeof v.region === 'string') {
     try {
       return resolveRegion(v.region).name;
@@ -79,7 +81,6 @@ function cloudOf(value: unknown): string {
       return v.region;
     }
   }
-  if (v.endpoints && typeof v.endpoints.graph === 'string') return `custom (${v.endpoints.graph})`;
   return 'Worldwide';
 }
 

@@ -115,10 +115,6 @@ export function semanticProblems(value: unknown, root: JsonValueNode, file: stri
       add(['region'], err);
     }
   }
-  if (config.region !== undefined && config.endpoints !== undefined) {
-    const location = locate(root, ['endpoints'], file, 'key');
-    problems.push({ path: 'endpoints', message: "give either 'region' or 'endpoints' (a custom cloud), not both", ...(location ? { location } : {}) });
-  }
   const portal = config.portal as Record<string, unknown> | undefined;
   if (portal && typeof portal === 'object' && typeof portal.url === 'string' && /^https:\/\//i.test(portal.url)) {
     const rp = portal.restApiPort;
