@@ -23,6 +23,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import type { Logger } from '../context.js';
 import { EntraPortalError, InputError, OperationError } from '../errors.js';
+import { diagnoseAuthority, isEndpointResolutionError, type EndpointDiagnosis } from './diagnose.js';
 import type { AuthMode } from '../graph/session.js';
 
 export interface CredentialOptions {
@@ -55,33 +56,34 @@ export function identityOptions(opts: Pick<CredentialOptions, 'authorityHost' | 
 
 /** Build the credential for an `--auth` mode. Construction never prompts; `getToken` may (device code). */
 export async function createCredential(mode: AuthMode, opts: CredentialOptions): Promise<TokenCredential> {
+  const explain = explainerFor(opts);
   switch (mode) {
     case 'auto':
-      return chainCredentials(autoChain(opts), opts.log);
+      return chainCredentials(autoChain(opts), opts.log, explain);
     case 'environment':
-      return lazyCredential('environment', () => environmentCredential(opts));
+      return lazyCredential('environment', () => environmentCredential(opts), explain);
     case 'azure-cli':
-      return lazyCredential('azure-cli', () => azureCliCredential(opts));
+      return lazyCredential('azure-cli', () => azureCliCredential(opts), explain);
     case 'device-code':
-      return lazyCredential('device-code', () => deviceCodeCredential(opts));
+      return lazyCredential('device-code', () => deviceCodeCredential(opts), explain);
     case 'browser':
       return lazyCredential('browser', async () => {
         const id = await import('@azure/identity');
         return new id.InteractiveBrowserCredential({ ...identityOptions(opts), ...(opts.tenant ? { tenantId: opts.tenant } : {}) });
-      });
+      }, explain);
     case 'managed-identity':
       return lazyCredential('managed-identity', async () => {
         const id = await import('@azure/identity');
         const clientId = opts.env.AZURE_CLIENT_ID;
         return new id.ManagedIdentityCredential({ ...identityOptions(opts), ...(clientId ? { clientId } : {}) });
-      });
+      }, explain);
     default:
       throw new InputError(`unknown --auth '${String(mode)}'`, { code: 'usage' });
   }
 }
 
 /** A credential built on first use (nothing loads or fails before a token is needed); errors typed. */
-function lazyCredential(name: string, create: () => Promise<TokenCredential>): TokenCredential {
+function lazyCredential(name: string, create: () => Promise<TokenCredential>, explain?: Explain): TokenCredential {
   let built: Promise<TokenCredential> | undefined;
   return {
     async getToken(scopes, options) {
@@ -93,8 +95,21 @@ function lazyCredential(name: string, create: () => Promise<TokenCredential>): T
         built = undefined;
         throw toAuthError(err, name);
       }
-      return callTyped(credential, name, scopes, options);
+      return callTyped(credential, name, scopes, options, explain);
     },
+  };
+}
+
+/** Explains an opaque "could not resolve the authority" failure (diagnose.ts); undefined for others. */
+export type Explain = (err: unknown) => Promise<EndpointDiagnosis | undefined>;
+
+/** The explainer for a cloud: diagnoses the login endpoint once, only after such a failure. */
+export function explainerFor(opts: Pick<CredentialOptions, 'authorityHost' | 'tenant' | 'ca'>): Explain {
+  let cached: Promise<EndpointDiagnosis> | undefined;
+  return async (err) => {
+    if (!isEndpointResolutionError(err)) return undefined;
+    cached ??= diagnoseAuthority(opts.authorityHost, opts.tenant, opts.ca);
+    return cached;
   };
 }
 
@@ -123,11 +138,11 @@ export function isUnavailable(err: unknown): boolean {
  * chosen link remembered (no re-probing per token) and typed errors: all unavailable →
  * OperationError 'credential-unavailable' listing why each was skipped; the first real failure stops it.
  */
-export function chainCredentials(links: readonly ChainLink[], log: Pick<Logger, 'verbose'>): TokenCredential {
+export function chainCredentials(links: readonly ChainLink[], log: Pick<Logger, 'verbose'>, explain?: Explain): TokenCredential {
   let chosen: { name: string; credential: TokenCredential } | undefined;
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-      if (chosen) return callTyped(chosen.credential, chosen.name, scopes, options);
+      if (chosen) return callTyped(chosen.credential, chosen.name, scopes, options, explain);
       const skipped: string[] = [];
       for (const link of links) {
         try {
@@ -137,8 +152,12 @@ export function chainCredentials(links: readonly ChainLink[], log: Pick<Logger, 
           log.verbose(`signed in with the ${link.name} credential`);
           return token;
         } catch (err) {
+          const diagnosis = await explain?.(err);
+          // a configured credential that cannot reach or trust the login endpoint: the next one could
+          // not either — stop and say why (MSAL reports this as "unavailable")
+          if (diagnosis) throw toAuthError(err, link.name, diagnosis);
           if (isUnavailable(err)) {
-            const why = firstLine(err);
+            const why = firstLine(err).replace(/\.+$/, '');
             skipped.push(`${link.name}: ${why}`);
             log.verbose(`${link.name} credential unavailable: ${why}`);
             continue;
@@ -157,15 +176,15 @@ export function chainCredentials(links: readonly ChainLink[], log: Pick<Logger, 
 }
 
 /** A credential whose failures come out typed. */
-export function withTypedErrors(credential: TokenCredential, name: string): TokenCredential {
-  return { getToken: (scopes, options) => callTyped(credential, name, scopes, options) };
+export function withTypedErrors(credential: TokenCredential, name: string, explain?: Explain): TokenCredential {
+  return { getToken: (scopes, options) => callTyped(credential, name, scopes, options, explain) };
 }
 
-async function callTyped(credential: TokenCredential, name: string, scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+async function callTyped(credential: TokenCredential, name: string, scopes: string | string[], options?: GetTokenOptions, explain?: Explain): Promise<AccessToken | null> {
   try {
     return await credential.getToken(scopes, options);
   } catch (err) {
-    throw toAuthError(err, name);
+    throw toAuthError(err, name, await explain?.(err));
   }
 }
 
@@ -179,11 +198,19 @@ const REMEDY: Record<string, string> = {
 };
 
 /** Any @azure/identity failure → OperationError with a remedy; AADSTS text kept, secrets never included. */
-export function toAuthError(err: unknown, name: string): EntraPortalError {
+export function toAuthError(err: unknown, name: string, diagnosis?: EndpointDiagnosis): EntraPortalError {
   if (err instanceof EntraPortalError) return err;
+  if (diagnosis) {
+    return new OperationError(`sign-in failed (${name}): cannot use the login endpoint: ${diagnosis.detail}`, {
+      code: 'login-endpoint-unreachable',
+      cause: err,
+      remedy: diagnosis.remedy,
+    });
+  }
   const e = err as { name?: string; message?: string; errorResponse?: { error?: string; errorDescription?: string } };
   const text = e?.errorResponse?.errorDescription ?? e?.message ?? String(err);
-  const aadsts = /AADSTS\d+[^\r\n]*/.exec(text)?.[0];
+  // the AADSTS sentence(s), without MSAL's repeated trace/correlation ids
+  const aadsts = /AADSTS\d+[^\r\n]*/.exec(text)?.[0]?.split(/\s+Trace ID:/)[0];
   if (isUnavailable(err)) {
     return new OperationError(`the ${name} credential is not available: ${firstLine(err)}`, { code: 'credential-unavailable', cause: err, remedy: REMEDY[name] });
   }

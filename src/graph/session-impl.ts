@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { Context } from '../context.js';
 import { hostName, isEmulatorConfig, resolveEndpoints, SDK_GRAPH_HOSTS, type ResolvedEndpoints } from '../cloud/endpoints.js';
-import { createCredential, identityOptions, withTypedErrors } from '../cloud/credentials.js';
+import { createCredential, explainerFor, identityOptions, withTypedErrors } from '../cloud/credentials.js';
 import { retryPolicy } from './retry.js';
 import { credentialForGraphSdk, FetchHandler } from './transport.js';
 import type { EmbeddedEmulator, GraphSession, OpenSessionOptions, SessionConfig } from './session.js';
@@ -57,6 +57,7 @@ export async function openSessionImpl(loaded: SessionConfig, ctx: Context, optio
         credential = withTypedErrors(
           new id.ClientSecretCredential(tenant, t.operator.clientId, t.operator.clientSecret, identityOptions({ authorityHost: endpoints.login, ca, disableInstanceDiscovery: true })),
           'emulator',
+          explainerFor({ authorityHost: endpoints.login, tenant, ca }),
         );
       }
       ctx.log.verbose(`embedded Entra emulator at ${started.url} (tenant ${tenant}, state in ${join(loaded.dir, EMULATOR_STATE_DIR)})`);
