@@ -1,7 +1,7 @@
 /**
  * A small check-graph runner. Each check declares what it depends on; every check starts as soon
  * as its dependencies have settled, so independent chains (network, Entra) run concurrently.
- * A check whose dependency failed or was skipped is itself skipped, naming the dependency — a
+ * A check whose dependency failed or was skipped is itself skipped, naming the root cause — a
  * broken DNS name yields one failure, not six (DESIGN §5).
  *
  * Time: a check with `timeoutMs` is aborted through its AbortSignal when the budget is spent and
@@ -41,8 +41,15 @@ export async function runChecks(defs: readonly CheckDefinition[], options: RunCh
       const settled = await Promise.all(depPromises);
       const blocker = def.deps.find((_, i) => !satisfies(settled[i]!));
       if (blocker !== undefined) {
+        // name the root cause, not the last link: "skipped: tcp failed", not "tls.handshake was skipped"
         const o = settled[def.deps.indexOf(blocker)]!;
-        return { status: 'skip', message: `skipped: ${blocker} ${o.status === 'fail' ? 'failed' : 'was skipped'}` } satisfies CheckOutcome;
+        const root = o.blockedBy ?? blocker;
+        const rootOutcome = o.blockedBy ? (await promises.get(o.blockedBy))! : o;
+        return {
+          status: 'skip',
+          message: `skipped: ${root} ${rootOutcome.status === 'fail' ? 'failed' : 'was skipped'}`,
+          blockedBy: root,
+        } satisfies CheckOutcome;
       }
       const outcomes = new Map(def.deps.map((dep, i) => [dep, settled[i]!] as const));
       return runOne(def, outcomes, options.signal);

@@ -53,6 +53,8 @@ export interface CheckOutcome<D = unknown> {
    * the reason instead of failing again: no cascades).
    */
   notApplicable?: boolean;
+  /** set by the runner on a dependency skip: the check whose failure (or own skip) started it */
+  blockedBy?: CheckId;
 }
 
 export interface CheckRunContext {

@@ -61,7 +61,7 @@ test('a missing config file is invalid input too (65), with the remedy in the ch
     assert.equal(r.code, 65);
     assert.match(r.stdout, /^✖ config +config file .*entra-portal\.json5 does not exist/m);
     assert.match(r.stdout, /→ Create it with "entra-portal new-app/);
-    assert.match(r.stdout, /^– tcp +skipped: url\.format was skipped/m);
+    assert.match(r.stdout, /^– tcp +skipped: config failed/m);
   });
 });
 

@@ -20,7 +20,7 @@ test('a failed dependency skips its dependents (and theirs) with the reason, no 
       ['config', 'pass', 'ok'],
       ['url.format', 'fail', 'bad url'],
       ['dns', 'skip', 'skipped: url.format failed'],
-      ['tcp', 'skip', 'skipped: dns was skipped'],
+      ['tcp', 'skip', 'skipped: url.format failed'],
     ],
   );
   assert.equal(results[1]!.remedy, 'fix it');
