@@ -22,156 +22,24 @@
  * later reads/patches of them wait out replication lag (consistency.ts); other 404s mean "absent".
  */
 import { GraphCallError } from './errors.js';
-import { graphBatch, type BatchItem, type BatchResult } from './batch.js';
 import { isFresh, markFresh, NotYetVisible, waitForConsistency } from './consistency.js';
 import { graphCall, graphList, odataString } from './request.js';
 import { withRetry } from './retry.js';
 import type { GraphSession } from './session.js';
+import {
+  appByAppIdPath,
+  appByUniqueNamePath,
+  grantsPath,
+  spByAppIdPath,
+  type Application,
+  type ApplicationPatch,
+  type OAuth2PermissionGrant,
+  type ServicePrincipal,
+  type ServicePrincipalPatch,
+} from './types.js';
 
-/* ------------------------------------------------------------------------------------------ types */
-
-export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-/** the service principal tag VB365 and the Entra portal put on integrated apps */
-export const INTEGRATED_APP_TAG = 'WindowsAzureActiveDirectoryIntegratedApp';
-
-export interface KeyCredential {
-  keyId?: string;
-  /** 'AsymmetricX509Cert' */
-  type: string;
-  /** 'Verify' */
-  usage: string;
-  /** standard base64 of the DER certificate; null unless `keyCredentials` was `$select`ed */
-  key?: string | null;
-  displayName?: string | null;
-  /** base64 text; Graph defaults it to the SHA-1 thumbprint */
-  customKeyIdentifier?: string | null;
-  startDateTime?: string | null;
-  endDateTime?: string | null;
-}
-
-export interface ResourceAccess {
-  id: string;
-  type: 'Scope' | 'Role';
-}
-
-export interface RequiredResourceAccess {
-  resourceAppId: string;
-  resourceAccess: ResourceAccess[];
-}
-
-export interface PermissionScope {
-  id: string;
-  value: string;
-  type: 'User' | 'Admin';
-  isEnabled: boolean;
-  adminConsentDisplayName?: string | null;
-  adminConsentDescription?: string | null;
-  userConsentDisplayName?: string | null;
-  userConsentDescription?: string | null;
-}
-
-export interface AppRole {
-  id: string;
-  value: string | null;
-  allowedMemberTypes: string[];
-  isEnabled: boolean;
-  displayName?: string | null;
-  description?: string | null;
-}
-
-export interface ImplicitGrantSettings {
-  enableIdTokenIssuance: boolean;
-  enableAccessTokenIssuance: boolean;
-}
-
-export interface Application {
-  /** object id */
-  id: string;
-  appId: string;
-  displayName: string;
-  uniqueName?: string | null;
-  signInAudience?: string;
-  identifierUris?: string[];
-  api?: { requestedAccessTokenVersion?: number | null; oauth2PermissionScopes?: PermissionScope[]; [k: string]: unknown };
-  spa?: { redirectUris: string[] };
-  web?: { redirectUris?: string[]; homePageUrl?: string | null; logoutUrl?: string | null; implicitGrantSettings?: ImplicitGrantSettings };
-  publicClient?: { redirectUris: string[] };
-  isFallbackPublicClient?: boolean | null;
-  requiredResourceAccess?: RequiredResourceAccess[];
-  keyCredentials?: KeyCredential[];
-  tags?: string[];
-  publisherDomain?: string;
-}
-
-/** A PATCH body: any writable subset (collections replace the whole array). */
-export type ApplicationPatch = Partial<Omit<Application, 'id' | 'appId' | 'publisherDomain'>>;
-
-export interface ServicePrincipal {
-  id: string;
-  appId: string;
-  displayName?: string;
-  tags?: string[];
-  servicePrincipalNames?: string[];
-  appRoles?: AppRole[];
-  oauth2PermissionScopes?: PermissionScope[];
-  accountEnabled?: boolean;
-}
-
-export type ServicePrincipalPatch = Partial<Omit<ServicePrincipal, 'id' | 'appId'>>;
-
-export interface OAuth2PermissionGrant {
-  id: string;
-  /** the client's service principal object id */
-  clientId: string;
-  consentType: 'AllPrincipals' | 'Principal';
-  principalId?: string | null;
-  /** the resource's service principal object id */
-  resourceId: string;
-  /** space-separated scope values (not ids) */
-  scope: string;
-}
-
-/** What `observeBatch` found. Absent objects are undefined. */
-export interface Observed {
-  application?: Application;
-  /** the application's service principal */
-  servicePrincipal?: ServicePrincipal;
-  /** resource service principals by appId (always includes Microsoft Graph) */
-  resources: Record<string, ServicePrincipal | undefined>;
-  /** AllPrincipals grants whose client is the application's service principal */
-  grants: OAuth2PermissionGrant[];
-  /** HTTP round trips used (after the token) */
-  roundTrips: number;
-}
-
-/* -------------------------------------------------------------------------------- selects and paths */
-
-/** Properties read for an application; `keyCredentials` must be selected for `key` to come back (graph-behaviour.md §1.2). */
-export const APPLICATION_SELECT = [
-  'id',
-  'appId',
-  'displayName',
-  'uniqueName',
-  'signInAudience',
-  'identifierUris',
-  'api',
-  'spa',
-  'web',
-  'publicClient',
-  'isFallbackPublicClient',
-  'requiredResourceAccess',
-  'keyCredentials',
-  'tags',
-  'publisherDomain',
-].join(',');
-
-export const SERVICE_PRINCIPAL_SELECT = ['id', 'appId', 'displayName', 'tags', 'servicePrincipalNames', 'appRoles', 'oauth2PermissionScopes', 'accountEnabled'].join(',');
-
-const appByAppIdPath = (appId: string) => `/applications(appId='${odataString(appId)}')?$select=${APPLICATION_SELECT}`;
-const appByUniqueNamePath = (uniqueName: string) => `/applications(uniqueName='${odataString(uniqueName)}')?$select=${APPLICATION_SELECT}`;
-const spByAppIdPath = (appId: string) => `/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${appId.replace(/'/g, "''")}'`)}&$select=${SERVICE_PRINCIPAL_SELECT}`;
-const grantsPath = (clientSpId: string) =>
-  `/oauth2PermissionGrants?$filter=${encodeURIComponent(`clientId eq '${clientSpId.replace(/'/g, "''")}' and consentType eq 'AllPrincipals'`)}`;
+export * from './types.js';
+export { observeBatch } from './observe.js';
 
 function isNotFound(err: unknown): boolean {
   return err instanceof GraphCallError && err.status === 404;
@@ -348,65 +216,4 @@ export async function patchGrantScope(session: GraphSession, grantId: string, sc
 /** The object already exists (409 / Request_MultipleObjectsWithSameKeyValue). */
 function isConflict(err: unknown): boolean {
   return err instanceof GraphCallError && (err.status === 409 || /MultipleObjectsWithSameKeyValue|already exists/i.test(`${err.graphCode} ${err.graphMessage}`));
-}
-
-/* ------------------------------------------------------------------------------------------ observe */
-
-/**
- * Read everything the planner needs in as few round trips as Graph allows:
- *  1. one `$batch`: the application (by appId, else by uniqueName; keyCredentials selected), its
- *     service principal (when the appId is known) and the resource service principals;
- *  2. the AllPrincipals grants of the application's service principal (and, when only the
- *     uniqueName was known, that service principal first).
- * With an appId a no-op run takes 2 round trips; with only a uniqueName of an existing app, 3.
- */
-export async function observeBatch(
-  session: GraphSession,
-  input: { appId?: string; uniqueName?: string; resourceAppIds?: readonly string[] },
-): Promise<Observed> {
-  const resourceAppIds = [...new Set([MICROSOFT_GRAPH_APP_ID, ...(input.resourceAppIds ?? [])].map((a) => a.toLowerCase()))];
-  const items: BatchItem[] = [];
-  const appIndex = input.appId || input.uniqueName ? items.push({ method: 'GET', path: input.appId ? appByAppIdPath(input.appId) : appByUniqueNamePath(input.uniqueName as string) }) - 1 : -1;
-  const spIndex = input.appId ? items.push({ method: 'GET', path: spByAppIdPath(input.appId) }) - 1 : -1;
-  const resourceIndex = resourceAppIds.map((appId) => items.push({ method: 'GET', path: spByAppIdPath(appId) }) - 1);
-
-  let roundTrips = 0;
-  const results = await graphBatch(session, items);
-  roundTrips += Math.ceil(items.length / 20);
-
-  let application = appIndex >= 0 ? single<Application>(results[appIndex], false) : undefined;
-  if (!application && appIndex >= 0 && isFresh(session, input.appId ?? `uniqueName:${input.uniqueName}`)) {
-    application = input.appId ? await getApplicationByAppId(session, input.appId) : await getApplicationByUniqueName(session, input.uniqueName as string);
-    roundTrips++;
-  }
-  let servicePrincipal = spIndex >= 0 ? single<ServicePrincipal>(results[spIndex], true) : undefined;
-  if (!servicePrincipal && application && (spIndex < 0 || isFresh(session, `sp:${application.appId}`))) {
-    servicePrincipal = await getServicePrincipalByAppId(session, application.appId);
-    roundTrips++;
-  }
-  const resources: Record<string, ServicePrincipal | undefined> = {};
-  resourceAppIds.forEach((appId, i) => (resources[appId] = single<ServicePrincipal>(results[resourceIndex[i] as number], true)));
-  let grants: OAuth2PermissionGrant[] = [];
-  if (servicePrincipal) {
-    grants = await listAllPrincipalsGrants(session, servicePrincipal.id);
-    roundTrips++;
-  }
-  return {
-    ...(application ? { application } : {}),
-    ...(servicePrincipal ? { servicePrincipal } : {}),
-    resources,
-    grants,
-    roundTrips,
-  };
-}
-
-/** One object from a batch result: a GET by key (404 → undefined) or a `$filter` list (first item). */
-function single<T>(result: BatchResult | undefined, list: boolean): T | undefined {
-  if (!result) return undefined;
-  if (!result.ok) {
-    if (result.status === 404) return undefined;
-    throw result.error;
-  }
-  if (list) return ((result.body as { value?: T[] } | undefined)?.value ?? [])[0];
-  return result.body as T;
 }
