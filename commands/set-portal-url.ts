@@ -33,10 +33,13 @@ export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
       })
       .option('apply', APPLY_OPTION)
       .epilog(
-        'Accepted: https only; an explicit port equal to the REST API port (may be omitted only when that is 443);\n' +
-          'IPv4 as exactly four decimal numbers 0–255; DNS names of letters, digits and hyphens (labels 1–63, at most 253).\n' +
-          'Refused with a corrected example: http, IPv6, paths, queries, fragments, user info, hex/octal/short IPv4, underscores.\n' +
-          'Warned (not refused): private, loopback or link-local IPv4 and single-label names.',
+        [
+          'Accepted: https only, with the REST API port (it may be left out only when that is 443);',
+          '  IPv4 as exactly four decimal numbers 0–255, or a DNS name of letters, digits, hyphens.',
+          'Refused, with a corrected example: http, IPv6, a path, query, fragment or user info,',
+          '  hex/octal/short IPv4, underscores, empty or over-long labels.',
+          'Warned, not refused: private, loopback or link-local IPv4, and single-label names.',
+        ].join('\n'),
       ),
   async run(args, ctx) {
     const { setPortalUrl } = await import('../src/cmdlets/set-portal-url.js');
