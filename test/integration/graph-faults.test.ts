@@ -23,6 +23,7 @@ import {
   type ServicePrincipal,
 } from '../../src/graph/api.js';
 import { graphList } from '../../src/graph/request.js';
+import { graphBatch } from '../../src/graph/batch.js';
 import { openSession, type GraphSession } from '../../src/graph/session.js';
 import { recordingLogger } from '../helpers/graph-fakes.js';
 
@@ -79,6 +80,24 @@ describe('Graph layer under emulator faults', () => {
       const { appId, spId } = await register(s, 'throttled');
       await assertExactlyOne(s, 'throttled', appId, spId);
       assert.ok(s.emulator!.requests.some((r) => r.status === 429), 'the emulator did throttle');
+    });
+  });
+
+  it('$batch: 25 reads go in chunks of ≤ 20; throttled items are re-sent on their own', async () => {
+    await withSession('throttle=0.5,retry-after=0,seed=11', async (s) => {
+      const items = Array.from({ length: 25 }, (_, i) => ({
+        method: 'GET' as const,
+        path: i % 2 ? `/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${MICROSOFT_GRAPH_APP_ID}'`)}` : `/applications(uniqueName='absent-${i}')`,
+      }));
+      const results = await graphBatch(s, items);
+      assert.equal(results.length, 25);
+      results.forEach((r, i) => {
+        if (i % 2) assert.ok(r.ok && (r.body as { value: { appId: string }[] }).value[0]?.appId === MICROSOFT_GRAPH_APP_ID, `item ${i}`);
+        else assert.ok(!r.ok && r.status === 404 && r.error.graphCode === 'Request_ResourceNotFound', `item ${i}`);
+      });
+      const batches = s.emulator!.requests.filter((r) => r.path.includes('$batch') && !r.inBatch);
+      assert.ok(batches.every((b) => (b.batchItems ?? 0) <= 20));
+      assert.ok(s.emulator!.requests.some((r) => r.inBatch && r.status === 429), 'some items were throttled');
     });
   });
 
