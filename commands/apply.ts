@@ -1,6 +1,7 @@
 import { defineCommand } from '../src/command.js';
 import { UsageError } from '../src/errors.js';
 import type { ApplyResult } from '../src/cmdlets/apply.js';
+import { AUTH_MODES } from '../src/graph/session.js';
 
 interface ApplyArgs {
   detailedExitcode: boolean;
@@ -8,8 +9,6 @@ interface ApplyArgs {
   propagationTimeout?: number;
   auth?: string;
 }
-
-const AUTH_MODES = ['auto', 'device-code', 'browser', 'azure-cli', 'environment', 'managed-identity'] as const;
 
 export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
   command: 'apply',
@@ -37,7 +36,7 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
           return n;
         },
       })
-      .option('auth', { type: 'string', choices: AUTH_MODES, describe: 'how to sign in (default auto: environment → Azure CLI → device code on a terminal)' }),
+      .option('auth', { type: 'string', choices: [...AUTH_MODES], describe: 'how to sign in (default auto: environment → Azure CLI → device code on a terminal)' }),
   async run(args, ctx) {
     const { apply } = await import('../src/cmdlets/apply.js');
     return apply(

@@ -8,14 +8,12 @@ import type { Context } from '../context.js';
 import { toContext } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
-import type { AuthMode, GraphSession } from '../graph/session.js';
+import { AUTH_MODES, type AuthMode, type GraphSession } from '../graph/session.js';
 import { loadDesired } from '../reconcile/desired.js';
 import { plan as makePlan, inSync as planInSync } from '../reconcile/plan.js';
 import { renderPlan } from '../reconcile/render.js';
 import type { Plan } from '../reconcile/types.js';
 import type { StepResult } from '../reconcile/execute.js';
-
-export const APPLY_AUTH_MODES: readonly AuthMode[] = ['auto', 'device-code', 'browser', 'azure-cli', 'environment', 'managed-identity'];
 
 export interface ApplyInput {
   /** config file path (default: $ENTRA_PORTAL_CONFIG or ./entra-portal.json5) */
@@ -45,7 +43,7 @@ export interface ApplyResult {
   whatIf: boolean;
   prune: boolean;
   plan: Plan;
-  /** per-step results in execution order; empty with --what-if or when in sync */
+  /** per-step results in execution order (all `unchanged` when in sync); empty with --what-if */
   steps: StepResult[];
   /** 0, or 2 with --detailed-exitcode when changes were pending (what-if) or made */
   exitCode: 0 | 2;
@@ -56,8 +54,8 @@ function checkInput(input: ApplyInput): void {
   if (t !== undefined && (!Number.isInteger(t) || t <= 0)) {
     throw new UsageError(`--propagation-timeout must be a positive whole number of seconds (got ${String(t)})`);
   }
-  if (input.auth !== undefined && !APPLY_AUTH_MODES.includes(input.auth as AuthMode)) {
-    throw new UsageError(`--auth must be one of ${APPLY_AUTH_MODES.join(', ')} (got '${input.auth}')`);
+  if (input.auth !== undefined && !AUTH_MODES.includes(input.auth as AuthMode)) {
+    throw new UsageError(`--auth must be one of ${AUTH_MODES.join(', ')} (got '${input.auth}')`);
   }
 }
 
@@ -89,12 +87,15 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
     const base = { version: 1 as const, config: loaded.path, tenant: session.tenant, inSync, whatIf, prune, plan: thePlan };
     const changed = inSync ? 0 : input.detailedExitcode ? ExitCode.Drift : 0;
     const appId = observed.application?.appId;
-    if (whatIf || inSync) {
-      if (whatIf && !inSync) ctx.log.info(ctx.color.dim('--what-if: nothing was changed.'));
+    if (whatIf) {
+      if (!inSync) ctx.log.info(ctx.color.dim('--what-if: nothing was changed.'));
       return { ...base, ...(appId ? { appId } : {}), steps: [], exitCode: changed as 0 | 2 };
     }
+    const { execute, STEPS } = await import('../reconcile/execute.js');
+    if (inSync) {
+      return { ...base, ...(appId ? { appId } : {}), steps: STEPS.map((step) => ({ step, status: 'unchanged' as const })), exitCode: 0 };
+    }
 
-    const { execute } = await import('../reconcile/execute.js');
     const outcome = await execute({
       session,
       desired,

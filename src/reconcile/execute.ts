@@ -49,6 +49,20 @@ export type StepName =
 
 export type StepStatus = 'unchanged' | 'created' | 'updated';
 
+/** The steps of every run, in order ('config' appears only when the appId is recorded). */
+export const STEPS: readonly StepName[] = [
+  'application',
+  'identifierUris',
+  'accessAsUserScope',
+  'flags',
+  'redirectUris',
+  'keyCredentials',
+  'requiredResourceAccess',
+  'servicePrincipal',
+  'consent.microsoftGraph',
+  'consent.application',
+];
+
 export interface StepResult {
   step: StepName;
   status: StepStatus;

@@ -60,6 +60,8 @@ test('register from scratch, then a second run makes zero writes in ≤ 3 round 
     assert.deepEqual(second.writes, [], 'a second run writes nothing');
     assert.ok(second.roundTrips <= 3, `no-op run used ${second.roundTrips} round trips`);
     assert.deepEqual(second.result?.plan, { version: 1, changes: [] });
+    assert.ok(second.result!.steps.length >= 10 && second.result!.steps.every((s) => s.status === 'unchanged'));
+    assertValidApplyResult(second.result);
 
     const whatIf = await ws.run({ whatIf: true, detailedExitcode: true });
     assert.equal(whatIf.result?.exitCode, 0);
