@@ -38,8 +38,12 @@ export class Engine {
   }
 
   /** Origins that name this emulator (clients may use localhost or [::1] as well). */
+  private origins: string[] = [];
   ownOrigins(): string[] {
-    return [`https://127.0.0.1:${this.port}`, `https://localhost:${this.port}`, `https://[::1]:${this.port}`];
+    if (!this.origins[0]?.endsWith(`:${this.port}`)) {
+      this.origins = [`https://127.0.0.1:${this.port}`, `https://localhost:${this.port}`, `https://[::1]:${this.port}`];
+    }
+    return this.origins;
   }
 
   isOwnOrigin(s: string): boolean {

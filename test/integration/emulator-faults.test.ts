@@ -100,7 +100,7 @@ describe('emulator faults', () => {
     await withEmulator(
       async (h) => {
         await emulatorFetch(h, `/${h.tenants[0]!.id}/v2.0/.well-known/openid-configuration`);
-        assert.ok(h.requests[0]!.durationMs >= 150);
+        assert.ok(h.requests[0]!.durationMs >= 140, `took ${h.requests[0]!.durationMs} ms`); // timers may fire a hair early
       },
       { faults: 'latency=150' },
     );

@@ -29,15 +29,26 @@ const unauthenticated = (message: string, engine: Engine): GraphError =>
     },
   });
 
-export function authenticate(engine: Engine, authorization: string | undefined): Principal {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!m) throw unauthenticated('Access token is empty.', engine);
-  const jwt = decodeJwt(m[1]!);
+/** Tokens whose signature already checked out (the signature is the costly part; claims are re-checked). */
+const verified = new Map<string, Record<string, unknown>>();
+
+function verifiedPayload(engine: Engine, token: string): Record<string, unknown> {
+  const hit = verified.get(token);
+  if (hit) return hit;
+  const jwt = decodeJwt(token);
   if (!jwt) throw unauthenticated('CompactToken parsing failed with error code: 80049217', engine);
   if (jwt.header.alg !== 'RS256' || jwt.header.kid !== engine.kid || !verifyJwt(jwt, engine.verifyKey)) {
     throw unauthenticated('Access token validation failure. Invalid signature.', engine);
   }
-  const p = jwt.payload;
+  if (verified.size >= 1000) verified.clear();
+  verified.set(token, jwt.payload);
+  return jwt.payload;
+}
+
+export function authenticate(engine: Engine, authorization: string | undefined): Principal {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!m) throw unauthenticated('Access token is empty.', engine);
+  const p = verifiedPayload(engine, m[1]!);
   if (typeof p.aud !== 'string' || !engine.isOwnOrigin(p.aud)) throw unauthenticated('Access token validation failure. Invalid audience.', engine);
   const now = Math.floor(Date.now() / 1000);
   if (typeof p.exp !== 'number' || p.exp <= now || (typeof p.nbf === 'number' && p.nbf > now + 300)) {

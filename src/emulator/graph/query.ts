@@ -42,15 +42,18 @@ function parseSelect(call: GraphCall, sample: Record<string, unknown> | undefine
 }
 
 /** What a client sees of a stored object: a copy, projected, with keys hidden unless selected. */
+// A shallow copy is enough: handlers never mutate a stored object's nested values in place, they
+// replace top-level properties (PATCH swaps in a validated draft), and the answer is serialised
+// before the event loop turns.
 export function project(obj: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
   if (!select) {
-    const out = structuredClone(obj);
+    const out = { ...obj };
     const keys = out.keyCredentials;
-    if (Array.isArray(keys)) for (const k of keys as Record<string, unknown>[]) k.key = null;
+    if (Array.isArray(keys)) out.keyCredentials = (keys as Record<string, unknown>[]).map((k) => ({ ...k, key: null }));
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const n of select) out[n] = structuredClone(obj[n]);
+  for (const n of select) out[n] = obj[n];
   return out;
 }
 
