@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createContext, type Context } from '../../src/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openSession, type AuthMode, type GraphSession } from '../../src/graph/session.js';
+import type { RetryPolicy } from '../../src/graph/retry.js';
 import { graphCall, graphList } from '../../src/graph/request.js';
 import { apply, type ApplyInput, type ApplyResult } from '../../src/cmdlets/apply.js';
 import { generateSelfSigned, type CertificateInfo } from '../../src/certs/index.js';
@@ -32,7 +33,7 @@ export interface Workspace {
   writeConfig(body: Record<string, unknown>): Promise<void>;
   configText(): Promise<string>;
   /** run apply once (its own session; faults for this run only) */
-  run(input?: Omit<ApplyInput, 'session' | 'config'>, options?: { faults?: string; budgetS?: number; env?: NodeJS.ProcessEnv; auth?: AuthMode }): Promise<RunOutcome>;
+  run(input?: Omit<ApplyInput, 'session' | 'config'>, options?: { faults?: string; budgetS?: number; env?: NodeJS.ProcessEnv; auth?: AuthMode; retry?: Partial<RetryPolicy> }): Promise<RunOutcome>;
   /** act as another admin on the same tenant (no faults) */
   admin<T>(fn: (s: GraphSession) => Promise<T>): Promise<T>;
   /** a fresh self-signed certificate written as `certs/<name>.cer` next to the config */
@@ -66,10 +67,10 @@ function makeCtx(dir: string, faults?: string, extraEnv: NodeJS.ProcessEnv = {})
   return { ctx: createContext({ cwd: dir, env, stderr, stdout: sink(), verbosity: 'normal' }), stderr };
 }
 
-async function openFor(configPath: string, ctx: Context, budgetS = 60, auth?: AuthMode): Promise<GraphSession> {
+async function openFor(configPath: string, ctx: Context, budgetS = 60, auth?: AuthMode, retry: Partial<RetryPolicy> = {}): Promise<GraphSession> {
   const loaded = await loadConfig(configPath);
   // short backoff steps keep fault runs quick; the budget still bounds every operation
-  return openSession(loaded, ctx, { propagationTimeout: budgetS, retry: { baseDelayMs: 20, maxDelayMs: 500 }, ...(auth ? { auth } : {}) });
+  return openSession(loaded, ctx, { propagationTimeout: budgetS, retry: { baseDelayMs: 20, maxDelayMs: 500, ...retry }, ...(auth ? { auth } : {}) });
 }
 
 export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
@@ -87,7 +88,7 @@ export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promi
       let session: GraphSession | undefined;
       const out: RunOutcome = { roundTrips: 0, writes: [], stderr: '' };
       try {
-        session = await openFor(configPath, ctx, options.budgetS, options.auth);
+        session = await openFor(configPath, ctx, options.budgetS, options.auth, options.retry);
         out.result = await apply({ ...input, config: configPath, session }, ctx);
       } catch (err) {
         out.error = err;

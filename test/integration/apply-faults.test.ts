@@ -41,6 +41,21 @@ for (let n = 1; n <= REGISTRATION_WRITES; n++) {
   });
 }
 
+for (let n = 1; n <= REGISTRATION_WRITES; n++) {
+  test(`a crash right after write #${n} (its response lost, no retry): the rerun converges with one application`, { timeout: 120_000 }, async () => {
+    await withWorkspace(async (ws) => {
+      await setUp(ws);
+      // maxAttempts 1: nothing is retried, so the run stops where a crash would, with write #n committed
+      const crashed = await ws.run({}, { faults: `drop-after-write=${n}`, retry: { maxAttempts: 1 } });
+      assert.ok(crashed.error, `the run stops at write #${n}`);
+      assert.notEqual((crashed.error as { exitCode?: number }).exitCode, 0);
+      assert.equal(crashed.writes.length, n, `it stopped right after write #${n}`);
+      if (n > 1) assert.match(crashed.stderr, /apply stopped part-way; already done: application created/);
+      await assertConverged(ws, `crash after write #${n}`);
+    });
+  });
+}
+
 for (const faults of ['throttle=0.5,retry-after=0,seed=7', 'unavailable=0.3,retry-after=0,seed=11', 'lag=5000']) {
   test(`${faults}: apply rides it out and converges with one application`, { timeout: 180_000 }, async () => {
     await withWorkspace(async (ws) => {
