@@ -77,8 +77,16 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
           'Passwords never reach the config, the output or an error message.',
       ),
   async run(args, ctx) {
+    // start the RSA key generation (thread pool) now, so it overlaps loading the config modules
+    let pendingKeyPair: InstallCertInput['pendingKeyPair'];
+    if (args.generate && args.pfx === undefined && args.thumbprint === undefined) {
+      const { startRsaKeyPair } = await import('../src/certs/keygen.js');
+      pendingKeyPair = startRsaKeyPair(args.keySize ?? 2048);
+      pendingKeyPair.catch(() => undefined); // a usage error may end the run before it is awaited
+    }
     const { installCert } = await import('../src/cmdlets/install-cert.js');
     const input: InstallCertInput = {
+      ...(pendingKeyPair ? { pendingKeyPair } : {}),
       ...(args.config !== undefined ? { config: args.config } : {}),
       whatIf: args.whatIf,
       ...(args.generate ? { generate: true } : {}),

@@ -12,14 +12,12 @@
  * (forge's BigInteger RSA takes ~65 ms per signature here, node's < 2 ms). The result is the same
  * RSASSA-PKCS1-v1_5 signature forge's own key would produce.
  */
-import { constants, createPrivateKey, generateKeyPair, privateEncrypt, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { constants, createPrivateKey, privateEncrypt, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { certificateInfoFromX509, type CertificateInfo } from './info.js';
 import { DN_OIDS, parseDn } from './dn.js';
 import type forgeNs from 'node-forge';
 import { loadForge } from './forge.js';
-
-const generateKeyPairAsync = promisify(generateKeyPair);
+import { startRsaKeyPair, type RsaKeyPairPem } from './keygen.js';
 
 export type KeySize = 2048 | 3072 | 4096;
 export const KEY_SIZES: readonly KeySize[] = [2048, 3072, 4096];
@@ -34,6 +32,8 @@ export interface GenerateOptions {
   keySize?: KeySize;
   /** default: now (to the second) */
   notBefore?: Date;
+  /** a key pair of `keySize` bits already being generated (startRsaKeyPair), e.g. started by the CLI before it loaded the config */
+  keyPair?: Promise<RsaKeyPairPem>;
 }
 
 export interface CertificateWithKey {
@@ -86,14 +86,12 @@ export async function generateSelfSigned(opts: GenerateOptions): Promise<Certifi
   const attrs = parseDn(subjectDn(opts.subject));
   const [forge, pair] = await Promise.all([
     loadForge(),
-    generateKeyPairAsync('rsa', {
-      modulusLength: keySize,
-      publicExponent: 0x10001,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    }),
+    opts.keyPair ?? startRsaKeyPair(keySize),
   ]);
   const { pki, asn1, md } = forge;
+  const signingKey = createPrivateKey(pair.privateKey);
+  const bits = signingKey.asymmetricKeyDetails?.modulusLength;
+  if (signingKey.asymmetricKeyType !== 'rsa' || bits !== keySize) throw new Error(`the key pair given is not RSA-${keySize}`);
   const publicKey = pki.publicKeyFromPem(pair.publicKey);
 
   const cert = pki.createCertificate();
@@ -120,7 +118,7 @@ export async function generateSelfSigned(opts: GenerateOptions): Promise<Certifi
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: true },
   ]);
-  cert.sign(nativeSigner(createPrivateKey(pair.privateKey)) as unknown as forgeNs.pki.rsa.PrivateKey, md.sha256.create());
+  cert.sign(nativeSigner(signingKey) as unknown as forgeNs.pki.rsa.PrivateKey, md.sha256.create());
 
   const der = Buffer.from(asn1.toDer(pki.certificateToAsn1(cert)).getBytes(), 'binary');
   return { info: certificateInfoFromX509(new X509Certificate(der)), keyPem: pair.privateKey };

@@ -8,6 +8,7 @@ import type { Context } from '../context.js';
 import { InputError, UsageError } from '../errors.js';
 import { generateSelfSigned, subjectDn, type KeySize } from './generate.js';
 import { parseDn } from './dn.js';
+import type { RsaKeyPairPem } from './keygen.js';
 import { normalizeThumbprint, type CertificateInfo } from './info.js';
 import { readPfx } from './pfx.js';
 import { canPrompt, passwordFromEnv, passwordFromStdin, promptPassword } from './password.js';
@@ -32,6 +33,11 @@ export interface SourceInput {
   passwordEnv?: string;
   passwordStdin?: boolean;
   thumbprint?: string;
+  /**
+   * with generate: a key pair of keySize bits already being generated (startRsaKeyPair) — the CLI
+   * starts it before loading the config so the two overlap. Never printed.
+   */
+  pendingKeyPair?: Promise<RsaKeyPairPem>;
 }
 
 /** Exactly one source, and no option of another source (UsageError 64 otherwise). */
@@ -112,6 +118,7 @@ export async function obtainCertificate(
       ...(input.validityDays !== undefined ? { validityDays: input.validityDays } : {}),
       ...(input.keySize !== undefined ? { keySize: input.keySize as KeySize } : {}),
       notBefore: new Date(ctx.clock.now()),
+      ...(input.pendingKeyPair ? { keyPair: input.pendingKeyPair } : {}),
     });
     ctx.log.done();
     return { source, info: g.info, keyPem: g.keyPem, chainDer: [] };
