@@ -74,3 +74,24 @@ test('configure an application created out of band: merge, then --prune removes 
     assert.deepEqual(again.writes, []);
   });
 });
+
+test('an adopted application (set-app) without a uniqueName gets the configured one and display name', { timeout: 60_000 }, async () => {
+  await withWorkspace(async (ws) => {
+    await ws.writeConfig(baseConfig());
+    const created = await ws.admin(async (s) =>
+      (await graphCall<{ id: string; appId: string }>(s, { method: 'POST', path: '/applications', body: { displayName: 'Hand-made' } })).body,
+    );
+    await ws.writeConfig(baseConfig({ application: { appId: created.appId } }));
+    const out = await ws.run();
+    assert.equal(out.error, undefined, String(out.error));
+    const fields = out.result!.plan.changes.flatMap((c) => (c.resource === 'application' && c.action === 'update' ? [c.field] : []));
+    assert.ok(fields.includes('uniqueName') && fields.includes('displayName'), fields.join());
+    await ws.admin(async (s) => {
+      const app = await readApp(s, created.appId);
+      assert.equal(app.uniqueName, 'veeam-restore-portal');
+      assert.equal(app.displayName, 'Veeam Restore Portal');
+    });
+    const again = await ws.run();
+    assert.equal(again.result?.inSync, true);
+  });
+});
