@@ -66,7 +66,10 @@ export async function chainApply(result: EditVerbResult, edit: ConfigEditResult,
     }
   }
   try {
-    result.apply = await apply({ config: configPath, whatIf: result.whatIf }, ctx);
+    const applied = await apply({ config: configPath, whatIf: result.whatIf }, ctx);
+    // the temporary copy is an implementation detail: report the real file
+    if (applied.config === configPath) applied.config = result.config;
+    result.apply = applied;
   } catch (err) {
     if (result.changed && !result.whatIf) ctx.log.warn(`${shownPath(result.config, ctx.cwd)} was updated, but the apply that followed failed`);
     throw err;

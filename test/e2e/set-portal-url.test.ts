@@ -147,3 +147,34 @@ test('an invalid config file is reported at file:line:col and left alone', async
     assert.equal(await readFile(file, 'utf8'), bad);
   });
 });
+
+test('--apply against the embedded emulator; --what-if --apply plans with the would-be file and writes nothing', async () => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, 'entra-portal.json5');
+    const opts = { cwd: dir, timeoutMs: 180_000 };
+    const created = await runCli(['new-app', '--name', 'Portal E2E', '--region', 'Emulator', '--apply', '--json'], opts);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(JSON.parse(created.stdout).apply.config, /entra-portal\.json5$/);
+    const before = await readFile(file, 'utf8');
+    assert.match(before, /appId: '[0-9a-f-]{36}'/, 'apply recorded the appId through editConfig');
+
+    const planned = await runCli(['set-portal-url', 'https://portal.abc.com:4443', '--apply', '--what-if', '--json'], opts);
+    assert.equal(planned.code, 0, planned.stderr);
+    const doc = JSON.parse(planned.stdout);
+    assert.equal(doc.whatIf, true);
+    assert.equal(doc.apply.inSync, false, 'apply saw the new portal URL although the file was not written');
+    assert.equal(doc.apply.config, file);
+    assert.match(JSON.stringify(doc.apply), /https:\/\/portal\.abc\.com:4443/);
+    assert.equal(await readFile(file, 'utf8'), before);
+    assert.ok(!(await readdir(dir)).some((f) => f.includes('what-if')), 'the temporary copy is removed');
+
+    const applied = await runCli(['set-portal-url', 'https://portal.abc.com:4443', '--apply', '--json'], opts);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal(JSON.parse(applied.stdout).changed, true);
+    const again = await runCli(['set-portal-url', 'https://portal.abc.com:4443', '--apply', '--json'], opts);
+    assert.equal(again.code, 0, again.stderr);
+    const last = JSON.parse(again.stdout);
+    assert.equal(last.changed, false);
+    assert.equal(last.apply.inSync, true);
+  });
+});
