@@ -210,6 +210,12 @@ describe('emulator identity endpoints', () => {
     const app = await g.api('/applications').post({ displayName: 'made by the admin' });
     assert.ok(app.id);
     assert.match(prompt, /approves it automatically/);
+    // an application of the tenant must allow public client flows
+    const confidential = new DeviceCodeCredential({ tenantId: t.id, clientId: app.appId, userPromptCallback: () => undefined, ...credentialOptions(h) });
+    await assert.rejects(confidential.getToken(`${h.url}/.default`), /invalid_client/);
+    await g.api(`/applications/${app.id}`).patch({ isFallbackPublicClient: true });
+    const pub = new DeviceCodeCredential({ tenantId: t.id, clientId: app.appId, userPromptCallback: () => undefined, ...credentialOptions(h) });
+    assert.ok((await pub.getToken(`${h.url}/.default`)).token);
   });
 });
 

@@ -268,6 +268,12 @@ function deviceCodeGrant(req: TokenRequest): GraphResult {
   }
   deviceCodes.delete(code);
   if (entry.expires < Date.now()) return aadError(400, 'expired_token', 70019, 'Verification code expired.', req.correlationId);
+  // An application of an emulated tenant must allow public client flows; unknown client ids are
+  // treated as first-party public clients (the Azure CLI, PowerShell).
+  const found = findClient(req.engine, req.tenant, entry.clientId);
+  if (found && found.app.isFallbackPublicClient !== true) {
+    return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", req.correlationId);
+  }
   return ok(issueUserTokens(req, entry.clientId, req.form.get('scope') ?? entry.scope));
 }
 
