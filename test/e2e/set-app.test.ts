@@ -66,18 +66,25 @@ test('bad values exit 65, a missing --app-id 64', async () => {
   });
 });
 
-test('--apply runs apply after the edit; its failure is the command\'s failure, the edit stays', async () => {
+test('--apply runs apply after the edit; exit code and result follow apply; a failing apply keeps the edit', async () => {
   await withTempDir(async (dir) => {
-    // an Emulator-region config with no certificate: whatever apply does, the edit is recorded first
-    const r = await runCli(['set-app', '--app-id', APP, '--region', 'Emulator', '--apply', '--json'], { cwd: dir, timeoutMs: 120_000 });
-    assert.match(await readFile(join(dir, 'entra-portal.json5'), 'utf8'), new RegExp(APP));
-    const doc = JSON.parse(r.stdout);
-    if (r.code === 0 || r.code === 2) {
-      assert.equal(doc.verb, 'set-app');
-      assert.ok(doc.apply && typeof doc.apply === 'object', 'apply result nested under "apply"');
-    } else {
-      assert.ok(doc.error, 'a failing apply prints the error document');
-      assert.match(r.stderr, /was updated, but the apply that followed failed|error:/);
-    }
+    const opts = { cwd: dir, timeoutMs: 180_000 };
+    const file = join(dir, 'entra-portal.json5');
+    // register one in the embedded emulator (its state lives in .entra-portal/ beside the file)
+    const created = await runCli(['new-app', '--name', 'Set App E2E', '--region', 'Emulator', '--apply'], opts);
+    assert.equal(created.code, 0, created.stderr);
+    const appId = /appId: '([0-9a-f-]{36})'/.exec(await readFile(file, 'utf8'))![1]!;
+    const pinned = await runCli(['set-app', '--app-id', appId.toUpperCase(), '--apply', '--json'], opts);
+    assert.equal(pinned.code, 0, pinned.stderr);
+    const doc = JSON.parse(pinned.stdout);
+    assert.equal(doc.changed, false);
+    assert.equal(doc.apply.inSync, true, 'apply result nested under "apply"');
+
+    // an application the tenant does not have: the edit is recorded, apply's failure is the exit code
+    const missing = await runCli(['set-app', '--app-id', APP, '--apply', '--json'], opts);
+    assert.notEqual(missing.code, 0);
+    assert.ok(JSON.parse(missing.stdout).error, 'a failing apply prints the error document');
+    assert.match(missing.stderr, /was updated, but the apply that followed failed/);
+    assert.match(await readFile(file, 'utf8'), new RegExp(APP));
   });
 });
