@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { newApp, setApp, setPortalUrl, InputError } from '../../src/index.js';
+import { runCli, withTempDir } from '../helpers/cli.js';
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, sink: { write: (s: string) => lines.push(s) } };
+}
+
+test('the package exports the cmdlets; they return what --json prints', async () => {
+  await withTempDir(async (root) => {
+    const a = join(root, 'a');
+    const b = join(root, 'b');
+    await mkdir(a);
+    await mkdir(b);
+    const err = capture();
+    const inProcess = await newApp({ name: 'Veeam Restore Portal', multiTenant: true, region: 'dod' }, { cwd: a, env: {}, stderr: err.sink });
+    const cli = await runCli(['new-app', '--name', 'Veeam Restore Portal', '--multi-tenant', '--region', 'dod', '--json'], { cwd: b });
+    assert.equal(cli.code, 0, cli.stderr);
+    const printed = JSON.parse(cli.stdout);
+    assert.deepEqual({ ...inProcess, config: 'x', diff: 'x' }, { ...printed, config: 'x', diff: 'x' });
+    assert.equal(inProcess.region, 'USDefence');
+    assert.equal(await readFile(join(a, 'entra-portal.json5'), 'utf8'), await readFile(join(b, 'entra-portal.json5'), 'utf8'));
+  });
+});
+
+test('warnings go to ctx.log.warn (stderr) and into the result', async () => {
+  await withTempDir(async (dir) => {
+    const err = capture();
+    const out = capture();
+    const r = await setPortalUrl({ url: 'https://127.0.0.1:4443' }, { cwd: dir, env: {}, stderr: err.sink, stdout: out.sink });
+    assert.equal(r.portal.hostKind, 'ipv4');
+    assert.match(r.warnings[0] ?? '', /loopback/);
+    assert.match(err.lines.join(''), /warning: 127\.0\.0\.1 is a loopback address/);
+    assert.deepEqual(out.lines, [], 'nothing on stdout from a cmdlet');
+  });
+});
+
+test('setApp / setPortalUrl: idempotent, what-if writes nothing, bad input throws InputError', async () => {
+  await withTempDir(async (dir) => {
+    const ctx = { cwd: dir, env: {}, stderr: capture().sink };
+    const first = await setApp({ appId: '{4C0C2A11-5D3B-4F6E-9A7B-0D1E2F3A4B5C}' }, ctx);
+    assert.equal(first.appId, '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c');
+    assert.equal(first.created, true);
+    assert.equal((await setApp({ appId: '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c' }, ctx)).changed, false);
+    const before = await readFile(join(dir, 'entra-portal.json5'), 'utf8');
+    const planned = await setPortalUrl({ url: 'https://portal.abc.com:4443', whatIf: true }, ctx);
+    assert.equal(planned.changed, true);
+    assert.match(planned.diff ?? '', /\+ {4}url: 'https:\/\/portal\.abc\.com:4443',/);
+    assert.equal(await readFile(join(dir, 'entra-portal.json5'), 'utf8'), before);
+    await assert.rejects(setPortalUrl({ url: 'https://portal.abc.com:4443', restApiPort: 0 }, ctx), InputError);
+    await assert.rejects(setApp({ appId: 'x' }, ctx), (e: unknown) => e instanceof InputError && e.exitCode === 65);
+    await assert.rejects(newApp({ name: 'Other' }, ctx), (e: unknown) => e instanceof InputError && e.code === 'app-pinned');
+    assert.equal(await readFile(join(dir, 'entra-portal.json5'), 'utf8'), before);
+  });
+});
