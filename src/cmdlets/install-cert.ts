@@ -113,6 +113,7 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
   const cerNeedsWrite = !existingCer || !existingCer.equals(der);
   let storeWrite = got.source !== 'store' && !(await storeHas(storeDir, info.thumbprint));
   let cerCreated = false;
+  let certsDirCreated = false;
 
   if (!whatIf) {
     if (got.source !== 'store') {
@@ -121,7 +122,7 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
       ctx.log.verbose(`${stored.created ? 'stored' : 'already in the store:'} ${stored.pfxPath}`);
     }
     if (cerNeedsWrite) {
-      await mkdir(dirname(cerPath), { recursive: true });
+      certsDirCreated = (await mkdir(dirname(cerPath), { recursive: true })) !== undefined;
       await writeFileAtomic(cerPath, der, 0o644);
       cerCreated = !existingCer;
     }
@@ -140,6 +141,7 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
     );
   } catch (err) {
     if (cerCreated) await rm(cerPath, { force: true });
+    if (certsDirCreated) await rmdir(dirname(cerPath)).catch(() => undefined);
     throw err;
   }
 

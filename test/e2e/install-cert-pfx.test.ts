@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { repoRoot, runCli, withTempDir } from '../helpers/cli.js';
 import { makeFixtures, openssl, opensslFingerprint, type Fixtures } from '../helpers/pfx.js';
 
 const CONFIG = "{\n  // test config\n  version: 1,\n  application: { name: 'PFX Portal' },\n}\n";
@@ -151,5 +152,46 @@ test('ENTRA_PORTAL_STORE_PASSWORD: the store is password-protected, and refuses 
     const ok = await runCli(['install-cert', '--thumbprint', t], { cwd: dir, env: { ENTRA_PORTAL_STORE: 'pw-store', ENTRA_PORTAL_STORE_PASSWORD: 'store secret' } });
     assert.equal(ok.code, 0, ok.stderr);
     assert.ok(!ok.stdout.includes('store secret') && !ok.stderr.includes('store secret'));
+  });
+});
+
+/** Run the CLI under a pseudo-terminal (util-linux `script`), answering the password prompt. */
+function runOnTty(args: string[], cwd: string, answers: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const cmd = [process.execPath, join(repoRoot, 'bin', 'entra-portal.js'), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: cwd, XDG_DATA_HOME: join(cwd, '.xdg'), NO_COLOR: '1', TERM: 'dumb' },
+    });
+    let out = '';
+    let prompts = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const seen = out.split('? Password for').length - 1;
+      while (prompts < seen && prompts < answers.length) {
+        const answer = answers[prompts++]!;
+        setTimeout(() => child.stdin.write(`${answer}\r`), 150);
+      }
+    });
+    const timer = setTimeout(() => child.kill(), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, out });
+    });
+  });
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+test('on a terminal, a masked prompt asks for the password, and again after a wrong one', { skip: !hasScript && 'util-linux script(1) not installed' }, async () => {
+  await withTempDir(async (dir) => {
+    const cfg = await setup(dir);
+    const r = await runOnTty(['install-cert', '--pfx', fx.modern], dir, ['wrong one', fx.password]);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /\? Password for .*modern\.pfx:/);
+    assert.match(r.out, /warning: wrong password, try again/);
+    assert.ok(!r.out.includes(fx.password) && !r.out.includes('wrong one'), 'typed characters are masked');
+    assert.match(r.out, /Selected certificate [0-9A-F]{40} \(CN=Fixture Portal/);
+    assert.match(await readFile(cfg, 'utf8'), /thumbprint: '[0-9A-F]{40}'/);
   });
 });
