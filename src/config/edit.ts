@@ -136,7 +136,9 @@ export async function editConfig(
     });
   }
   try {
-    const before = await readConfigText(target);
+    const existing = await readConfigText(target);
+    // an empty file (e.g. made by `touch`) is treated like a missing one
+    const before = existing !== undefined && existing.trim() === '' && options.create ? undefined : existing;
     if (before === undefined && !options.create) throw missingConfigError(shown);
     const text = before ?? NEW_CONFIG_TEXT;
     const tree = parseTree(text, shown); // a syntax error stops here, located in the file
@@ -149,9 +151,9 @@ export async function editConfig(
     const result: ConfigEditResult = {
       path: abs,
       created: before === undefined,
-      changed: after !== before,
+      changed: after !== existing,
       whatIf,
-      diff: unifiedDiff(before, after, shown),
+      diff: unifiedDiff(existing, after, shown),
       changes: [],
     };
     // the content after the edit, for callers that need it (`--what-if --apply`); not enumerable, so not in JSON

@@ -22,7 +22,8 @@ export function parseTree(text: string, file: string): JsonValueNode {
   } catch (err) {
     if (err instanceof JsonParseError) {
       const location = { file, line: err.location.start.line, column: err.location.start.column };
-      const message = err.message.replace(/ at \d+:\d+\.?$/, '');
+      let message = err.message.replace(/ at \d+:\d+\.?$/, '');
+      if (message === "Unexpected token ''") message = 'unexpected end of the file (it holds no { … } object)';
       throw new InputError(`${file} is not valid JSON5`, {
         code: 'config-syntax',
         cause: err,

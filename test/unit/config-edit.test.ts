@@ -194,3 +194,16 @@ test('the file mode is kept across the atomic replace', async () => {
     assert.equal((await stat(file)).mode & 0o777, 0o640);
   });
 });
+
+test('an empty file is filled like a new one (create); without create it is a located syntax error', async () => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, 'c.json5');
+    await writeFile(file, '');
+    await assert.rejects(editConfig('c.json5', quietCtx(dir), (d) => d.set(['tenant'], 'a.b')), (e: unknown) =>
+      e instanceof InputError && /unexpected end of the file/.test(e.problems[0]?.message ?? ''),
+    );
+    const r = await editConfig('c.json5', quietCtx(dir), (d) => d.set(['tenant'], 'a.b'), { create: true });
+    assert.equal(r.created, true);
+    assert.equal(await readFile(file, 'utf8'), NEW_CONFIG_TEXT.replace('  version: 1,\n', "  version: 1,\n  tenant: 'a.b',\n"));
+  });
+});
