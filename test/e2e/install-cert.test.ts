@@ -189,3 +189,31 @@ test('--help lists every source with examples', async () => {
     }
   });
 });
+
+test('--generate --apply registers the certificate in (emulated) Entra; the app then signs in with the stored key', async () => {
+  await withTempDir(async (dir) => {
+    await setup(
+      dir,
+      "{\n  version: 1,\n  region: 'Emulator',\n  tenant: 'contoso.onmicrosoft.com',\n  application: { name: 'Veeam Restore Portal', uniqueName: 'veeam-restore-portal' },\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n}\n",
+    );
+    const r = await runCli(['install-cert', '--generate', '--apply', '--json'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    const t = out.certificate.thumbprint as string;
+    assert.ok(out.apply, 'the apply result is included');
+    assert.ok(
+      (out.apply.steps as { step: string; status: string }[]).some((s) => s.step === 'keyCredentials' && s.status !== 'unchanged'),
+      JSON.stringify(out.apply.steps),
+    );
+    const again = await runCli(['apply', '--json'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(JSON.parse(again.stdout).inSync, true);
+    // test-portal's Entra checks find the certificate registered and sign in with the store's private key
+    const tp = await runCli(['test-portal', '--json'], { cwd: dir, timeoutMs: 120_000 });
+    const checks = JSON.parse(tp.stdout).checks as { id: string; status: string; message: string }[];
+    const byId = (id: string) => checks.find((c) => c.id === id);
+    assert.equal(byId('entra.certificate')?.status, 'pass', JSON.stringify(byId('entra.certificate')));
+    assert.match(byId('entra.certificate')!.message, new RegExp(t));
+    assert.equal(byId('entra.sign-in')?.status, 'pass', JSON.stringify(byId('entra.sign-in')));
+  });
+});
