@@ -87,29 +87,45 @@ function* walk(node: JsonValueNode): Generator<JsonValueNode> {
   if (node instanceof JsonArrayNode) for (const el of node.elements) yield* walk(el);
 }
 
-function hasSameLineComment(obj: JsonObjectNode, prop: JsonPropertyNode): number[] {
-  // indexes of tokens after `prop` on its line: [whitespace…, comma?, whitespace…, comment]
-  const i = obj.children.indexOf(prop);
-  const out: number[] = [];
-  for (let j = i + 1; j < obj.children.length; j++) {
-    const c = obj.children[j];
-    if (!(c instanceof JsonTokenNode)) break;
-    if (c.isType(JsonTokenType.NEWLINE)) break;
-    if (c.isType(JsonTokenType.LINE_COMMENT) || c.isType(JsonTokenType.BLOCK_COMMENT)) {
-      if (c.value.includes('\n')) break;
-      out.push(j);
-      // the white space in front of the comment goes with it
-      for (let k = j - 1; k > i; k--) {
-        const w = obj.children[k];
-        if (w instanceof JsonTokenNode && w.isType(JsonTokenType.WHITESPACE)) out.push(k);
-        else break;
-      }
-      continue;
-    }
-    if (c.isType(JsonTokenType.WHITESPACE) || c.isType(JsonTokenType.COMMA)) continue;
-    break;
+const isToken = (c: unknown, type: JsonTokenType): c is JsonTokenNode => c instanceof JsonTokenNode && c.isType(type);
+
+/**
+ * Remove a property with the bytes that belong to it: its line (indentation, comma, same-line
+ * comments, newline) when it has one to itself, else just the entry and its separator. The
+ * library's own removal re-lays out the closing brace and drops the file's final newline when the
+ * last entry goes, so the tokens are removed here and the library only forgets the property.
+ */
+function removeProperty(obj: JsonObjectNode, prop: JsonPropertyNode): void {
+  const ch = obj.children;
+  const i = ch.indexOf(prop);
+  if (i === -1) return;
+  let end = i + 1;
+  let hadComma = false;
+  const sameLine = (c: unknown) =>
+    isToken(c, JsonTokenType.WHITESPACE) ||
+    isToken(c, JsonTokenType.COMMA) ||
+    ((isToken(c, JsonTokenType.LINE_COMMENT) || isToken(c, JsonTokenType.BLOCK_COMMENT)) && !c.value.includes('\n'));
+  while (end < ch.length && sameLine(ch[end])) {
+    if (isToken(ch[end], JsonTokenType.COMMA)) hadComma = true;
+    end++;
   }
-  return out;
+  let start = i;
+  while (start > 0 && isToken(ch[start - 1], JsonTokenType.WHITESPACE)) start--;
+  const ownLine = start === 0 || isToken(ch[start - 1], JsonTokenType.NEWLINE);
+  if (ownLine && isToken(ch[end], JsonTokenType.NEWLINE)) end++;
+  if (!ownLine) start = i; // inline: keep the space in front
+  const isLast = !ch.slice(end).some((c) => c instanceof JsonPropertyNode);
+  ch.splice(start, end - start);
+  if (isLast && !hadComma) {
+    // without a trailing comma, the previous entry's comma was a separator: it goes too
+    for (let k = start - 1; k >= 0; k--) {
+      if (isToken(ch[k], JsonTokenType.COMMA)) {
+        ch.splice(k, 1);
+        break;
+      }
+      if (ch[k] instanceof JsonPropertyNode) break;
+    }
+  }
 }
 
 export class Json5ConfigDocument implements ConfigDocument {
@@ -230,8 +246,7 @@ export class Json5ConfigDocument implements ConfigDocument {
     if (!parent || !parent.has(key)) return;
     // a comment on the same line as the removed entry goes with it
     for (const prop of parent.properties.filter((p) => p.key.toJSON() === key)) {
-      const drop = hasSameLineComment(parent, prop).sort((a, b) => b - a);
-      for (const i of drop) parent.children.splice(i, 1);
+      removeProperty(parent, prop);
       parent.delete(key);
     }
   }

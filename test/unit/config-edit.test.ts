@@ -207,3 +207,16 @@ test('an empty file is filled like a new one (create); without create it is a lo
     assert.equal(await readFile(file, 'utf8'), NEW_CONFIG_TEXT.replace('  version: 1,\n', "  version: 1,\n  tenant: 'a.b',\n"));
   });
 });
+
+test('deleting the last entry keeps the closing brace, the final newline and the comma style', async () => {
+  const cases: Array<[string, string[], string]> = [
+    ['{\n  "version": 1,\n  "tenant": "a.b"\n}\n', ['tenant'], '{\n  "version": 1\n}\n'],
+    ["{\n  version: 1,\n  tenant: 'a.b', // the tenant\n}\n", ['tenant'], '{\n  version: 1,\n}\n'],
+    ["{ version: 1, tenant: 'a.b' }\n", ['tenant'], '{ version: 1 }\n'],
+    ["{ version: 1, tenant: 'a.b', region: 'China' }\n", ['tenant'], "{ version: 1, region: 'China' }\n"],
+    ["{\r\n  version: 1,\r\n  application: {\r\n    name: 'x',\r\n    appId: '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c',\r\n  },\r\n}\r\n", ['application', 'appId'], "{\r\n  version: 1,\r\n  application: {\r\n    name: 'x',\r\n  },\r\n}\r\n"],
+  ];
+  for (const [before, path, expected] of cases) {
+    assert.equal(await edited(before, (d) => d.delete(path)), expected, JSON.stringify(before));
+  }
+});
