@@ -179,9 +179,13 @@ export async function listAllPrincipalsGrants(session: GraphSession, clientSpId:
 export async function createGrant(session: GraphSession, input: { clientId: string; resourceId: string; scope: string }): Promise<OAuth2PermissionGrant> {
   const body = { clientId: input.clientId, consentType: 'AllPrincipals', resourceId: input.resourceId, scope: input.scope };
   const findExisting = async () => (await listAllPrincipalsGrants(session, input.clientId)).find((g) => g.resourceId === input.resourceId);
+  // An existing grant (found after a 409 or a dropped POST) is extended, never narrowed: its scope
+  // becomes the union, so scopes another administrator consented to survive (DESIGN §1).
   const adopt = async (g: OAuth2PermissionGrant) => {
-    if (g.scope !== input.scope) await patchGrantScope(session, g.id, input.scope);
-    return { ...g, scope: input.scope };
+    const have = (g.scope ?? '').split(' ').filter(Boolean);
+    const union = [...have, ...input.scope.split(' ').filter((s) => s && !have.includes(s))].join(' ');
+    if (union !== (g.scope ?? '')) await patchGrantScope(session, g.id, union);
+    return { ...g, scope: union };
   };
   return withRetry(session.ctx, session.retry, { what: `granting admin consent (${input.scope})`, idempotent: true }, async (attempt) => {
     if (attempt > 1) {
