@@ -111,7 +111,8 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
       `  store   ${shownPath(c.store, ctx.cwd)}`,
       `  public  ${c.file}`,
     ];
-    const rest = renderEditVerb(result, ctx);
+    // `changed` also counts the store entry and the .cer; the config part is what the diff shows
+    const rest = renderEditVerb({ ...result, changed: result.diff !== undefined }, ctx);
     return [...head, ...(rest ? [rest] : [])].join('\n');
   },
   exitCode: (result) => applyExitCode(result),

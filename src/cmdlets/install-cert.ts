@@ -119,12 +119,14 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
     if (got.source !== 'store') {
       const stored = await saveToStore(storeDir, { info, keyPem: got.keyPem, chainDer: got.chainDer, friendlyName: info.subject }, ctx);
       storeWrite = stored.created;
-      ctx.log.verbose(`${stored.created ? 'stored' : 'already in the store:'} ${stored.pfxPath}`);
+      if (stored.created) ctx.log.info(`added ${info.thumbprint} to the certificate store ${storeDir}`);
+      else ctx.log.verbose(`already in the store: ${stored.pfxPath}`);
     }
     if (cerNeedsWrite) {
       certsDirCreated = (await mkdir(dirname(cerPath), { recursive: true })) !== undefined;
       await writeFileAtomic(cerPath, der, 0o644);
       cerCreated = !existingCer;
+      ctx.log.info(`wrote ${relFile}`);
     }
   }
 
