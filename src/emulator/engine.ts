@@ -20,6 +20,11 @@ export class Engine {
   readonly dropRoots = new Set<string>();
   port = 0;
   readonly requests: RequestLogEntry[] = [];
+  /** access tokens whose signature verified: token → payload */
+  readonly verifiedTokens = new Map<string, Record<string, unknown>>();
+  /** pending device codes and issued refresh tokens (in memory: a restart signs users out) */
+  readonly deviceCodes = new Map<string, { tenantId: string; clientId: string; scope: string; expires: number }>();
+  readonly refreshTokens = new Map<string, { tenantId: string; clientId: string }>();
 
   constructor(
     readonly store: Store,

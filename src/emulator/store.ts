@@ -47,15 +47,7 @@ export class Store {
     }
     let dirty = false;
     if (!loaded) {
-      const ca = makeCa();
-      loaded = {
-        format: 'entra-portal-emulator-state',
-        version: 1,
-        ca,
-        server: makeServerCert(ca),
-        signing: newSigningKey(),
-        tenants: [],
-      };
+      loaded = { format: 'entra-portal-emulator-state', version: 1, ...freshPki(path === undefined), tenants: [] };
       dirty = true;
     } else if (!stillValid(loaded.server.certPem)) {
       loaded.server = makeServerCert(loaded.ca);
@@ -135,6 +127,17 @@ export class Store {
       await releaseLock(this.path);
     }
   }
+}
+
+let memoryPki: Pick<StateFile, 'ca' | 'server' | 'signing'> | undefined;
+
+/** A new CA, server certificate and signing key; in-memory emulators of one process share one set (faster tests). */
+function freshPki(inMemory: boolean): Pick<StateFile, 'ca' | 'server' | 'signing'> {
+  if (inMemory && memoryPki) return memoryPki;
+  const ca = makeCa();
+  const pki = { ca, server: makeServerCert(ca), signing: newSigningKey() };
+  if (inMemory) memoryPki = pki;
+  return pki;
 }
 
 function newSigningKey(): StateFile['signing'] {

@@ -29,10 +29,9 @@ const unauthenticated = (message: string, engine: Engine): GraphError =>
     },
   });
 
-/** Tokens whose signature already checked out (the signature is the costly part; claims are re-checked). */
-const verified = new Map<string, Record<string, unknown>>();
-
 function verifiedPayload(engine: Engine, token: string): Record<string, unknown> {
+  // tokens whose signature already checked out (the costly part); their claims are re-checked below
+  const verified = engine.verifiedTokens;
   const hit = verified.get(token);
   if (hit) return hit;
   const jwt = decodeJwt(token);

@@ -18,18 +18,6 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
-interface DeviceCode {
-  tenantId: string;
-  clientId: string;
-  scope: string;
-  expires: number;
-}
-interface RefreshGrant {
-  tenantId: string;
-  clientId: string;
-}
-const deviceCodes = new Map<string, DeviceCode>();
-const refreshTokens = new Map<string, RefreshGrant>();
 
 export interface TokenRequest {
   engine: Engine;
@@ -247,7 +235,7 @@ export function deviceCodeEndpoint(req: TokenRequest): GraphResult {
   const scope = req.form.get('scope') ?? '';
   const userCode = randomBytes(6).toString('hex').slice(0, 9).toUpperCase();
   const deviceCode = randomBytes(32).toString('base64url');
-  deviceCodes.set(deviceCode, { tenantId: req.tenant.id, clientId, scope, expires: Date.now() + 900_000 });
+  req.engine.deviceCodes.set(deviceCode, { tenantId: req.tenant.id, clientId, scope, expires: Date.now() + 900_000 });
   const verificationUri = `${req.origin}/devicelogin`;
   return ok({
     user_code: userCode,
@@ -262,11 +250,11 @@ export function deviceCodeEndpoint(req: TokenRequest): GraphResult {
 function deviceCodeGrant(req: TokenRequest): GraphResult {
   const code = req.form.get('device_code');
   if (!code) return missing(req, 'device_code');
-  const entry = deviceCodes.get(code);
+  const entry = req.engine.deviceCodes.get(code);
   if (!entry || entry.tenantId !== req.tenant.id || entry.clientId !== req.form.get('client_id')) {
     return aadError(400, 'invalid_grant', 70000, 'The provided value for the input parameter \'device_code\' is not valid.', req.correlationId);
   }
-  deviceCodes.delete(code);
+  req.engine.deviceCodes.delete(code);
   if (entry.expires < Date.now()) return aadError(400, 'expired_token', 70019, 'Verification code expired.', req.correlationId);
   // An application of an emulated tenant must allow public client flows; unknown client ids are
   // treated as first-party public clients (the Azure CLI, PowerShell).
@@ -280,7 +268,7 @@ function deviceCodeGrant(req: TokenRequest): GraphResult {
 function refreshGrant(req: TokenRequest): GraphResult {
   const rt = req.form.get('refresh_token');
   if (!rt) return missing(req, 'refresh_token');
-  const entry = refreshTokens.get(rt);
+  const entry = req.engine.refreshTokens.get(rt);
   if (!entry || entry.tenantId !== req.tenant.id || entry.clientId !== req.form.get('client_id')) {
     return aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', req.correlationId);
   }
@@ -341,7 +329,7 @@ function issueUserTokens(req: TokenRequest, clientId: string, scope: string): Re
     { kid: engine.kid },
   );
   const refresh = randomBytes(48).toString('base64url');
-  refreshTokens.set(refresh, { tenantId: tenant.id, clientId });
+  req.engine.refreshTokens.set(refresh, { tenantId: tenant.id, clientId });
   return {
     token_type: 'Bearer',
     scope: requested.join(' ') || `${engine.url}/.default`,
