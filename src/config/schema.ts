@@ -5,7 +5,8 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import { validate as generatedValidate } from './validator.generated.js';
 import type { JsonValueNode } from '@croct/json5-parser';
 import { EntraPortalError, type Problem } from '../errors.js';
 import { resolveRegion } from '../cloud/regions.js';
@@ -21,16 +22,20 @@ export function schemaPath(): string {
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(schemaPath(), 'utf8')) as object;
-    // The schema is checked against the 2020-12 meta-schema by test/unit/schema-config.test.ts;
-    // skipping that here (and not loading the meta-schemas) cuts start-up of every edit ~3×.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateSchema: false, meta: false });
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
+/** The options the schema is compiled with (ahead of time: validator.generated.ts). */
+export const VALIDATOR_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
+
+interface Validator {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/**
+ * The schema compiled ahead of time by ajv (standalone code, regenerated and checked by
+ * test/unit/schema-validator.test.ts): start-up needs neither ajv's compiler nor a compile.
+ */
+function validator(): Validator {
+  return generatedValidate as Validator;
 }
 
 /** Friendlier words for the schema's patterns, by config path (array indexes as `[]`). */
