@@ -158,7 +158,11 @@ export async function editConfig(
     };
     // the content after the edit, for callers that need it (`--what-if --apply`); not enumerable, so not in JSON
     Object.defineProperty(result, 'text', { value: after, enumerable: false });
-    if (!result.changed) return result;
+    if (!result.changed) {
+      // nothing to write, but a verb never reports success on a broken file
+      if (beforeProblems.length) throw invalidConfigError(shown, beforeProblems);
+      return result;
+    }
 
     const checked = validateConfigText(after, shown);
     if (checked.problems.length) {

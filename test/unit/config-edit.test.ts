@@ -220,3 +220,16 @@ test('deleting the last entry keeps the closing brace, the final newline and the
     assert.equal(await edited(before, (d) => d.delete(path)), expected, JSON.stringify(before));
   }
 });
+
+test('a no-op edit on an invalid file still reports the file\'s problems', async () => {
+  await withTempDir(async (dir) => {
+    const bad = "{ version: 1, tenant: 'a.b', colour: 'red' }\n";
+    await writeFile(join(dir, 'c.json5'), bad);
+    await assert.rejects(editConfig('c.json5', quietCtx(dir), (d) => d.set(['tenant'], 'a.b')), (e: unknown) =>
+      e instanceof InputError && e.problems.length === 1 && e.problems[0]!.location?.column === 30,
+    );
+    // an edit that removes the problem is welcome
+    await editConfig('c.json5', quietCtx(dir), (d) => d.delete(['colour']));
+    assert.equal(await readFile(join(dir, 'c.json5'), 'utf8'), "{ version: 1, tenant: 'a.b' }\n");
+  });
+});
