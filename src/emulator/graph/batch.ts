@@ -6,7 +6,7 @@
  * client's BatchResponseContent re-serialises an item body only with that exact header.
  */
 import { randomUUID } from 'node:crypto';
-import { badRequest, GraphError, innerError, type GraphResult } from '../http.js';
+import { badRequest, innerError, type GraphResult } from '../http.js';
 import type { GraphCall } from './call.js';
 import { runGraphCall } from './router.js';
 
@@ -105,4 +105,3 @@ export async function runBatch(call: GraphCall): Promise<BatchOutcome> {
   return { result: { status: 200, body: { responses } }, items: log };
 }
 
-export { GraphError };
