@@ -57,3 +57,18 @@ test('setApp / setPortalUrl: idempotent, what-if writes nothing, bad input throw
     assert.equal(await readFile(join(dir, 'entra-portal.json5'), 'utf8'), before);
   });
 });
+
+test('value checks: slug, GUID, tenant, unique name', async () => {
+  const { slugify, normalizeAppId, normalizeTenant, checkUniqueName } = await import('../../src/config/values.js');
+  assert.equal(slugify('Veeam Restore Portal'), 'veeam-restore-portal');
+  assert.equal(slugify('  Café Portal — EU (2) '), 'cafe-portal-eu-2');
+  assert.equal(slugify('!!!'), '');
+  assert.equal(slugify('x'.repeat(200)).length, 120);
+  assert.equal(normalizeAppId('{4C0C2A11-5D3B-4F6E-9A7B-0D1E2F3A4B5C}'), '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c');
+  assert.throws(() => normalizeAppId('4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5'), InputError);
+  assert.equal(normalizeTenant('Contoso.OnMicrosoft.com'), 'contoso.onmicrosoft.com');
+  assert.equal(normalizeTenant('72F988BF-86F1-41AF-91AB-2D7CD011DB47'), '72f988bf-86f1-41af-91ab-2d7cd011db47');
+  for (const bad of ['contoso', 'con_toso.com', '-a.com', 'a..com', '']) assert.throws(() => normalizeTenant(bad), InputError, bad);
+  assert.equal(checkUniqueName('portal.eu_1'), 'portal.eu_1');
+  assert.throws(() => checkUniqueName('has space'), InputError);
+});
