@@ -44,6 +44,26 @@ describe('emulator faults', () => {
     );
   });
 
+  it('throttles $batch items one by one (429 inside a 200 batch, Retry-After in the item headers)', async () => {
+    await withEmulator(
+      async (h) => {
+        const r = await emulatorFetch(h, '/v1.0/$batch', {
+          token: await tokenFor(h, h.tenants[0]!),
+          method: 'POST',
+          body: { requests: [{ id: '1', method: 'GET', url: '/applications' }, { id: '2', method: 'GET', url: '/servicePrincipals' }] },
+        });
+        assert.equal(r.status, 200);
+        for (const item of r.body.responses) {
+          assert.equal(item.status, 429);
+          assert.equal(item.headers['Retry-After'], '0');
+          assert.equal(item.headers['Content-Type'], 'application/json');
+        }
+        assert.equal(h.requests.filter((x) => x.inBatch && x.status === 429).length, 2);
+      },
+      { faults: 'throttle=1,retry-after=0' },
+    );
+  });
+
   it('answers 503 with Retry-After under unavailable=1', async () => {
     await withEmulator(
       async (h) => {
