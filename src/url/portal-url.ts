@@ -108,7 +108,7 @@ export function validatePortalUrl(input: string, restApiPort: number = DEFAULT_P
 
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
   if (!scheme) {
-    const guess = text.replace(/^[a-z][a-z0-9+.-]*:\/*/i, '').split(/[/?#]/)[0]!.replace(/:\d*$/, '');
+    const guess = text.replace(/^[a-z][a-z0-9+.-]*:\/+/i, '').split(/[/?#]/)[0]!.replace(/:\d*$/, '');
     refuse(input, "it must start with 'https://'", exampleUrl(guess, restApiPort));
   }
   const rest = text.slice(scheme[0].length);
