@@ -6,11 +6,12 @@
  * RSA key generation is random: 4096-bit times scatter widely (prime search), hence medians.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSelfSigned, type KeySize } from '../src/certs/index.js';
+import { startRsaKeyPair } from '../src/certs/keygen.js';
 import type { BenchRow } from './run.js';
 
 const RUNS_2048 = Math.max(5, Number(process.env.BENCH_RUNS ?? 7));
@@ -37,6 +38,17 @@ async function timeGenerate(keySize: KeySize, runs: number): Promise<number[]> {
   return out;
 }
 
+/** The native floor: node:crypto's RSA key generation alone. */
+async function timeKeygen(bits: number, runs: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await startRsaKeyPair(bits);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
 function timeProcess(args: string[], cwd: string): number {
   const env = { PATH: process.env.PATH, HOME: cwd, XDG_DATA_HOME: join(cwd, '.xdg'), NO_COLOR: '1' };
   const t0 = process.hrtime.bigint();
@@ -49,16 +61,21 @@ function timeProcess(args: string[], cwd: string): number {
 export default async function bench(): Promise<BenchRow[]> {
   const g2048 = await timeGenerate(2048, RUNS_2048);
   const g4096 = await timeGenerate(4096, RUNS_4096);
+  const k2048 = await timeKeygen(2048, RUNS_2048);
 
   const dir = mkdtempSync(join(tmpdir(), 'entra-portal-bench-certs-'));
   const cli: number[] = [];
   const bare: number[] = [];
+  const select: number[] = [];
   try {
     writeFileSync(join(dir, 'entra-portal.json5'), "{\n  version: 1,\n  application: { name: 'Bench Portal' },\n}\n");
     timeProcess([bin, 'install-cert', '--generate', '--quiet'], dir); // warm the file cache
     for (let i = 0; i < RUNS_2048; i++) {
       bare.push(timeProcess(['-e', '0'], dir));
       cli.push(timeProcess([bin, 'install-cert', '--generate', '--quiet'], dir));
+      // the same run without key generation: start-up, config load, store read, .cer, config edit
+      const t = /thumbprint: '([0-9A-F]{40})'/.exec(readFileSync(join(dir, 'entra-portal.json5'), 'utf8'))![1]!;
+      select.push(timeProcess([bin, 'install-cert', '--thumbprint', t, '--quiet'], dir));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -69,11 +86,13 @@ export default async function bench(): Promise<BenchRow[]> {
   return [
     { name: 'generateSelfSigned 2048 (median)', value: fmt(m2048), note: `target ≤ 0.3 s: ${ok(m2048)}  (${spread(g2048)})` },
     { name: 'generateSelfSigned 4096 (median)', value: fmt(median(g4096)), note: spread(g4096) },
+    { name: 'crypto.generateKeyPair 2048 (median)', value: fmt(median(k2048)), note: `the native floor; forge X.509 + signing adds ${fmt(m2048 - median(k2048))}` },
     { name: 'node -e 0 (median)', value: fmt(median(bare)), note: 'the floor of any CLI run on this machine' },
     {
       name: 'install-cert --generate CLI 2048 (median)',
       value: fmt(mCli),
       note: `target ≤ 0.3 s: ${ok(mCli)}; ${(mCli / median(bare)).toFixed(1)}× bare node (${spread(cli)})`,
     },
+    { name: 'install-cert --thumbprint CLI (median)', value: fmt(median(select)), note: `the same run without key generation (${spread(select)})` },
   ];
 }

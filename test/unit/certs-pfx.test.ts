@@ -117,3 +117,20 @@ test('writePfx: AES-256 PFX that openssl reads back with the same thumbprint and
   assert.equal(back.info.thumbprint, g.info.thumbprint);
   assert.equal(createPrivateKey(back.keyPem).export({ format: 'jwk' }).n, createPrivateKey(g.keyPem).export({ format: 'jwk' }).n);
 });
+
+test('the native PKCS#12 KDF gives forge\'s bytes (passwords: none, empty, ASCII, non-ASCII; SHA-1/256/512; several lengths)', async () => {
+  const forge = (await import('node-forge')).default;
+  const { pkcs12Kdf } = await import('../../src/certs/forge.js');
+  const mds = { sha1: () => forge.md.sha1.create(), sha256: () => forge.md.sha256.create(), sha512: () => forge.md.sha512.create() };
+  const gen = (forge.pki as unknown as { pbe: { generatePkcs12Key: (...a: unknown[]) => { getBytes(): string } } }).pbe.generatePkcs12Key;
+  for (const password of [null, '', 'pw', 'pässwörd ☃ 𝄞']) {
+    for (const [name, md] of Object.entries(mds)) {
+      for (const [id, n, iter, saltLen] of [[3, 20, 2048, 8], [1, 24, 7, 8], [2, 8, 1, 20], [1, 70, 3, 0]] as const) {
+        const salt = Buffer.from(Array.from({ length: saltLen }, (_, i) => (i * 37 + 11) & 0xff));
+        const want = Buffer.from(gen(password, new forge.util.ByteBuffer(salt.toString('binary')), id, iter, n, md()).getBytes(), 'binary');
+        const got = pkcs12Kdf(password, salt, id, iter, n, name, md().blockLength);
+        assert.equal(got.toString('hex'), want.toString('hex'), `${JSON.stringify(password)} ${name} id=${id} n=${n} iter=${iter} salt=${saltLen}`);
+      }
+    }
+  }
+});
