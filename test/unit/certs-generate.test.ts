@@ -87,3 +87,15 @@ test('the generated certificate authenticates a TLS client (clientAuth) to a ser
     srv.close();
   }
 });
+
+test('the signature is byte for byte what forge\'s own RSA key would produce (PKCS#1 v1.5 is deterministic)', async () => {
+  const forge = (await import('node-forge')).default;
+  const { info, keyPem } = await generateSelfSigned({ subject: 'CN=Deterministic' });
+  const cert = forge.pki.certificateFromPem(info.certPem);
+  const md = forge.md.sha256.create();
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: unknown): Parameters<typeof forge.asn1.toDer>[0] }).getTBSCertificate(cert);
+  md.update(forge.asn1.toDer(tbs).getBytes());
+  const forgeSignature = forge.pki.privateKeyFromPem(keyPem).sign(md);
+  assert.equal(Buffer.from(forgeSignature, 'binary').toString('hex'), Buffer.from(cert.signature as string, 'binary').toString('hex'));
+  assert.equal(cert.siginfo.algorithmOid, forge.pki.oids.sha256WithRSAEncryption);
+});
