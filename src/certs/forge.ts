@@ -77,7 +77,8 @@ export function withOpenSslPbkdf2<T>(forge: typeof forgeType, fn: () => T): T {
   const original = { pbkdf2: pkcs5.pbkdf2, pbe: pbe.generatePkcs12Key, p12: p12.generateKey };
   pkcs5.pbkdf2 = (password: unknown, salt: unknown, count: unknown, dkLen: unknown, md: unknown) => {
     const algorithm = typeof md === 'string' ? md : ((md as { algorithm?: string } | undefined)?.algorithm ?? 'sha1');
-    return pbkdf2Sync(Buffer.from(String(password), 'utf8'), Buffer.from(String(salt), 'binary'), Number(count), Number(dkLen), algorithm).toString('binary');
+    const bytes = password === null || password === undefined ? Buffer.alloc(0) : Buffer.from(String(password), 'utf8');
+    return pbkdf2Sync(bytes, Buffer.from(String(salt), 'binary'), Number(count), Number(dkLen), algorithm).toString('binary');
   };
   const kdf = (...args: unknown[]) => {
     const [password, salt, id, iter, n, md] = args as [string | null | undefined, unknown, number, number, number, { algorithm?: string; blockLength?: number } | undefined];

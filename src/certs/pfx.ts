@@ -31,9 +31,10 @@ function fail(code: string, message: string, remedy?: string, cause?: unknown): 
   throw new InputError(message, { code, ...(remedy ? { remedy } : {}), ...(cause ? { cause } : {}) });
 }
 
+/** forge's messages for a wrong password: a MAC mismatch, or (files without a MAC) a failed decryption. */
 function isPasswordFailure(err: unknown): boolean {
   const m = err instanceof Error ? err.message : '';
-  return m.includes('MAC could not be verified') || m.includes('Unable to decrypt') || m.includes('wrong password');
+  return m.includes('MAC could not be verified') || m.includes('Unable to decrypt') || m.includes('Failed to decrypt') || m.includes('wrong password');
 }
 
 /**
@@ -58,13 +59,14 @@ export async function readPfx(bytes: Buffer, password: string, source: string): 
       p12 = withOpenSslPbkdf2(forge, () => forge.pkcs12.pkcs12FromAsn1(asn1, false, pw as string));
       break;
     } catch (err) {
-      lastErr = err;
-      if (!isPasswordFailure(err) && !(pw === null && err instanceof TypeError)) break;
+      // the second spelling of an empty password only matters if it works: report the first failure
+      if (pw !== null || lastErr === undefined) lastErr = err;
+      if (!isPasswordFailure(err)) break;
     }
   }
   if (!p12) {
     if (isPasswordFailure(lastErr)) {
-      const detail = (lastErr as Error).message.includes('MAC') ? 'PKCS#12 MAC could not be verified' : 'the private key could not be decrypted';
+      const detail = (lastErr as Error).message.includes('MAC') ? 'PKCS#12 MAC could not be verified' : 'the file has no MAC and could not be decrypted';
       fail(
         'pfx-wrong-password',
         `${source}: wrong password (${detail})${password === '' ? '; the file is password-protected' : ''}`,

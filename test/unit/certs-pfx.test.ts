@@ -63,7 +63,8 @@ test('a chain: the leaf is the certificate that matches the key, in any order', 
 test('wrong password: "PKCS#12 MAC could not be verified", without the password', async () => {
   await rejects(fx.modern, 'not the password', 'pfx-wrong-password', /wrong password \(PKCS#12 MAC could not be verified\)/);
   await rejects(fx.legacy, 'nope', 'pfx-wrong-password', /MAC could not be verified/);
-  await rejects(fx.nomac, 'nope', 'pfx-wrong-password', /could not be decrypted/);
+  await rejects(fx.nomac, 'nope', 'pfx-wrong-password', /has no MAC and could not be decrypted/);
+  await rejects(fx.nomac, '', 'pfx-wrong-password', /has no MAC and could not be decrypted\); the file is password-protected/);
   const e = await rejects(fx.modern, '', 'pfx-wrong-password', /password-protected/);
   assert.match(e.remedy ?? '', /--password-env/);
 });
