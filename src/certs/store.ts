@@ -225,7 +225,11 @@ export async function loadFromStore(
   const paths = entryPaths(storeDir, t);
   if (!(await exists(paths.pfx))) return undefined;
   const store = await openStore(storeDir, ctx);
-  if (!store) return undefined;
+  if (!store) {
+    throw new InputError(`${paths.pfx} exists, but ${join(storeDir, 'store.json')} does not: the store's protection is unknown`, {
+      code: 'store-corrupt',
+    });
+  }
   const pfx = await readPfx(await readFile(paths.pfx), store.password, paths.pfx);
   if (pfx.info.thumbprint !== t) {
     throw new OperationError(`${paths.pfx} holds certificate ${pfx.info.thumbprint}, not ${t}: the store is damaged`, { code: 'store-corrupt' });
