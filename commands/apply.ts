@@ -12,7 +12,7 @@ interface ApplyArgs {
 
 export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
   command: 'apply',
-  describe: 'Reconcile the Microsoft Entra application with the config (register, permissions, certificate, redirect URI, consent)',
+  describe: 'Reconcile Entra with the config: application, certificate, redirect URI, permissions, consent',
   examples: [
     ['entra-portal apply', 'register or update the application so it matches entra-portal.json5'],
     ['entra-portal apply --what-if --detailed-exitcode', 'drift check: exit 2 when Entra differs from the config, change nothing'],

@@ -8,7 +8,7 @@ interface DemoArgs {
 
 export const demoCommand = defineCommand<DemoArgs, DemoResult>({
   command: 'demo',
-  describe: 'The whole flow, start to finish, against the embedded Entra emulator, in a temporary folder',
+  describe: 'The whole flow end to end against the embedded Entra emulator, in a temporary folder',
   examples: [
     ['entra-portal demo', 'register, drift-check, tamper, detect, repair and test, narrated on stderr'],
     ['entra-portal demo --keep', 'keep the folder (config, certificate, emulator state) to look at afterwards'],

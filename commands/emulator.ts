@@ -20,7 +20,7 @@ function portOption(name: string) {
 
 export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
   command: 'emulator',
-  describe: 'Run the local Entra emulator (Graph v1.0 subset + token service over HTTPS) in the foreground',
+  describe: 'Run the local Entra emulator (Graph v1.0 subset and token service over HTTPS)',
   examples: [
     ['entra-portal emulator', 'serve on a free loopback port, state in memory; prints URL, CA file and operator credentials'],
     ['entra-portal emulator --state .entra-portal/emulator-state.json --port 8443', 'serve the tenant an embedded run left behind'],

@@ -33,7 +33,7 @@ function integerOption(name: string, check: (n: number) => boolean, rule: string
 
 export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResult>({
   command: 'install-cert',
-  describe: 'generate a self-signed certificate, import a PFX, or select one from the store; record it in the config',
+  describe: 'Generate, import (PFX) or select the certificate the application signs in with',
   examples: [
     ['$0 install-cert --generate', 'a new self-signed RSA-2048 certificate, CN=<application name>, valid 730 days'],
     ['$0 install-cert --generate --subject "CN=Restore Portal, O=Contoso" --validity-days 365 --key-size 3072', 'choose the name, lifetime and key size'],

@@ -16,7 +16,7 @@ interface Args {
 
 export const newAppCommand = defineCommand<Args, NewAppResult>({
   command: 'new-app',
-  describe: 'desired state: register a new application (creates the config file if missing)',
+  describe: 'Describe a new application to register (creates the config file if missing)',
   examples: [
     ['entra-portal new-app --name "Veeam Restore Portal"', 'start a config: unique name veeam-restore-portal, Worldwide'],
     ['entra-portal new-app --name "Restore Portal" --multi-tenant --tenant contoso.onmicrosoft.com', 'a multi-tenant application (service providers)'],

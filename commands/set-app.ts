@@ -13,7 +13,7 @@ interface Args {
 
 export const setAppCommand = defineCommand<Args, SetAppResult>({
   command: 'set-app',
-  describe: 'desired state: configure this existing application (pins its Application ID)',
+  describe: 'Configure an existing application: pin its Application ID',
   examples: [
     ['entra-portal set-app --app-id 4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c', 'configure an application registered earlier'],
     ['entra-portal set-app --app-id 4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c --region usgov --tenant contoso.onmicrosoft.us', 'in the US Government cloud'],

@@ -12,7 +12,7 @@ interface Args {
 
 export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
   command: 'set-portal-url <url>',
-  describe: 'desired state: the Restore Portal web address (https://<IPv4 or DNS name>:<REST API port>)',
+  describe: 'Set the Restore Portal web address (https://<IPv4 or DNS name>:<REST API port>)',
   examples: [
     ['entra-portal set-portal-url https://portal.abc.com:4443', 'record the portal address in ./entra-portal.json5'],
     ['entra-portal set-portal-url https://portal.abc.com:4443 --apply', 'record it and make it the application\'s redirect URI in Entra'],

@@ -15,7 +15,7 @@ interface Args {
 
 export const testPortalCommand = defineCommand<Args, TestPortalResult>({
   command: 'test-portal',
-  describe: 'read-only checks of the config, the portal endpoint (DNS, TCP, TLS, VB365 REST API) and the Entra application',
+  describe: 'Check the portal end to end: config, DNS, TCP, TLS, VB365 REST API, Entra, sign-in',
   examples: [
     ['entra-portal test-portal', 'check everything; exit 0 when nothing fails (warnings allowed), 2 when a check fails'],
     ['entra-portal test-portal --json', 'the checklist as JSON (schemas/test-result.schema.json), for monitoring'],

@@ -2,17 +2,12 @@
  * yargs wiring, global options, output rendering, and error → exit code.
  * `main()` never exits the process: it returns the exit code (bin/ exits).
  */
-import yargs, { type Argv } from 'yargs';
-import { readFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
 import { commands } from '../commands/index.js';
 import type { CommandSpec, GlobalArgs } from './command.js';
+import { EPILOG, GLOBAL_OPTIONS, NO_VERB, USAGE, packageVersion, topLevelHelp } from './help.js';
 import { createContext, type ContextOptions, type Context } from './context.js';
 import { EntraPortalError, ExitCode, InputError, UsageError, exitCodeFor, formatProblem } from './errors.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export interface MainOptions extends ContextOptions {}
 
@@ -23,39 +18,39 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const stdout = options.stdout ?? process.stdout;
   const wantsJson = argv.includes('--json');
 
-  const parser: Argv<GlobalArgs> = yargs()
-    .scriptName('entra-portal')
-    .usage(
-      '$0 <verb> [options]\n\n' +
-        'Register or configure the Microsoft Entra application behind the Veeam Backup for\n' +
-        'Microsoft 365 Restore Portal from a declarative JSON5 file, keep Entra in sync with it,\n' +
-        'and prove that the portal works.',
-    )
-    .option('config', {
-      alias: 'c',
-      type: 'string',
-      describe: 'config file (default ./entra-portal.json5, or $ENTRA_PORTAL_CONFIG)',
+  // Fast path: top-level help and version without loading yargs (src/help.ts).
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    stdout.write(topLevelHelp(commands));
+    return ExitCode.Ok;
+  }
+  if (argv.length === 1 && argv[0] === '--version') {
+    stdout.write(`${packageVersion()}\n`);
+    return ExitCode.Ok;
+  }
+  if (argv.length === 0) return reportError(new UsageError(NO_VERB), createContext(options), false, false, stdout);
+
+  const { default: yargs } = await import('yargs');
+  let parser = yargs().scriptName('entra-portal').usage(USAGE) as unknown as Argv<GlobalArgs>;
+  for (const o of GLOBAL_OPTIONS) {
+    parser = parser.option(o.name, {
+      type: o.type,
+      describe: o.describe,
       global: true,
-      requiresArg: true,
-    })
-    .option('json', { type: 'boolean', default: false, describe: 'print exactly one JSON document on stdout', global: true })
-    .option('what-if', { type: 'boolean', default: false, describe: 'show what would change; change nothing', global: true })
-    .option('verbose', { type: 'boolean', describe: 'more detail on stderr', global: true })
-    .option('quiet', { type: 'boolean', describe: 'only warnings and errors on stderr', global: true })
-    .option('color', { type: 'boolean', default: true, describe: 'colour on a terminal (--no-color to disable; NO_COLOR honoured)', global: true })
+      ...(o.alias ? { alias: o.alias } : {}),
+      ...(o.default !== undefined ? { default: o.default } : {}),
+      ...(o.type === 'string' ? { requiresArg: true } : {}),
+    }) as unknown as Argv<GlobalArgs>;
+  }
+  parser = parser
     .conflicts('verbose', 'quiet')
     .strict()
     .recommendCommands()
-    .demandCommand(1, 'Name a verb: entra-portal <verb> [options]. Run "entra-portal --help" for the list.')
+    .demandCommand(1, NO_VERB)
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .version(packageVersion())
     .alias('help', 'h')
-    .epilog(
-      'Exit codes: 0 success or in sync · 1 failed · 2 drift or a failing check · 64 usage\n' +
-        '65 invalid input · 75 temporary failure (throttling, propagation) · 77 insufficient rights in Entra\n' +
-        'Docs: README.md. Every verb takes --help with examples.',
-    )
+    .epilog(EPILOG)
     .fail((msg, err) => {
       if (!err || err.name === 'YError') throw new UsageError(msg || err?.message || 'invalid usage');
       throw err;
@@ -68,6 +63,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       (y) => {
         const built = spec.builder ? spec.builder(y as Argv<GlobalArgs>) : y;
         for (const [cmd, what] of spec.examples ?? []) built.example(cmd, what);
+        skipHelpCache(built);
         return built as Argv<GlobalArgs>;
       },
       async (args) => {
@@ -99,6 +95,18 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     const ctx = createContext({ ...options, colorEnabled: parsedGlobals.color === false ? false : options.colorEnabled });
     return reportError(err, ctx, wantsJson || parsedGlobals.json === true, parsedGlobals.verbose === true, stdout);
   }
+}
+
+/**
+ * yargs 18 lays out the matched verb's whole help before running its handler
+ * (`usage.cacheHelpMessage()` in lib/command.js, for `showHelp()` inside handlers, which entra-portal
+ * never calls): ~50 ms of string-width work on every run. `--help` still renders it on demand.
+ * Internal API, pinned yargs version: if it is not there, nothing changes.
+ */
+function skipHelpCache(y: unknown): void {
+  const internal = (y as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 function reportError(err: unknown, ctx: Context, json: boolean, verbose: boolean, stdout: { write(s: string): unknown }): number {

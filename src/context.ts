@@ -40,6 +40,8 @@ export interface Logger {
   info(message: string): void;
   /** something the user should know; shown even with --quiet */
   warn(message: string): void;
+  /** something the user must act on now (a device-code sign-in); shown even with --quiet, no prefix */
+  notice(message: string): void;
   /** detail for --verbose only */
   verbose(message: string): void;
   /** a transient line for long waits (overwritten on a TTY) */
@@ -90,6 +92,10 @@ export function createLogger(stderr: TextSink, verbosity: Verbosity, color: Chal
     warn(message) {
       clear();
       stderr.write(`${color.yellow('warning:')} ${message}\n`);
+    },
+    notice(message) {
+      clear();
+      stderr.write(`${color.bold(message)}\n`);
     },
     verbose(message) {
       if (verbosity !== 'verbose') return;

@@ -275,7 +275,7 @@ async function deviceCodeCredential(opts: CredentialOptions): Promise<TokenCrede
     ...(opts.tenant ? { tenantId: opts.tenant } : {}),
     // like the VB365 wizard: "To sign in, open https://microsoft.com/devicelogin and enter the code … to authenticate."
     userPromptCallback: (info) => {
-      opts.log.warn(info.message || `To sign in, open ${info.verificationUri} and enter the code ${info.userCode} to authenticate.`);
+      opts.log.notice(info.message || `To sign in, open ${info.verificationUri} and enter the code ${info.userCode} to authenticate.`);
       opts.log.progress('Waiting for the sign-in to complete…');
     },
   });

@@ -27,5 +27,5 @@ export interface RecordingLogger extends Logger {
 export function recordingLogger(): RecordingLogger {
   const lines: { level: string; message: string }[] = [];
   const rec = (level: string) => (message: string) => void lines.push({ level, message });
-  return { lines, info: rec('info'), warn: rec('warn'), verbose: rec('verbose'), progress: rec('progress'), done: () => undefined };
+  return { lines, info: rec('info'), warn: rec('warn'), notice: rec('notice'), verbose: rec('verbose'), progress: rec('progress'), done: () => undefined };
 }

@@ -1,0 +1,83 @@
+/**
+ * The global options as data (one definition for yargs and for the top-level help), and the
+ * top-level help itself. `entra-portal --help`, `--version` and a bare `entra-portal` are answered
+ * without loading yargs (~110 ms of module loading plus its help layout): they are the commands a
+ * newcomer runs first, and scripts call `--version` often. Verb help (`<verb> --help`) is yargs'.
+ */
+import { readFileSync } from 'node:fs';
+import type { CommandSpec } from './command.js';
+
+export interface GlobalOption {
+  name: string;
+  alias?: string;
+  type: 'string' | 'boolean';
+  default?: boolean;
+  describe: string;
+}
+
+export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
+  { name: 'config', alias: 'c', type: 'string', describe: 'config file (default ./entra-portal.json5, or $ENTRA_PORTAL_CONFIG)' },
+  { name: 'json', type: 'boolean', default: false, describe: 'print exactly one JSON document on stdout' },
+  { name: 'what-if', type: 'boolean', default: false, describe: 'show what would change; change nothing' },
+  { name: 'verbose', type: 'boolean', describe: 'more detail on stderr' },
+  { name: 'quiet', type: 'boolean', describe: 'only warnings and errors on stderr' },
+  { name: 'color', type: 'boolean', default: true, describe: 'colour on a terminal (--no-color to disable; NO_COLOR honoured)' },
+];
+
+export const USAGE =
+  '$0 <verb> [options]\n\n' +
+  'Register or configure the Microsoft Entra application behind the Veeam Backup for\n' +
+  'Microsoft 365 Restore Portal from a declarative JSON5 file, keep Entra in sync with it,\n' +
+  'and prove that the portal works.';
+
+export const EPILOG =
+  'Exit codes: 0 success or in sync · 1 failed · 2 drift or a failing check · 64 usage\n' +
+  '65 invalid input · 75 temporary failure (throttling, propagation) · 77 insufficient rights in Entra\n' +
+  'Docs: README.md. Every verb takes --help with examples.';
+
+export const NO_VERB = 'Name a verb: entra-portal <verb> [options].';
+
+const TOP_EXAMPLES: ReadonlyArray<readonly [string, string]> = [
+  ['entra-portal demo', 'the whole job end to end against the embedded Entra emulator'],
+  ["entra-portal new-app --name 'Veeam Restore Portal'", 'describe a new application in ./entra-portal.json5'],
+  ['entra-portal set-portal-url https://portal.abc.com:4443 --apply', 'set the portal address and reconcile Entra'],
+  ['entra-portal apply --what-if --detailed-exitcode', 'drift check for cron/CI: exit 2 when Entra differs'],
+  ['entra-portal test-portal --json', 'check the portal from the network to sign-in'],
+];
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function table(rows: ReadonlyArray<readonly [string, string]>, indent = '  '): string[] {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `${indent}${left.padEnd(width)}  ${right}`);
+}
+
+/** The top-level help, laid out like yargs' own for the verbs. */
+export function topLevelHelp(commands: readonly CommandSpec<any, any>[]): string {
+  const options: [string, string][] = [
+    ['-h, --help', 'show help (also: entra-portal <verb> --help)'],
+    ...GLOBAL_OPTIONS.map((o): [string, string] => [
+      `${o.alias ? `-${o.alias}, ` : '    '}--${o.name}${o.type === 'string' ? ' <file>' : ''}`,
+      o.describe,
+    ]),
+    ['    --version', 'show the version number'],
+  ];
+  return [
+    USAGE.replace('$0', 'entra-portal'),
+    '',
+    'Verbs:',
+    ...table(commands.map((c) => [`entra-portal ${c.command}`, c.describe])),
+    '',
+    'Global options (every verb):',
+    ...table(options),
+    '',
+    'Examples:',
+    ...table(TOP_EXAMPLES),
+    '',
+    EPILOG,
+    '',
+  ].join('\n');
+}
