@@ -24,7 +24,20 @@ export interface PortalUrl {
 const EXAMPLE_HOST = 'portal.abc.com';
 
 function refuse(input: string, what: string, example: string): never {
-  throw new InputError(`portal URL '${input}': ${what}`, { code: 'invalid-url', remedy: `For example: ${example}` });
+  throw new InputError(`portal URL '${input}': ${what}`, { code: 'invalid-url', remedy: `For example: ${checkedExample(example)}` });
+}
+
+/**
+ * The corrected example keeps what was usable in the input, but fixing one fault can leave another
+ * (`http://1.2.3:4443` → `https://1.2.3:4443`): an example that is itself refused becomes the generic one.
+ */
+function checkedExample(example: string): string {
+  try {
+    validatePortalUrl(example, Number(/:(\d+)$/.exec(example)?.[1] ?? 443));
+    return example;
+  } catch {
+    return example.replace(/^https:\/\/[^:/]+/, `https://${EXAMPLE_HOST}`);
+  }
 }
 
 /** `https://<host>:<port>` with whatever parts of the input were usable. */

@@ -141,3 +141,17 @@ test('normalizeRedirectUri: lowercase scheme and host, no trailing slash, path c
   assert.equal(normalizeRedirectUri('http://LOCALHOST:3000/?x=1'), 'http://localhost:3000?x=1');
   assert.equal(normalizeRedirectUri(' https://a.b// '), 'https://a.b');
 });
+
+test('every corrected example is itself accepted, even when the input had more than one fault', () => {
+  for (const bad of ['http://1.2.3:4443', 'http://0x7f.0.0.1:4443', 'ftp://a_b.example.com:4443/x', 'https://user@1.2.3', 'portal..abc.com:4443']) {
+    try {
+      validatePortalUrl(bad);
+      assert.fail(`${bad} was accepted`);
+    } catch (err) {
+      assert.ok(err instanceof InputError);
+      const example = /For example: (\S+)/.exec(err.remedy ?? '')?.[1];
+      assert.ok(example, `no example for ${bad}`);
+      assert.doesNotThrow(() => validatePortalUrl(example), `the example for ${bad} (${example}) is itself refused`);
+    }
+  }
+});
