@@ -41,12 +41,12 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
     const { apply } = await import('../src/cmdlets/apply.js');
     return apply(
       {
-        ...(args.config !== undefined ? { config: args.config } : {}),
+        config: args.config,
         whatIf: args.whatIf,
         detailedExitcode: args.detailedExitcode,
         prune: args.prune,
-        ...(args.propagationTimeout !== undefined ? { propagationTimeout: args.propagationTimeout } : {}),
-        ...(args.auth !== undefined ? { auth: args.auth } : {}),
+        propagationTimeout: args.propagationTimeout,
+        auth: args.auth,
       },
       ctx,
     );

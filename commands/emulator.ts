@@ -46,11 +46,11 @@ export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
     parseFaults(faults); // a bad spec is an input error before anything starts
     return runEmulator(
       {
-        ...(args.port !== undefined ? { port: args.port } : {}),
-        ...(args.state !== undefined ? { state: args.state } : {}),
+        port: args.port,
+        state: args.state,
         ...(faults ? { faults } : {}),
-        ...(args.restoreApi !== undefined ? { restoreApi: args.restoreApi } : {}),
-        ...(args.config !== undefined ? { config: args.config } : {}),
+        restoreApi: args.restoreApi,
+        config: args.config,
         json: args.json,
       },
       ctx,

@@ -87,17 +87,17 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
     const { installCert } = await import('../src/cmdlets/install-cert.js');
     const input: InstallCertInput = {
       ...(pendingKeyPair ? { pendingKeyPair } : {}),
-      ...(args.config !== undefined ? { config: args.config } : {}),
+      config: args.config,
       whatIf: args.whatIf,
       ...(args.generate ? { generate: true } : {}),
-      ...(args.subject !== undefined ? { subject: args.subject } : {}),
-      ...(args.validityDays !== undefined ? { validityDays: args.validityDays } : {}),
-      ...(args.keySize !== undefined ? { keySize: args.keySize } : {}),
-      ...(args.pfx !== undefined ? { pfx: args.pfx } : {}),
-      ...(args.passwordEnv !== undefined ? { passwordEnv: args.passwordEnv } : {}),
+      subject: args.subject,
+      validityDays: args.validityDays,
+      keySize: args.keySize,
+      pfx: args.pfx,
+      passwordEnv: args.passwordEnv,
       ...(args.passwordStdin ? { passwordStdin: true } : {}),
-      ...(args.thumbprint !== undefined ? { thumbprint: args.thumbprint } : {}),
-      ...(args.store !== undefined ? { store: args.store } : {}),
+      thumbprint: args.thumbprint,
+      store: args.store,
       ...(args.apply ? { apply: true } : {}),
     };
     return installCert(input, ctx);

@@ -53,11 +53,11 @@ export const newAppCommand = defineCommand<Args, NewAppResult>({
     return newApp(
       {
         name: args.name,
-        ...(args.uniqueName !== undefined ? { uniqueName: args.uniqueName } : {}),
-        ...(args.multiTenant !== undefined ? { multiTenant: args.multiTenant } : {}),
-        ...(args.region !== undefined ? { region: args.region } : {}),
-        ...(args.tenant !== undefined ? { tenant: args.tenant } : {}),
-        ...(args.config !== undefined ? { config: args.config } : {}),
+        uniqueName: args.uniqueName,
+        multiTenant: args.multiTenant,
+        region: args.region,
+        tenant: args.tenant,
+        config: args.config,
         force: args.force,
         whatIf: args.whatIf,
         apply: args.apply,

@@ -41,9 +41,9 @@ export const setAppCommand = defineCommand<Args, SetAppResult>({
     return setApp(
       {
         appId: args.appId,
-        ...(args.region !== undefined ? { region: args.region } : {}),
-        ...(args.tenant !== undefined ? { tenant: args.tenant } : {}),
-        ...(args.config !== undefined ? { config: args.config } : {}),
+        region: args.region,
+        tenant: args.tenant,
+        config: args.config,
         whatIf: args.whatIf,
         apply: args.apply,
       },

@@ -46,8 +46,8 @@ export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
     return setPortalUrl(
       {
         url: args.url,
-        ...(args.restApiPort !== undefined ? { restApiPort: args.restApiPort } : {}),
-        ...(args.config !== undefined ? { config: args.config } : {}),
+        restApiPort: args.restApiPort,
+        config: args.config,
         whatIf: args.whatIf,
         apply: args.apply,
       },

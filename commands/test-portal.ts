@@ -45,9 +45,9 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
     return testPortal(
       {
         timeout: args.timeout,
-        ...(args.config !== undefined ? { config: args.config } : {}),
-        ...(args.store !== undefined ? { store: args.store } : {}),
-        ...(args.auth !== undefined ? { auth: args.auth } : {}),
+        config: args.config,
+        store: args.store,
+        auth: args.auth,
       },
       ctx,
     );
