@@ -15,7 +15,7 @@ import {
   startHttpsServer,
   startPlainHttpServer,
   startSilentServer,
-  type SettingsOption,
+  type SettingsAnswer,
   type TestServer,
 } from '../helpers/tls-server.js';
 
@@ -25,7 +25,7 @@ const DAY = 86_400_000;
 const ca = makeCa();
 
 /** What a correctly configured VB365 answers, for the server's own URL. */
-function goodSettings(over: Record<string, unknown> = {}): SettingsOption {
+function goodSettings(over: Record<string, unknown> = {}): (ownUrl: string) => SettingsAnswer {
   return (url) => ({
     kind: 'json',
     body: {
