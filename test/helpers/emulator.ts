@@ -15,6 +15,7 @@
  *    against an in-process emulator (libraries.md).
  * The Graph client only attaches the bearer token to hosts in `customHosts` (host names, no port).
  */
+import assert from 'node:assert/strict';
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import { Client } from '@microsoft/microsoft-graph-client';
@@ -136,3 +137,15 @@ export async function makeTestCertificate(options: { subject?: string; notBefore
   const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
   return { certPem, keyPem, derBase64: der.toString('base64'), thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase() };
 }
+
+/** The error shape the Graph client rejects with (GraphError: statusCode, code, message). */
+export type GraphErr = { statusCode: number; code: string; message: string };
+
+/** Assert that a Graph client call rejects with this status (and code, and message). */
+export const rejectsWith = (p: Promise<unknown>, status: number, code?: string, message?: RegExp) =>
+  assert.rejects(p, (e: GraphErr) => {
+    assert.equal(e.statusCode, status, `${e.code}: ${e.message}`);
+    if (code) assert.equal(e.code, code);
+    if (message) assert.match(e.message, message);
+    return true;
+  });

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { startEmulator, type EmulatorHandle, type EmulatorTenant } from '../../src/emulator/index.js';
 import { signJwt } from '../../src/emulator/jwt.js';
-import { emulatorFetch, graphClientFor, makeTestCertificate, tokenFor } from '../helpers/emulator.js';
+import { emulatorFetch, graphClientFor, makeTestCertificate, tokenFor, rejectsWith } from '../helpers/emulator.js';
 
 let h: EmulatorHandle;
 let t: EmulatorTenant;
@@ -24,14 +24,6 @@ before(async () => {
 });
 after(() => h.stop());
 
-type GraphErr = { statusCode: number; code: string; message: string };
-const rejectsWith = (p: Promise<unknown>, status: number, code?: string, message?: RegExp) =>
-  assert.rejects(p, (e: GraphErr) => {
-    assert.equal(e.statusCode, status, `${e.code}: ${e.message}`);
-    if (code) assert.equal(e.code, code);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
 
 describe('emulator /applications', () => {
   it('creates with Graph defaults (201) and reads back by id and appId', async () => {

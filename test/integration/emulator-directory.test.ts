@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { BatchRequestContent, BatchResponseContent, type Client } from '@microsoft/microsoft-graph-client';
 import { startEmulator, type EmulatorHandle, type EmulatorTenant } from '../../src/emulator/index.js';
-import { emulatorFetch, graphClientFor, tokenFor } from '../helpers/emulator.js';
+import { emulatorFetch, graphClientFor, tokenFor, rejectsWith } from '../helpers/emulator.js';
 
 const GRAPH = '00000003-0000-0000-c000-000000000000';
 const USER_READ = 'e1fe6dd8-ba31-4d61-89e7-88639da4683d';
@@ -26,14 +26,6 @@ before(async () => {
 });
 after(() => h.stop());
 
-type GraphErr = { statusCode: number; code: string; message: string };
-const rejectsWith = (p: Promise<unknown>, status: number, code?: string, message?: RegExp) =>
-  assert.rejects(p, (e: GraphErr) => {
-    assert.equal(e.statusCode, status, `${e.code}: ${e.message}`);
-    if (code) assert.equal(e.code, code);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
 
 async function graphSp(): Promise<{ id: string; appRoles: { id: string; value: string }[]; oauth2PermissionScopes: { id: string; value: string }[] }> {
   const r = await g.api('/servicePrincipals').filter(`appId eq '${GRAPH}'`).select('id,appId,appRoles,oauth2PermissionScopes').get();
