@@ -16,7 +16,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   let exitCode: number = ExitCode.Ok;
   let parsedGlobals: Partial<GlobalArgs> = {};
   const stdout = options.stdout ?? process.stdout;
-  const wantsJson = argv.includes('--json');
+  // before yargs has parsed (a usage error): `--json` and its explicit form `--json=true` both ask for the error document
+  const wantsJson = argv.some((a) => a === '--json' || a === '--json=true');
 
   // Fast path: top-level help and version without loading yargs (src/help.ts).
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {

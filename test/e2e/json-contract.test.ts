@@ -155,6 +155,10 @@ test('--json: one schema-valid document per verb, errors included, and no secret
     const usage = await cli('usage error', a, ['apply', '--no-such-option'], 64, 'error.schema.json');
     assert.equal(usage.error.code, 'usage');
     assert.equal(usage.error.exitCode, 64);
+    const explicit = await runCli(['no-such-verb', '--json=true'], { cwd: a });
+    seen.push({ what: 'usage error (--json=true)', stdout: explicit.stdout, stderr: explicit.stderr });
+    assert.equal(explicit.code, 64, explicit.stderr);
+    assertMatchesSchema('error.schema.json', oneDocument('usage error (--json=true)', explicit.stdout));
     await writeFile(
       join(b, 'bad.json5'),
       `{ version: 1, region: 'Emulator', tenant: '${TENANT}', application: { name: 'x', uniqueName: 'x' },\n  portal: { url: 'http://portal.abc.com:4443', restApiPort: 4443 } }\n`,
