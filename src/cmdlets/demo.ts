@@ -66,14 +66,17 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
   const stepCtx: Context = { ...ctx, cwd: folder, env: { ...ctx.env, ENTRA_PORTAL_STORE: store } };
   const steps: DemoStep[] = [];
   let stepNo = 0;
+  let commandLine = '';
 
+  /** Narrate a step with the command line a user would type for it (recorded with the step). */
   const title = (text: string, command: string) => {
     stepNo += 1;
+    commandLine = command;
     log.info(`\n${color.bold(`Step ${stepNo}. ${text}`)}\n${color.dim(`  $ ${command}`)}`);
   };
-  const record = (step: string, command: string, exitCode: number, expectedExitCode: number, summary: string) => {
+  const record = (step: string, exitCode: number, expectedExitCode: number, summary: string) => {
     const ok = exitCode === expectedExitCode;
-    steps.push({ step, command, exitCode, expectedExitCode, ok, summary });
+    steps.push({ step, command: commandLine, exitCode, expectedExitCode, ok, summary });
     log.info(`  ${ok ? color.green('✔') : color.red('✖')} ${summary}${ok ? '' : color.red(` (exit ${exitCode}, expected ${expectedExitCode})`)}`);
     if (!ok) throw new OperationError(`demo step '${step}' did not behave as expected: ${summary}`);
   };
@@ -101,16 +104,16 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
   try {
     title('Describe the application to register', `entra-portal new-app --name '${APP_NAME}' --region Emulator --tenant ${TENANT}`);
     const created = await newApp({ name: APP_NAME, region: 'Emulator', tenant: TENANT }, stepCtx);
-    record('new-app', 'new-app', 0, 0, `${created.created ? 'created' : 'updated'} entra-portal.json5 (uniqueName '${String(created.changes.find((c) => c.path === 'application.uniqueName')?.after ?? '')}')`);
+    record('new-app', 0, 0, `${created.created ? 'created' : 'updated'} entra-portal.json5 (uniqueName '${String(created.changes.find((c) => c.path === 'application.uniqueName')?.after ?? '')}')`);
 
     title('Generate the certificate the application signs in with', 'entra-portal install-cert --generate');
     const cert = await installCert({ generate: true, store }, stepCtx);
-    record('install-cert', 'install-cert --generate', 0, 0, `self-signed ${cert.certificate.subject}, thumbprint ${cert.certificate.thumbprint}, valid until ${String(cert.certificate.notAfter).slice(0, 10)}; private key in the store (0600)`);
+    record('install-cert', 0, 0, `self-signed ${cert.certificate.subject}, thumbprint ${cert.certificate.thumbprint}, valid until ${String(cert.certificate.notAfter).slice(0, 10)}; private key in the store (0600)`);
 
     title('Set the Restore Portal web address', `entra-portal set-portal-url ${portalUrl} --rest-api-port ${port}`);
     log.info(color.dim('  (a loopback address draws a warning: restore operators must reach the real address from their browsers)'));
     await setPortalUrl({ url: portalUrl, restApiPort: port }, { ...stepCtx, log: { ...log, warn: () => {} } });
-    record('set-portal-url', 'set-portal-url', 0, 0, `portal.url = ${portalUrl}, portal.restApiPort = ${port}`);
+    record('set-portal-url', 0, 0, `portal.url = ${portalUrl}, portal.restApiPort = ${port}`);
 
     const loaded = await loadConfig(config);
     session = await openSession(loaded, stepCtx);
@@ -121,11 +124,11 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
     title('Register the application in Entra: apply the config', 'entra-portal apply');
     const first = await runApply({});
     appId = first.appId;
-    record('apply', 'apply', first.exitCode, 0, `applied ${first.plan.changes.length} changes; appId ${appId} recorded in the config`);
+    record('apply', first.exitCode, 0, `applied ${first.plan.changes.length} changes; appId ${appId} recorded in the config`);
 
     title('Check for drift (what a cron job runs)', 'entra-portal apply --what-if --detailed-exitcode');
     const check = await runApply({ whatIf: true, detailedExitcode: true });
-    record('drift-check', 'apply --what-if --detailed-exitcode', check.exitCode, 0, check.inSync ? 'in sync: exit 0' : `${check.plan.changes.length} changes pending`);
+    record('drift-check', check.exitCode, 0, check.inSync ? 'in sync: exit 0' : `${check.plan.changes.length} changes pending`);
 
     title('Another administrator changes the application behind our back', '(Graph) PATCH /applications/{id}: remove the portal redirect URI and the certificate');
     const { getApplicationByAppId, patchApplication } = await import('../graph/api.js');
@@ -135,17 +138,19 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
       spa: { redirectUris: (app.spa?.redirectUris ?? []).filter((u) => u.toLowerCase() !== portalUrl) },
       keyCredentials: [],
     });
-    record('tamper', 'graph PATCH', 0, 0, 'redirect URI and certificate removed in Entra');
+    record('tamper', 0, 0, 'redirect URI and certificate removed in Entra');
 
     title('The scheduled drift check notices', 'entra-portal apply --what-if --detailed-exitcode');
     const drift = await runApply({ whatIf: true, detailedExitcode: true });
-    record('drift-detected', 'apply --what-if --detailed-exitcode', drift.exitCode, 2, `drift found: ${drift.plan.changes.length} changes pending, exit 2`);
+    record('drift-detected', drift.exitCode, 2, `drift found: ${drift.plan.changes.length} changes pending, exit 2`);
 
     title('Repair it', 'entra-portal apply');
     const repair = await runApply({});
-    record('repair', 'apply', repair.exitCode, 0, `applied ${repair.plan.changes.length} changes`);
+    record('repair', repair.exitCode, 0, `applied ${repair.plan.changes.length} changes`);
+    commandLine = 'entra-portal apply --what-if --detailed-exitcode';
+    log.info(color.dim(`  $ ${commandLine}`));
     const after = await runApply({ whatIf: true, detailedExitcode: true });
-    record('in-sync', 'apply --what-if --detailed-exitcode', after.exitCode, 0, 'in sync again: exit 0');
+    record('in-sync', after.exitCode, 0, 'in sync again: exit 0');
 
     title('Prove the portal works', 'entra-portal test-portal');
     log.info(color.dim(`  (a stand-in for the VB365 REST API answers GET /v8/RestorePortalSettings on ${portalUrl})`));
@@ -164,7 +169,7 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
         .map((l) => `  ${l}`)
         .join('\n'),
     );
-    record('test-portal', 'test-portal', testPortalExitCode(tested), 0, tested.passed ? 'every check passed (warnings allowed)' : 'a check failed');
+    record('test-portal', testPortalExitCode(tested), 0, tested.passed ? 'every check passed (warnings allowed)' : 'a check failed');
     passed = true;
     log.info(`\n${color.green.bold('Demo complete.')} ${keep ? `The folder is kept: ${folder}` : ''}`);
     return { passed, folder, kept: keep, ...(appId ? { appId } : {}), portalUrl, steps };
