@@ -8,6 +8,7 @@ import type { CommandSpec, GlobalArgs } from './command.js';
 import { EPILOG, GLOBAL_OPTIONS, NO_VERB, USAGE, packageVersion, topLevelHelp } from './help.js';
 import { createContext, type ContextOptions, type Context } from './context.js';
 import { EntraPortalError, ExitCode, InputError, UsageError, exitCodeFor, formatProblem } from './errors.js';
+import { usageHint, type VerbOptions } from './usage.js';
 
 export interface MainOptions extends ContextOptions {}
 
@@ -31,6 +32,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   if (argv.length === 0) return reportError(new UsageError(NO_VERB), createContext(options), false, false, stdout);
 
   const { default: yargs } = await import('yargs');
+  const verbNames = commands.map((c) => c.command.split(' ')[0]!);
+  // the matched verb's options, captured in its builder (yargs runs it before validating)
+  let matchedVerb: VerbOptions | undefined;
   let parser = yargs().scriptName('entra-portal').usage(USAGE) as unknown as Argv<GlobalArgs>;
   for (const o of GLOBAL_OPTIONS) {
     parser = parser.option(o.name, {
@@ -53,7 +57,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     .alias('help', 'h')
     .epilog(EPILOG)
     .fail((msg, err) => {
-      if (!err || err.name === 'YError') throw new UsageError(msg || err?.message || 'invalid usage');
+      if (!err || err.name === 'YError') {
+        const yargsMessage = msg || err?.message || 'invalid usage';
+        const hint = usageHint(yargsMessage, argv, verbNames, matchedVerb);
+        throw new UsageError(hint?.message ?? yargsMessage, hint?.remedy ? { remedy: hint.remedy } : {});
+      }
       throw err;
     }) as unknown as Argv<GlobalArgs>;
 
@@ -65,6 +73,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         const built = spec.builder ? spec.builder(y as Argv<GlobalArgs>) : y;
         for (const [cmd, what] of spec.examples ?? []) built.example(cmd, what);
         skipHelpCache(built);
+        matchedVerb = verbOptions(spec, built);
         return built as Argv<GlobalArgs>;
       },
       async (args) => {
@@ -110,6 +119,14 @@ function skipHelpCache(y: unknown): void {
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
+function verbOptions(spec: CommandSpec<any, any>, y: unknown): VerbOptions {
+  const options = (y as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; boolean: string[] } }).getOptions();
+  const names = new Set([...Object.keys(options.key), ...Object.values(options.alias).flat(), 'h']);
+  const example = spec.examples?.[0]?.[0].replace('$0', 'entra-portal');
+  const positionals = [...spec.command.matchAll(/<([\w-]+)>/g)].map((m) => m[1]!);
+  return { verb: spec.command.split(' ')[0]!, names: [...names], booleans: options.boolean, positionals, ...(example ? { example } : {}) };
+}
+
 function reportError(err: unknown, ctx: Context, json: boolean, verbose: boolean, stdout: { write(s: string): unknown }): number {
   const code = exitCodeFor(err);
   const { color } = ctx;
@@ -130,7 +147,7 @@ function reportError(err: unknown, ctx: Context, json: boolean, verbose: boolean
     text = `${color.red('error:')} ${e.message}${verbose && e.stack ? `\n${e.stack}` : '\n(run with --verbose for details)'}`;
   }
   if (err instanceof EntraPortalError && err.remedy) text += `\n${color.cyan('hint:')} ${err.remedy}`;
-  if (err instanceof UsageError) text += '\nRun "entra-portal --help" or "entra-portal <verb> --help" for usage.';
+  if (err instanceof UsageError && !err.remedy) text += '\nRun "entra-portal --help" or "entra-portal <verb> --help" for usage.';
   if (verbose && err instanceof EntraPortalError && err.cause instanceof Error && err.cause.stack) {
     text += `\n${color.dim(`caused by: ${err.cause.stack}`)}`;
   }

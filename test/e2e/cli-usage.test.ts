@@ -17,7 +17,30 @@ test('unknown verb and unknown option exit 64', async () => {
     assert.match(verb.stderr, /Did you mean apply|Unknown argument/);
     const opt = await runCli(['apply', '--bogus'], { cwd: dir });
     assert.equal(opt.code, 64);
-    assert.match(opt.stderr, /Unknown argument/i);
+    assert.match(opt.stderr, /apply: unknown option --bogus/);
+  });
+});
+
+test('typos get a "did you mean" naming the verb or option; the typo is reported before the required option it hides', async () => {
+  await withTempDir(async (dir) => {
+    const verb = await runCli(['new-ap', '--name', 'X'], { cwd: dir });
+    assert.equal(verb.code, 64);
+    assert.match(verb.stderr, /unknown verb 'new-ap'\. Did you mean new-app\?/);
+    const opt = await runCli(['apply', '--what-iff'], { cwd: dir });
+    assert.equal(opt.code, 64);
+    assert.match(opt.stderr, /apply: unknown option --what-iff \(did you mean --what-if\?\)/);
+    assert.doesNotMatch(opt.stderr, /whatIff/);
+    const hidden = await runCli(['new-app', '--nme', 'X', '--json'], { cwd: dir });
+    assert.equal(hidden.code, 64);
+    const doc = JSON.parse(hidden.stdout) as { error: { message: string; remedy: string } };
+    assert.equal(doc.error.message, 'new-app: unknown option --nme (did you mean --name?)');
+    assert.match(doc.error.remedy, /entra-portal new-app --help/);
+    const url = await runCli(['set-portal-url'], { cwd: dir });
+    assert.equal(url.code, 64);
+    assert.match(url.stderr, /set-portal-url: missing <url>\nhint: For example: entra-portal set-portal-url https:\/\/portal\.abc\.com:4443/);
+    const auth = await runCli(['test-portal', '--auth', 'enviroment'], { cwd: dir });
+    assert.equal(auth.code, 64);
+    assert.match(auth.stderr, /Did you mean environment\?/);
   });
 });
 

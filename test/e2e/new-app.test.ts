@@ -59,7 +59,7 @@ test('new-app refuses (65) when the file pins an appId, unless --force, which re
 test('bad values exit 65, missing options 64; nothing is created', async () => {
   await withTempDir(async (dir) => {
     const cases: Array<[string[], number, RegExp]> = [
-      [['new-app'], 64, /Missing required argument: name/],
+      [['new-app'], 64, /new-app: missing --name/],
       [['new-app', '--name'], 64, /Not enough arguments|name/],
       [['new-app', '--name', 'A', '--name', 'B'], 64, /given 2 times/],
       [['new-app', '--name', '   '], 65, /--name is empty/],
