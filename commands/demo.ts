@@ -17,7 +17,7 @@ export const demoCommand = defineCommand<DemoArgs, DemoResult>({
   builder: (y) =>
     y
       .option('keep', { type: 'boolean', default: false, describe: 'keep the temporary folder' })
-      .option('dir', { type: 'string', requiresArg: true, describe: 'run in this (empty) folder instead; it is kept' }),
+      .option('dir', { type: 'string', requiresArg: true, describe: 'run in this new or empty folder instead (created if missing; kept afterwards)' }),
   async run(args, ctx) {
     const { demo } = await import('../src/cmdlets/demo.js');
     return demo({ keep: args.keep, ...(args.dir ? { dir: args.dir } : {}) }, ctx);

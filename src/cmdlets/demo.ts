@@ -7,13 +7,13 @@
  * `<folder>/.entra-portal/`) serves every apply and test-portal step, and also plays "another
  * administrator" who changes the application behind the config's back.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
-import { OperationError } from '../errors.js';
+import { InputError, OperationError } from '../errors.js';
 
 export interface DemoInput {
   /** keep the folder afterwards (default: removed) */
@@ -55,10 +55,26 @@ async function freePort(): Promise<number> {
   return addr.port;
 }
 
+/**
+ * `--dir`: the demo writes a config, certs/, a store with private keys and emulator state there, so
+ * only a new or empty folder will do (never someone's project folder, or /etc).
+ */
+async function emptyFolder(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const entries = await readdir(dir);
+  if (entries.length > 0) {
+    throw new InputError(`--dir ${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}): the demo writes entra-portal.json5, certs/, store/ and .entra-portal/ there`, {
+      code: 'demo-dir-not-empty',
+      remedy: 'Give a new or empty folder, e.g. --dir ./entra-portal-demo, or leave out --dir to use a temporary one.',
+    });
+  }
+  return dir;
+}
+
 export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>): Promise<DemoResult> {
   const ctx = toContext(partialCtx);
   const { color, log } = ctx;
-  const folder = input.dir ?? (await mkdtemp(join(tmpdir(), 'entra-portal-demo-')));
+  const folder = input.dir !== undefined ? await emptyFolder(resolve(ctx.cwd, input.dir)) : await mkdtemp(join(tmpdir(), 'entra-portal-demo-'));
   const keep = input.keep === true || input.dir !== undefined;
   const config = join(folder, 'entra-portal.json5');
   const store = join(folder, 'store');

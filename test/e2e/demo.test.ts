@@ -30,15 +30,28 @@ test('demo: the whole job end to end on the embedded emulator, exit 0, drift fou
 
 test('demo --dir keeps the folder with the config, the certificate and the emulator state', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['demo', '--dir', dir, '--quiet'], { cwd: dir, timeoutMs: 120_000 });
+    // a relative --dir is a new folder under the working directory
+    const r = await runCli(['demo', '--dir', 'demo-run', '--quiet'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
     const { readdir, readFile } = await import('node:fs/promises');
-    const files = await readdir(dir);
+    const files = await readdir(`${dir}/demo-run`);
     assert.ok(files.includes('entra-portal.json5'));
     assert.ok(files.includes('certs'));
     assert.ok(files.includes('.entra-portal'));
-    const config = await readFile(`${dir}/entra-portal.json5`, 'utf8');
+    const config = await readFile(`${dir}/demo-run/entra-portal.json5`, 'utf8');
     assert.match(config, /appId: '[0-9a-f-]{36}'/);
     assert.match(r.stdout, /Demo passed/);
+  });
+});
+
+test('demo --dir refuses a folder that is not empty (exit 65) and writes nothing there', async () => {
+  await withTempDir(async (dir) => {
+    const { readdir, writeFile } = await import('node:fs/promises');
+    await writeFile(`${dir}/entra-portal.json5`, '{ version: 1 }\n');
+    const r = await runCli(['demo', '--dir', '.'], { cwd: dir });
+    assert.equal(r.code, 65, r.stderr);
+    assert.match(r.stderr, /is not empty/);
+    assert.match(r.stderr, /hint: Give a new or empty folder/);
+    assert.deepEqual((await readdir(dir)).sort(), ['entra-portal.json5']);
   });
 });
