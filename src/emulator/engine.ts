@@ -8,6 +8,7 @@ import { prng } from './faults.js';
 import type { Store } from './store.js';
 import type { Tenant } from './directory.js';
 import type { RequestLogEntry } from './types.js';
+import type { VerifiedToken } from './graph/auth.js';
 
 export class Engine {
   readonly signingKey: KeyObject;
@@ -20,8 +21,8 @@ export class Engine {
   readonly dropRoots = new Set<string>();
   port = 0;
   readonly requests: RequestLogEntry[] = [];
-  /** access tokens whose signature verified: token → payload */
-  readonly verifiedTokens = new Map<string, Record<string, unknown>>();
+  /** Authorization header values whose token verified → what the token establishes (graph/auth.ts) */
+  readonly verifiedTokens = new Map<string, VerifiedToken>();
   /** pending device codes and issued refresh tokens (in memory: a restart signs users out) */
   readonly deviceCodes = new Map<string, { tenantId: string; clientId: string; scope: string; expires: number }>();
   readonly refreshTokens = new Map<string, { tenantId: string; clientId: string }>();
@@ -55,10 +56,24 @@ export class Engine {
     return this.ownOrigins().includes(s.replace(/\/+$/, '').toLowerCase());
   }
 
+  /** Host header → origin, for the few Host values clients send (reset when the port changes). */
+  private readonly originByHost = new Map<string, string>();
+  private originPort = -1;
+
   /** The origin a request addressed (from Host), falling back to the canonical URL. */
   originOf(host: string | undefined): string {
-    const o = host ? `https://${host.toLowerCase()}` : this.url;
-    return this.isOwnOrigin(o) ? o : this.url;
+    if (!host) return this.url;
+    if (this.originPort !== this.port || this.originByHost.size >= 64) {
+      this.originByHost.clear();
+      this.originPort = this.port;
+    }
+    let origin = this.originByHost.get(host);
+    if (origin === undefined) {
+      const o = `https://${host.toLowerCase()}`;
+      origin = this.isOwnOrigin(o) ? o : this.url;
+      this.originByHost.set(host, origin);
+    }
+    return origin;
   }
 
   noteCreated(tenant: Tenant, id: string): void {

@@ -12,6 +12,7 @@ import { runGraphCall } from './graph/router.js';
 import { tenantNotFound, aadError } from './identity/errors.js';
 import { instanceDiscovery, jwks, openidConfiguration } from './identity/metadata.js';
 import { deviceCodeEndpoint, tokenEndpoint } from './identity/token.js';
+import { parseTarget, type Target } from './target.js';
 import type { RequestLogEntry } from './types.js';
 
 interface Outcome {
@@ -25,7 +26,7 @@ interface Outcome {
 
 const MULTI = new Set(['common', 'organizations', 'consumers']);
 
-async function login(engine: Engine, req: IncomingMessage, url: URL, origin: string): Promise<Outcome> {
+async function login(engine: Engine, req: IncomingMessage, url: Target, origin: string): Promise<Outcome> {
   const segs = url.pathname.split('/').filter(Boolean);
   const tenantSeg = segs[0] ?? '';
   const rest = segs.slice(1).join('/');
@@ -54,17 +55,38 @@ async function login(engine: Engine, req: IncomingMessage, url: URL, origin: str
   return { result: { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not found' } };
 }
 
-async function graph(engine: Engine, req: IncomingMessage, url: URL, origin: string, requestId: string): Promise<Outcome> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+/**
+ * Request headers as one string each. Node already joins repeated request headers into one value,
+ * except `set-cookie` (an array), so the parsed object serves as is unless that one is present.
+ */
+function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const h = req.headers;
+  if (h['set-cookie'] === undefined) return h as Record<string, string | undefined>;
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(h)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/**
+ * A request without Content-Length and Transfer-Encoding has no body (RFC 9112 §6.3), nor has one
+ * with Content-Length: 0; such a request is answered without reading its (empty) stream: Node
+ * discards what is left of it when the response finishes.
+ */
+function hasBody(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0');
+}
+
+async function graph(engine: Engine, req: IncomingMessage, url: Target, origin: string, requestId: string): Promise<Outcome> {
+  const headers = flatHeaders(req);
   const clientRequestId = headers['client-request-id'];
   let tenantId: string | undefined;
   try {
     const principal = authenticate(engine, headers.authorization);
     tenantId = principal.tenant.id;
-    const raw = await readBody(req);
+    const raw = hasBody(req) ? await readBody(req) : undefined;
     let body: unknown;
-    if (raw.length > 0) {
+    if (raw && raw.length > 0) {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
@@ -97,7 +119,7 @@ export function createHandler(engine: Engine): (req: IncomingMessage, res: Serve
       let outcome: Outcome;
       try {
         if (engine.faults.latency > 0) await new Promise((r) => setTimeout(r, engine.faults.latency));
-        const url = new URL(req.url ?? '/', 'https://emulator.invalid');
+        const url = parseTarget(req.url ?? '/');
         const origin = engine.originOf(req.headers.host);
         if (url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/')) {
           outcome = await graph(engine, req, url, origin, requestId);
@@ -121,9 +143,9 @@ export function createHandler(engine: Engine): (req: IncomingMessage, res: Serve
         status: outcome.result.status,
         durationMs: performance.now() - started,
         write: Boolean(outcome.write),
-        ...(outcome.tenant ? { tenant: outcome.tenant } : {}),
-        ...(outcome.batchItems !== undefined ? { batchItems: outcome.batchItems } : {}),
       };
+      if (outcome.tenant) entry.tenant = outcome.tenant;
+      if (outcome.batchItems !== undefined) entry.batchItems = outcome.batchItems;
       if (engine.dropRoots.delete(requestId)) {
         // the write is committed (and on disk); the client never hears about it
         entry.status = 0;

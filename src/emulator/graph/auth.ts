@@ -29,42 +29,72 @@ const unauthenticated = (message: string, engine: Engine): GraphError =>
     },
   });
 
-function verifiedPayload(engine: Engine, token: string): Record<string, unknown> {
-  // tokens whose signature already checked out (the costly part); their claims are re-checked below
+/**
+ * What a token says that cannot change while the emulator runs: its claims after the signature
+ * checked out (the costly part), and the outcome of the audience and issuer checks (they compare
+ * claims with this emulator's origins, which are fixed once it listens). Expiry, the tenant and the
+ * calling service principal are checked again on every call.
+ */
+export interface VerifiedToken {
+  audOk: boolean;
+  exp: unknown;
+  nbf: unknown;
+  tid: unknown;
+  issOk: boolean;
+  user: boolean;
+  oid: string;
+  appId: string;
+  /** shared by every call with this token: never mutated */
+  roles: ReadonlySet<string>;
+}
+
+function verifyToken(engine: Engine, authorization: string | undefined): VerifiedToken {
+  // keyed by the whole header value, so a repeated header skips parsing as well as the signature check
   const verified = engine.verifiedTokens;
-  const hit = verified.get(token);
+  const hit = authorization === undefined ? undefined : verified.get(authorization);
   if (hit) return hit;
-  const jwt = decodeJwt(token);
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!m) throw unauthenticated('Access token is empty.', engine);
+  const jwt = decodeJwt(m[1]!);
   if (!jwt) throw unauthenticated('CompactToken parsing failed with error code: 80049217', engine);
   if (jwt.header.alg !== 'RS256' || jwt.header.kid !== engine.kid || !verifyJwt(jwt, engine.verifyKey)) {
     throw unauthenticated('Access token validation failure. Invalid signature.', engine);
   }
+  const p = jwt.payload;
+  const iss = typeof p.iss === 'string' ? p.iss : '';
+  const facts: VerifiedToken = {
+    audOk: typeof p.aud === 'string' && engine.isOwnOrigin(p.aud),
+    exp: p.exp,
+    nbf: p.nbf,
+    tid: p.tid,
+    issOk: engine.ownOrigins().some((o) => iss.toLowerCase() === `${o}/${String(p.tid)}/v2.0`),
+    user: p.idtyp === 'user' || typeof p.scp === 'string',
+    oid: String(p.oid ?? ''),
+    appId: String(p.appid ?? ''),
+    roles: new Set(Array.isArray(p.roles) ? p.roles.filter((r): r is string => typeof r === 'string') : []),
+  };
   if (verified.size >= 1000) verified.clear();
-  verified.set(token, jwt.payload);
-  return jwt.payload;
+  verified.set(authorization!, facts);
+  return facts;
 }
 
+const NO_ROLES: ReadonlySet<string> = new Set();
+
 export function authenticate(engine: Engine, authorization: string | undefined): Principal {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!m) throw unauthenticated('Access token is empty.', engine);
-  const p = verifiedPayload(engine, m[1]!);
-  if (typeof p.aud !== 'string' || !engine.isOwnOrigin(p.aud)) throw unauthenticated('Access token validation failure. Invalid audience.', engine);
+  const t = verifyToken(engine, authorization);
+  if (!t.audOk) throw unauthenticated('Access token validation failure. Invalid audience.', engine);
   const now = Math.floor(Date.now() / 1000);
-  if (typeof p.exp !== 'number' || p.exp <= now || (typeof p.nbf === 'number' && p.nbf > now + 300)) {
+  if (typeof t.exp !== 'number' || t.exp <= now || (typeof t.nbf === 'number' && t.nbf > now + 300)) {
     throw unauthenticated('Access token has expired or is not yet valid.', engine);
   }
-  const tenant = typeof p.tid === 'string' ? engine.store.tenants.get(p.tid) : undefined;
-  const iss = typeof p.iss === 'string' ? p.iss : '';
-  const issOk = engine.ownOrigins().some((o) => iss.toLowerCase() === `${o}/${String(p.tid)}/v2.0`);
-  if (!tenant || !issOk) throw unauthenticated('Access token validation failure. Invalid issuer or tenant.', engine);
-  const oid = String(p.oid ?? '');
-  if (p.idtyp === 'user' || typeof p.scp === 'string') {
-    if (oid !== tenant.admin.id) throw unauthenticated('Access token validation failure. Unknown user.', engine);
-    return { tenant, kind: 'user', appId: String(p.appid ?? ''), oid, roles: new Set(), admin: true };
+  const tenant = typeof t.tid === 'string' ? engine.store.tenants.get(t.tid) : undefined;
+  if (!tenant || !t.issOk) throw unauthenticated('Access token validation failure. Invalid issuer or tenant.', engine);
+  if (t.user) {
+    if (t.oid !== tenant.admin.id) throw unauthenticated('Access token validation failure. Unknown user.', engine);
+    return { tenant, kind: 'user', appId: t.appId, oid: t.oid, roles: NO_ROLES, admin: true };
   }
-  if (!tenant.sps.has(oid)) throw unauthenticated('Access token validation failure. The service principal no longer exists.', engine);
-  const roles = Array.isArray(p.roles) ? p.roles.filter((r): r is string => typeof r === 'string') : [];
-  return { tenant, kind: 'app', appId: String(p.appid ?? ''), oid, roles: new Set(roles), admin: false };
+  if (!tenant.sps.has(t.oid)) throw unauthenticated('Access token validation failure. The service principal no longer exists.', engine);
+  return { tenant, kind: 'app', appId: t.appId, oid: t.oid, roles: t.roles, admin: false };
 }
 
 export const denied = (): GraphError => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');

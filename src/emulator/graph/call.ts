@@ -48,6 +48,7 @@ export function splitPath(path: string): string[] {
     .split('/')
     .filter(Boolean)
     .map((s) => {
+      if (!s.includes('%')) return s;
       try {
         return decodeURIComponent(s);
       } catch {
