@@ -2,6 +2,7 @@
  * install-cert: generate, import or select the application's certificate (DESIGN §3).
  * Light at import time: the implementation (forge, crypto, the config editor) loads inside `run`.
  */
+import { dirname, resolve } from 'node:path';
 import { defineCommand } from '../src/command.js';
 import { UsageError } from '../src/errors.js';
 import { applyExitCode, renderEditVerb, shownPath } from '../src/cmdlets/edit-verb.js';
@@ -109,7 +110,8 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
       `${verb} certificate ${c.thumbprint} (${c.subject}; ${c.source === 'generate' ? 'generated' : c.source === 'pfx' ? 'imported' : 'from the store'})`,
       `  valid   ${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}`,
       `  store   ${shownPath(c.store, ctx.cwd)}`,
-      `  public  ${c.file}`,
+      // c.file is relative to the config's folder; shown relative to where the user stands
+      `  public  ${shownPath(resolve(dirname(result.config), c.file), ctx.cwd)}`,
     ];
     // `changed` also counts the store entry and the .cer; the config part is what the diff shows
     const rest = renderEditVerb({ ...result, changed: result.diff !== undefined }, ctx);

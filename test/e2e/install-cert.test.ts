@@ -217,3 +217,20 @@ test('--generate --apply registers the certificate in (emulated) Entra; the app 
     assert.equal(byId('entra.sign-in')?.status, 'pass', JSON.stringify(byId('entra.sign-in')));
   });
 });
+
+test('a config in another folder (-c): the .cer is written and shown beside it, relative to where the user stands', async () => {
+  await withTempDir(async (dir) => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'tenants', 'contoso'), { recursive: true });
+    await writeFile(join(dir, 'tenants', 'contoso', 'portal.json5'), CONFIG);
+    const r = await runCli(['install-cert', '--generate', '-c', 'tenants/contoso/portal.json5'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const t = /certificate ([0-9A-F]{40})/.exec(r.stdout)?.[1];
+    assert.ok(t, r.stdout);
+    assert.match(r.stdout, new RegExp(`public  tenants/contoso/certs/${t}\\.cer`));
+    assert.match(r.stderr, new RegExp(`wrote tenants/contoso/certs/${t}\\.cer`));
+    assert.ok(existsSync(join(dir, 'tenants', 'contoso', 'certs', `${t}.cer`)));
+    // the config itself records the path relative to its own folder
+    assert.match(await readFile(join(dir, 'tenants', 'contoso', 'portal.json5'), 'utf8'), new RegExp(`file: 'certs/${t}\\.cer'`));
+  });
+});
