@@ -22,8 +22,7 @@ export function parseTree(text: string, file: string): JsonValueNode {
   } catch (err) {
     if (err instanceof JsonParseError) {
       const location = { file, line: err.location.start.line, column: err.location.start.column };
-      let message = err.message.replace(/ at \d+:\d+\.?$/, '');
-      if (message === "Unexpected token ''") message = 'unexpected end of the file (it holds no { … } object)';
+      const message = syntaxMessage(err.message.replace(/ at \d+:\d+\.?$/, ''));
       throw new InputError(`${file} is not valid JSON5`, {
         code: 'config-syntax',
         cause: err,
@@ -32,6 +31,50 @@ export function parseTree(text: string, file: string): JsonValueNode {
     }
     throw err;
   }
+}
+
+/** @croct/json5-parser's token names, as a user would call what they typed. */
+const TOKEN_WORDS: Record<string, string> = {
+  COMMA: "','",
+  COLON: "':'",
+  BRACE_LEFT: "'{'",
+  BRACE_RIGHT: "'}'",
+  BRACKET_LEFT: "'['",
+  BRACKET_RIGHT: "']'",
+  IDENTIFIER: 'a name',
+  STRING: 'a string',
+  NUMBER: 'a number',
+  BOOLEAN: 'true/false',
+  NULL: 'null',
+  EOF: 'the end of the file',
+};
+const word = (token: string) => TOKEN_WORDS[token] ?? token.toLowerCase();
+
+/**
+ * The parser speaks in token names ("Expected COMMA, but got IDENTIFIER"); say it in the file's terms,
+ * with the usual cause (a comma missing at the end of the previous line, an unclosed string or brace).
+ */
+export function syntaxMessage(parserMessage: string): string {
+  const expected = /^Expected (?:either )?(.+?), but got (\w+)$/.exec(parserMessage);
+  if (expected) {
+    const wanted = expected[1]!.split(/ or /).map(word).join(' or ');
+    const got = expected[2]!;
+    if (got === 'EOF') return `the file ends too early (expected ${wanted}): is a '}' or ']' missing, or a string not closed?`;
+    if (expected[1] === 'COMMA') return `expected ',' before ${word(got)}: is a comma missing after the previous value?`;
+    if (expected[1] === 'COLON') return `expected ':' after the key, found ${word(got)}`;
+    if (got === 'COMMA' && /STRING|IDENTIFIER/.test(expected[1]!)) return "expected a key, found ',': is there a doubled comma?";
+    return `expected ${wanted}, found ${word(got)}`;
+  }
+  const unexpected = /^Unexpected token '(.*)'$/s.exec(parserMessage);
+  if (unexpected) {
+    const t = unexpected[1]!;
+    if (t === '') return 'unexpected end of the file (it holds no { … } object)';
+    if (t === "'" || t === '"') return `a string opened with ${t} is not closed on this line`;
+    if (t === '=') return "unexpected '=': JSON5 writes key: value";
+    if (t === '}' || t === ']') return `unexpected '${t}': is there one too many, or is something missing before it?`;
+    return `unexpected '${t}'`;
+  }
+  return parserMessage;
 }
 
 /** The value node at a path, or undefined. */

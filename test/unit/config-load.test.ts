@@ -80,10 +80,22 @@ test('a missing required key points at the parent object', async () => {
 });
 
 test('JSON5 syntax errors are located', async () => {
-  assert.deepEqual(problems(await loadText('{\n  version: 1,\n  region: "China"\n  tenant: "x.y",\n}')), ['f:4:3: syntax error: Expected COMMA, but got IDENTIFIER']);
+  assert.deepEqual(problems(await loadText('{\n  version: 1,\n  region: "China"\n  tenant: "x.y",\n}')), [
+    "f:4:3: syntax error: expected ',' before a name: is a comma missing after the previous value?",
+  ]);
   const eof = problems(await loadText('{ version: 1, '));
   assert.equal(eof.length, 1);
   assert.match(eof[0]!, /^f:1:\d+: syntax error/);
+});
+
+test('syntax errors are said in the file\'s terms, not the parser\'s token names', async () => {
+  const one = async (text: string) => problems(await loadText(text))[0] ?? '';
+  assert.equal(await one("{\n  region: 'Emulator,\n  tenant: 'x',\n}\n"), "f:2:11: syntax error: a string opened with ' is not closed on this line");
+  assert.match(await one("{\n  version: 1,\n  portal: {\n    url: 'x',\n}\n"), /the file ends too early \(expected ','\): is a '\}' or '\]' missing/);
+  assert.equal(await one('{\n  version = 1,\n}\n'), "f:2:11: syntax error: unexpected '=': JSON5 writes key: value");
+  assert.equal(await one('{ version: 1,, }'), "f:1:14: syntax error: expected a key, found ',': is there a doubled comma?");
+  assert.equal(await one('{ version 1 }'), "f:1:11: syntax error: expected ':' after the key, found a number");
+  for (const text of ['{ version: 1 }\n}\n', '{ a: [1 2] }', '{ version: , }']) assert.doesNotMatch(await one(text), /COMMA|IDENTIFIER|NUMBER|EOF|token/);
 });
 
 test('the portal URL rules apply inside the file, against its restApiPort', async () => {
