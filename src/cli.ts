@@ -19,6 +19,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const stdout = options.stdout ?? process.stdout;
   // before yargs has parsed (a usage error): `--json` and its explicit form `--json=true` both ask for the error document
   const wantsJson = argv.some((a) => a === '--json' || a === '--json=true');
+  // likewise `--no-color` (yargs never got to parse it when the usage itself is wrong)
+  const noColor = argv.some((a) => a === '--no-color' || a === '--color=false');
 
   // Fast path: top-level help and version without loading yargs (src/help.ts).
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
@@ -102,7 +104,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     await parser.parseAsync(argv);
     return exitCode;
   } catch (err) {
-    const ctx = createContext({ ...options, colorEnabled: parsedGlobals.color === false ? false : options.colorEnabled });
+    const ctx = createContext({ ...options, colorEnabled: parsedGlobals.color === false || noColor ? false : options.colorEnabled });
     return reportError(err, ctx, wantsJson || parsedGlobals.json === true, parsedGlobals.verbose === true, stdout);
   }
 }

@@ -66,3 +66,16 @@ test('--help lists every verb and exits 0; --version prints the version', async 
     assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+/);
   });
 });
+
+test('--no-color is honoured for a usage error too (it is the one case where yargs never parsed it)', async () => {
+  await withTempDir(async (dir) => {
+    const env = { NO_COLOR: '', FORCE_COLOR: '1' };
+    const colored = await runCli(['apply', '--wat-if'], { cwd: dir, env });
+    assert.equal(colored.code, 64);
+    assert.match(colored.stderr, /\x1b\[/); // the control: colour is on here
+    const plain = await runCli(['apply', '--wat-if', '--no-color'], { cwd: dir, env });
+    assert.equal(plain.code, 64);
+    assert.doesNotMatch(plain.stderr, /\x1b\[/);
+    assert.match(plain.stderr, /^error: apply: unknown option --wat-if/);
+  });
+});
