@@ -72,10 +72,14 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
       })
       .option('apply', { type: 'boolean', describe: 'then reconcile Entra with the config (runs apply)' })
       .epilog(
-        'Exactly one source: --generate, --pfx or --thumbprint. The certificate and its private key go to the store\n' +
-          '(<THUMBPRINT>.pfx, 0600, protected by the store key or $ENTRA_PORTAL_STORE_PASSWORD); the public part to\n' +
-          'certs/<THUMBPRINT>.cer next to the config, which records certificate.thumbprint and certificate.file.\n' +
+        // lines under 100 columns: yargs re-wraps longer ones mid-sentence (its width is at most 110)
+        [
+          'Exactly one source: --generate, --pfx or --thumbprint.',
+          'The certificate and its private key go to the store (<THUMBPRINT>.pfx, mode 0600, protected',
+          'by the store key or $ENTRA_PORTAL_STORE_PASSWORD); its public part to certs/<THUMBPRINT>.cer',
+          'next to the config, which records certificate.thumbprint and certificate.file.',
           'Passwords never reach the config, the output or an error message.',
+        ].join('\n'),
       ),
   async run(args, ctx) {
     // start the RSA key generation (thread pool) now, so it overlaps loading the config modules

@@ -36,9 +36,14 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
       .option('store', { type: 'string', requiresArg: true, describe: 'certificate store folder holding the application key (default $ENTRA_PORTAL_STORE or the user data folder)' })
       .option('auth', { type: 'string', choices: AUTH_MODES, describe: 'how the operator signs in to read Entra (default auto; ignored for the Emulator region)' })
       .epilog(
-        'Checks (stable ids): config, url.format, url.port, dns, tcp, tls.handshake, tls.expiry, tls.hostname, tls.trust,\n' +
-          'restapi.settings, entra.app, entra.redirect-uri, entra.certificate, entra.permissions, entra.consent, entra.sign-in.\n' +
-          'A check whose prerequisite failed is skipped with the reason. Exit: 0 nothing failed · 2 a check failed · 65 invalid config.',
+        // lines under 100 columns: yargs re-wraps longer ones mid-sentence (its width is at most 110)
+        [
+          'Checks (stable ids): config, url.format, url.port, dns, tcp, tls.handshake, tls.expiry,',
+          '  tls.hostname, tls.trust, restapi.settings, entra.app, entra.redirect-uri, entra.certificate,',
+          '  entra.permissions, entra.consent, entra.sign-in.',
+          'A check whose prerequisite failed is skipped with the reason.',
+          'Exit: 0 nothing failed (warnings allowed) · 2 a check failed · 65 invalid config.',
+        ].join('\n'),
       ),
   async run(args, ctx) {
     const { testPortal } = await import('../src/cmdlets/test-portal.js');

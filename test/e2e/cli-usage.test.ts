@@ -79,3 +79,17 @@ test('--no-color is honoured for a usage error too (it is the one case where yar
     assert.match(plain.stderr, /^error: apply: unknown option --wat-if/);
   });
 });
+
+test('verb help: the epilogs keep their lines (none re-wrapped mid-sentence at 100 columns)', async () => {
+  await withTempDir(async (dir) => {
+    const cert = await runCli(['install-cert', '--help'], { cwd: dir });
+    assert.equal(cert.code, 0);
+    const certLines = cert.stdout.split('\n');
+    assert.ok(certLines.includes('by the store key or $ENTRA_PORTAL_STORE_PASSWORD); its public part to certs/<THUMBPRINT>.cer'), cert.stdout);
+    assert.ok(!certLines.includes('store'), cert.stdout);
+    const tp = await runCli(['test-portal', '--help'], { cwd: dir });
+    const tpLines = tp.stdout.split('\n');
+    assert.ok(tpLines.includes('  entra.permissions, entra.consent, entra.sign-in.'), tp.stdout);
+    assert.ok(tpLines.includes('Exit: 0 nothing failed (warnings allowed) · 2 a check failed · 65 invalid config.'), tp.stdout);
+  });
+});
