@@ -136,5 +136,29 @@ async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<E
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const faults = ctx.env[EMULATOR_FAULTS_ENV];
   const { startEmulator } = await import('../emulator/index.js');
-  return startEmulator({ port: 0, statePath: join(stateDir, 'emulator-state.json'), ...(faults ? { faults } : {}) });
+  const start = () => startEmulator({ port: 0, statePath: join(stateDir, 'emulator-state.json'), ...(faults ? { faults } : {}) });
+  // Another run on the same config holds the state file (`<state>.lock`) for as long as it runs:
+  // wait for it, as edits wait for the config lock, instead of failing the second of two runs.
+  const waitMs = Number(ctx.env.ENTRA_PORTAL_LOCK_TIMEOUT_MS) || EMULATOR_STATE_WAIT_MS;
+  const deadline = Date.now() + waitMs;
+  for (let waiting = false; ; ) {
+    try {
+      const started = await start();
+      if (waiting) ctx.log.done();
+      return started;
+    } catch (err) {
+      const held = (err as { code?: unknown }).code === 'emulator-state-locked' && /in use by process/.test(String((err as Error).message));
+      if (!held || Date.now() >= deadline) {
+        if (waiting) ctx.log.done();
+        throw err;
+      }
+      const pid = /in use by process (\d+)/.exec(String((err as Error).message))?.[1];
+      if (!waiting) ctx.log.progress(`waiting for process ${pid} (another run, or an emulator serving this state) to release ${EMULATOR_STATE_DIR}/emulator-state.json…`);
+      waiting = true;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 150)));
+    }
+  }
 }
+
+/** How long a run waits for another one holding the embedded emulator's state (ENTRA_PORTAL_LOCK_TIMEOUT_MS overrides). */
+const EMULATOR_STATE_WAIT_MS = 30_000;
