@@ -34,7 +34,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
         },
       })
       .option('store', { type: 'string', requiresArg: true, describe: 'certificate store folder holding the application key (default $ENTRA_PORTAL_STORE or the user data folder)' })
-      .option('auth', { type: 'string', choices: AUTH_MODES, describe: 'how the operator signs in to read Entra (default auto; ignored for the Emulator region)' })
+      .option('auth', { type: 'string', choices: AUTH_MODES, describe: 'how the operator signs in to read Entra (default auto; in the Emulator region the tenant operator, or environment: AZURE_CLIENT_ID/SECRET)' })
       .epilog(
         // lines under 100 columns: yargs re-wraps longer ones mid-sentence (its width is at most 110)
         [

@@ -192,7 +192,14 @@ function firstLine(s: string): string {
 }
 
 function failFromError(what: string, err: unknown, fallbackRemedy?: string): CheckOutcome {
-  const message = err instanceof Error ? err.message : String(err);
+  // a Graph answer: its status, code and message, without our request line (a long truncated $select)
+  const graph = err as { status?: unknown; graphCode?: unknown; graphMessage?: unknown };
+  const message =
+    typeof graph.status === 'number' && typeof graph.graphCode === 'string' && typeof graph.graphMessage === 'string'
+      ? `${graph.status} ${graph.graphCode}: ${graph.graphMessage}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
   const remedy = err instanceof EntraPortalError && err.remedy ? err.remedy : fallbackRemedy;
   return fail(`${what}: ${firstLine(message)}`, remedy);
 }

@@ -28,7 +28,7 @@ export interface TestPortalInput {
   timeout?: number;
   /** the certificate store folder (entra.sign-in); default as install-cert */
   store?: string;
-  /** how the operator signs in to read Entra (ignored for the Emulator region) */
+  /** how the operator signs in to read Entra (Emulator region: the tenant's operator unless 'environment') */
   auth?: AuthMode;
   /** extra trust anchors (PEM) for tls.trust, in addition to Node's roots and NODE_EXTRA_CA_CERTS */
   ca?: string | string[];

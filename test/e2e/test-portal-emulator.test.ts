@@ -75,3 +75,32 @@ test('install-cert → apply → test-portal passes end to end (NODE_EXTRA_CA_CE
     await rest.stop();
   }
 });
+
+test('an unprivileged operator (--auth environment): apply exits 77 naming the rights; entra.app fails with Graph\'s answer, not our request line', async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(
+      join(dir, 'entra-portal.json5'),
+      `{\n  version: 1,\n  region: 'Emulator',\n  tenant: 'contoso.onmicrosoft.com',\n  application: { name: 'Portal', uniqueName: 'portal' },\n  portal: { url: 'https://127.0.0.1:9', restApiPort: 9 },\n}\n`,
+    );
+    const applied = await runCli(['apply'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(applied.code, 0, applied.stderr);
+    // the embedded emulator's seeded client without roles (DESIGN §6), from its state beside the config
+    const state = JSON.parse(await readFile(join(dir, '.entra-portal', 'emulator-state.json'), 'utf8')) as {
+      tenants: { id: string; domain: string; unprivileged: { clientId: string; clientSecret: string } }[];
+    };
+    const tenant = state.tenants.find((t) => t.domain === 'contoso.onmicrosoft.com')!;
+    const env = { AZURE_TENANT_ID: tenant.id, AZURE_CLIENT_ID: tenant.unprivileged.clientId, AZURE_CLIENT_SECRET: tenant.unprivileged.clientSecret };
+
+    const denied = await runCli(['apply', '--auth', 'environment'], { cwd: dir, env, timeoutMs: 60_000 });
+    assert.equal(denied.code, 77, denied.stderr);
+    assert.match(denied.stderr, /lacks Application\.ReadWrite\.All and DelegatedPermissionGrant\.ReadWrite\.All/);
+
+    const r = await runCli(['test-portal', '--auth', 'environment', '--timeout', '2', '--json'], { cwd: dir, env, timeoutMs: 60_000 });
+    assert.equal(r.code, 2, r.stderr);
+    const app = (JSON.parse(r.stdout) as Result).checks.find((c) => c.id === 'entra.app')!;
+    assert.equal(app.status, 'fail');
+    assert.match(app.message, /^cannot read the application from Microsoft Graph: 403 Authorization_RequestDenied: /);
+    assert.doesNotMatch(app.message, /\$select|GET /);
+    assert.ok(!r.stdout.includes(tenant.unprivileged.clientSecret) && !r.stderr.includes(tenant.unprivileged.clientSecret));
+  });
+});
