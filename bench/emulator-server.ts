@@ -2,12 +2,15 @@
  * The emulator from source (not dist/) in a process of its own, for the emulator bench:
  * prints `{"url","caPem","tenants"}` as its first stdout line, runs until SIGTERM/SIGINT, then stops
  * and exits 0 (so `node --cpu-prof` writes its profile). argv[2]: an optional state file.
+ * `source`: another checkout's root (with node_modules) whose src/emulator is run instead, e.g. a
+ * baseline to compare with in the same bench run.
  *
  *   const emu = await spawnEmulatorServer({ cpuProfDir });   // emu.url, emu.caPem, emu.tenants, emu.stop()
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EmulatorTenant } from '../src/emulator/index.js';
 
@@ -21,10 +24,11 @@ export interface SpawnedEmulator {
 
 const self = fileURLToPath(import.meta.url);
 
-export async function spawnEmulatorServer(options: { statePath?: string; cpuProfDir?: string } = {}): Promise<SpawnedEmulator> {
+export async function spawnEmulatorServer(options: { statePath?: string; cpuProfDir?: string; source?: string } = {}): Promise<SpawnedEmulator> {
   const prof = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
   const args = [...prof, '--import', import.meta.resolve('tsx'), self, ...(options.statePath ? [options.statePath] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = { ...process.env, ...(options.source ? { EMULATOR_BENCH_MODULE: pathToFileURL(join(resolve(options.source), 'src/emulator/index.ts')).href } : {}) };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
@@ -42,7 +46,7 @@ export async function spawnEmulatorServer(options: { statePath?: string; cpuProf
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  const { startEmulator } = await import('../src/emulator/index.js');
+  const { startEmulator } = (await import(process.env.EMULATOR_BENCH_MODULE ?? '../src/emulator/index.js')) as typeof import('../src/emulator/index.js');
   const h = await startEmulator(process.argv[2] ? { statePath: process.argv[2] } : {});
   const stop = async () => {
     await h.stop();

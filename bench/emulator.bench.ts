@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './run.js';
-import { spawnEmulatorServer } from './emulator-server.js';
+import { spawnEmulatorServer, type SpawnedEmulator } from './emulator-server.js';
 import { runLoad } from './https-load.js';
 import { startEmulator, type EmulatorHandle } from '../src/emulator/index.js';
 import { tokenFor } from '../test/helpers/emulator.js';
@@ -78,75 +78,119 @@ const CONNECTIONS = 8;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const LOAD = { connections: CONNECTIONS, warmup: 2000, requests: 40_000, maxSeconds: 4 };
 
-export default async function bench(): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  // EMULATOR_BENCH_CPU_PROF=<dir>: the emulator process writes a .cpuprofile there when it stops
-  const emu = await spawnEmulatorServer(process.env.EMULATOR_BENCH_CPU_PROF ? { cpuProfDir: process.env.EMULATOR_BENCH_CPU_PROF } : {});
+interface Side {
+  name: string;
+  url: string;
+  ca: string;
+  path: string;
+  headers: Record<string, string>;
+  pid: number;
+  /** checks a timed run's last body */
+  check: (body: string) => void;
+  rates: number[];
+  /** server CPU µs per request, per round */
+  cpu: number[];
+}
+
+async function operatorToken(h: Pick<EmulatorHandle, 'url' | 'caPem' | 'tenants'>): Promise<string> {
+  const t = h.tenants[0]!;
+  const { ClientSecretCredential } = await import('@azure/identity');
+  const credential = new ClientSecretCredential(t.id, t.operator.clientId, t.operator.clientSecret, { authorityHost: h.url, disableInstanceDiscovery: true, tlsOptions: { ca: h.caPem } });
+  return (await credential.getToken(`${h.url}/.default`)).token;
+}
+
+/** An application to read, and the GET side that reads it. */
+async function getSide(name: string, emu: SpawnedEmulator): Promise<Side & { token: string; sample: unknown }> {
   const h = { url: emu.url, caPem: emu.caPem, tenants: emu.tenants } as EmulatorHandle;
+  const token = await operatorToken(h);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: h.caPem });
   try {
-    const t = h.tenants[0]!;
-    const { ClientSecretCredential } = await import('@azure/identity');
-    const token = (
-      await new ClientSecretCredential(t.id, t.operator.clientId, t.operator.clientSecret, { authorityHost: h.url, disableInstanceDiscovery: true, tlsOptions: { ca: h.caPem } }).getToken(`${h.url}/.default`)
-    ).token;
-    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: h.caPem });
     const app = (await call(h, agent, token, 'POST', '/v1.0/applications', { displayName: 'bench' })).json as { appId: string };
     const path = `/v1.0/applications(appId='${app.appId}')`;
     const sample = await call(h, agent, token, 'GET', path);
     if (sample.status !== 200) throw new Error(`GET answered ${sample.status}`);
-    const bare = await spawnBare(JSON.stringify(sample.json));
+    const check = (body: string) => {
+      if ((JSON.parse(body) as { appId?: string }).appId !== app.appId) throw new Error(`${name}: a GET answered another body`);
+    };
+    return { name, url: h.url, ca: h.caPem, path, headers: { Authorization: `Bearer ${token}` }, pid: emu.pid, check, rates: [], cpu: [], token, sample: sample.json };
+  } finally {
+    agent.destroy();
+  }
+}
 
-    // Interleaved rounds (emulator, bare, emulator, bare, …) under the same load generator; medians.
+async function measure(side: Side): Promise<void> {
+  const r = await runLoad({ ...LOAD, url: side.url, ca: side.ca, path: side.path, headers: side.headers, serverPid: side.pid });
+  if (r.statuses['200'] !== r.requests) throw new Error(`${side.name} answered ${JSON.stringify(r.statuses)}`);
+  side.check(r.sampleBody);
+  side.rates.push(r.perSecond);
+  if (r.serverCpuSeconds !== undefined) side.cpu.push((r.serverCpuSeconds / r.requests) * 1e6);
+}
+
+const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+
+export default async function bench(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  // EMULATOR_BENCH_CPU_PROF=<dir>: the emulator process writes a .cpuprofile there when it stops.
+  // EMULATOR_BENCH_BASELINE=<checkout root with node_modules>: that checkout's emulator is measured
+  // in the same rounds (before/after comparisons from one run).
+  const emu = await spawnEmulatorServer(process.env.EMULATOR_BENCH_CPU_PROF ? { cpuProfDir: process.env.EMULATOR_BENCH_CPU_PROF } : {});
+  const baselineDir = process.env.EMULATOR_BENCH_BASELINE;
+  const base = baselineDir ? await spawnEmulatorServer({ source: baselineDir }) : undefined;
+  const h = { url: emu.url, caPem: emu.caPem, tenants: emu.tenants } as EmulatorHandle;
+  try {
+    const side = await getSide('emulator', emu);
+    const baseSide = base ? await getSide(`baseline emulator (${baselineDir})`, base) : undefined;
+    const bodyText = JSON.stringify(side.sample);
+    const bare = await spawnBare(bodyText);
+    const bareSide: Side = { name: 'bare node:https', url: bare.url, ca: bare.ca, path: side.path, headers: side.headers, pid: bare.pid, check: () => {}, rates: [], cpu: [] };
+
+    // Interleaved rounds (emulator, [baseline,] bare, …) under the same load generator; medians.
     // Two measures per round: the rate the load generator saw, and the server process's CPU time per
     // request over the timed requests (/proc), i.e. what one request costs the server; 1 / that cost
     // is the rate one core would sustain, whatever else the machine (or the generator) was doing.
-    const emuRates: number[] = [];
-    const bareRates: number[] = [];
-    const emuCpu: number[] = [];
-    const bareCpu: number[] = [];
-    const headers = { Authorization: `Bearer ${token}` };
     try {
       for (let r = 0; r < ROUNDS; r++) {
-        const e = await runLoad({ ...LOAD, url: h.url, ca: h.caPem, path, headers, serverPid: emu.pid });
-        if (e.statuses['200'] !== e.requests) throw new Error(`emulator GETs answered ${JSON.stringify(e.statuses)}`);
-        if ((JSON.parse(e.sampleBody) as { appId?: string }).appId !== app.appId) throw new Error('emulator GET answered another body');
-        emuRates.push(e.perSecond);
-        if (e.serverCpuSeconds !== undefined) emuCpu.push((e.serverCpuSeconds / e.requests) * 1e6);
-        const b = await runLoad({ ...LOAD, url: bare.url, ca: bare.ca, path, headers, serverPid: bare.pid });
-        if (b.statuses['200'] !== b.requests) throw new Error(`bare server answered ${JSON.stringify(b.statuses)}`);
-        bareRates.push(b.perSecond);
-        if (b.serverCpuSeconds !== undefined) bareCpu.push((b.serverCpuSeconds / b.requests) * 1e6);
+        await measure(side);
+        if (baseSide) await measure(baseSide);
+        await measure(bareSide);
       }
     } finally {
       bare.stop();
+      await base?.stop();
     }
-    const getRate = median(emuRates);
-    const bareRate = median(bareRates);
-    const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+    const getRate = median(side.rates);
+    const bareRate = median(bareSide.rates);
     const load = `load generator in its own process: ${CONNECTIONS} keep-alive connections, 1 request in flight on each, ≤ ${LOAD.requests} requests or ${LOAD.maxSeconds} s per round after ${LOAD.warmup} warm-up`;
     rows.push({
       name: 'GET /applications(appId=…) per s',
       value: getRate.toFixed(0),
-      note: `target ≥ 2,000/s: ${getRate >= 2000 ? '✓' : '✗'}; emulator (from source) in its own process; ${load}; median of ${ROUNDS} rounds (${list(emuRates)})`,
+      note: `target ≥ 2,000/s: ${getRate >= 2000 ? '✓' : '✗'}; emulator (from source) in its own process; ${load}; median of ${ROUNDS} rounds (${list(side.rates)})`,
     });
+    if (baseSide) rows.push({ name: 'baseline emulator GET per s', value: median(baseSide.rates).toFixed(0), note: `${baselineDir}, same rounds (${list(baseSide.rates)})` });
     rows.push({
       name: 'bare node:https, same load, per s',
       value: bareRate.toFixed(0),
-      note: `the ceiling: the same ${Buffer.byteLength(JSON.stringify(sample.json))}-byte JSON body, fixed; rounds interleaved with the emulator's (${list(bareRates)})`,
+      note: `the ceiling: the same ${Buffer.byteLength(bodyText)}-byte JSON body, fixed; rounds interleaved with the emulator's (${list(bareSide.rates)})`,
     });
     rows.push({ name: 'emulator / bare node:https (rate)', value: `${((getRate / bareRate) * 100).toFixed(0)}%`, note: 'medians of the same run' });
-    if (emuCpu.length > 0 && bareCpu.length > 0) {
-      const ec = median(emuCpu);
-      const bc = median(bareCpu);
+    if (side.cpu.length > 0 && bareSide.cpu.length > 0) {
+      const ec = median(side.cpu);
+      const bc = median(bareSide.cpu);
       rows.push({
         name: 'emulator CPU per GET',
         value: `${ec.toFixed(0)} µs`,
-        note: `server process user+system time over the timed requests (${list(emuCpu)}): one core sustains ~${(1e6 / ec).toFixed(0)}/s; target ≥ 2,000/s: ${1e6 / ec >= 2000 ? '✓' : '✗'}`,
+        note: `server process user+system time over the timed requests (${list(side.cpu)}): one core sustains ~${(1e6 / ec).toFixed(0)}/s; target ≥ 2,000/s: ${1e6 / ec >= 2000 ? '✓' : '✗'}`,
       });
-      rows.push({ name: 'bare node:https CPU per GET', value: `${bc.toFixed(0)} µs`, note: `same measure (${list(bareCpu)}): ~${(1e6 / bc).toFixed(0)}/s per core` });
+      if (baseSide && baseSide.cpu.length > 0) {
+        const b0 = median(baseSide.cpu);
+        rows.push({ name: 'baseline emulator CPU per GET', value: `${b0.toFixed(0)} µs`, note: `same measure (${list(baseSide.cpu)}); emulator / baseline: ${(ec / b0).toFixed(2)}×` });
+      }
+      rows.push({ name: 'bare node:https CPU per GET', value: `${bc.toFixed(0)} µs`, note: `same measure (${list(bareSide.cpu)}): ~${(1e6 / bc).toFixed(0)}/s per core` });
       rows.push({ name: 'emulator / bare node:https (cost)', value: `${(ec / bc).toFixed(2)}×`, note: 'CPU per request, medians of the same run' });
     }
 
+    const token = side.token;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: h.caPem });
     const creates = 500;
     const start = performance.now();
     for (let i = 0; i < creates; i++) {
@@ -158,6 +202,7 @@ export default async function bench(): Promise<BenchRow[]> {
     agent.destroy();
   } finally {
     await emu.stop();
+    await base?.stop();
   }
 
   // Creations with a state file: every answer waits for its atomic write (tmp + fsync + rename).

@@ -23,6 +23,8 @@ export class Engine {
   readonly requests: RequestLogEntry[] = [];
   /** Authorization header values whose token verified → what the token establishes (graph/auth.ts) */
   readonly verifiedTokens = new Map<string, VerifiedToken>();
+  /** the most recent entry of verifiedTokens (most calls repeat the previous caller's header) */
+  lastToken: { authorization: string; facts: VerifiedToken } | undefined;
   /** pending device codes and issued refresh tokens (in memory: a restart signs users out) */
   readonly deviceCodes = new Map<string, { tenantId: string; clientId: string; scope: string; expires: number }>();
   readonly refreshTokens = new Map<string, { tenantId: string; clientId: string }>();
