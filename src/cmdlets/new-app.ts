@@ -75,7 +75,9 @@ export async function newApp(input: NewAppInput, ctx?: Partial<Context>): Promis
     },
     { create: true, whatIf: input.whatIf === true },
   );
-  if (unpinned) c.log.warn(`removed the pinned application ${unpinned} from the config; it is not deleted from Entra`);
+  if (unpinned) {
+    c.log.warn(`${input.whatIf ? 'would remove' : 'removed'} the pinned application ${unpinned} from the config; it is not deleted from Entra`);
+  }
   const result: NewAppResult = {
     ...toVerbResult('new-app', edit, unpinned ? [`application ${unpinned} is no longer pinned by this config (it still exists in Entra)`] : []),
     verb: 'new-app',

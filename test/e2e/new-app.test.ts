@@ -47,11 +47,16 @@ test('new-app refuses (65) when the file pins an appId, unless --force, which re
     assert.match(refused.stderr, /--force/);
     assert.equal(await readFile(file, 'utf8'), pinned);
 
+    const preview = await runCli(['new-app', '--name', 'New Portal', '--force', '--what-if'], { cwd: dir });
+    assert.equal(preview.code, 0, preview.stderr);
+    assert.match(preview.stderr, /warning: would remove the pinned application 4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c/);
+    assert.equal(await readFile(file, 'utf8'), pinned);
+
     const forced = await runCli(['new-app', '--name', 'New Portal', '--force', '--json'], { cwd: dir });
     assert.equal(forced.code, 0, forced.stderr);
     const doc = JSON.parse(forced.stdout);
     assert.equal(doc.unpinned, '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c');
-    assert.match(forced.stderr, /not deleted from Entra/);
+    assert.match(forced.stderr, /warning: removed the pinned application .*not deleted from Entra/);
     assert.equal(await readFile(file, 'utf8'), "{\n  version: 1,\n  application: {\n    name: 'New Portal',\n    uniqueName: 'new-portal',\n  },\n}\n");
   });
 });
