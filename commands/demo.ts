@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/command.js';
+import { UsageError } from '../src/errors.js';
 import type { DemoResult } from '../src/cmdlets/demo.js';
 
 interface DemoArgs {
@@ -19,6 +20,11 @@ export const demoCommand = defineCommand<DemoArgs, DemoResult>({
       .option('keep', { type: 'boolean', default: false, describe: 'keep the temporary folder' })
       .option('dir', { type: 'string', requiresArg: true, describe: 'run in this new or empty folder instead (created if missing; kept afterwards)' }),
   async run(args, ctx) {
+    if (args.whatIf) {
+      throw new UsageError('demo: --what-if has nothing to preview: the demo changes none of your files and no real tenant', {
+        remedy: 'Run "entra-portal demo": it works in a temporary folder against the embedded Entra emulator.',
+      });
+    }
     const { demo } = await import('../src/cmdlets/demo.js');
     return demo({ keep: args.keep, ...(args.dir ? { dir: args.dir } : {}) }, ctx);
   },

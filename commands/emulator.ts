@@ -40,6 +40,11 @@ export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
   // runEmulator prints the start-up document itself (the process keeps running afterwards)
   printsOwnOutput: true,
   async run(args, ctx) {
+    if (args.whatIf) {
+      throw new UsageError('emulator: --what-if has nothing to preview: the emulator changes no config and no real tenant', {
+        remedy: 'Run it without --what-if; leave out --state to keep its state in memory only.',
+      });
+    }
     const { runEmulator } = await import('../src/emulator/run.js');
     const { parseFaults } = await import('../src/emulator/faults.js');
     const faults = args.faults ?? ctx.env.ENTRA_PORTAL_EMULATOR_FAULTS;

@@ -93,3 +93,15 @@ test('verb help: the epilogs keep their lines (none re-wrapped mid-sentence at 1
     assert.ok(tpLines.includes('Exit: 0 nothing failed (warnings allowed) · 2 a check failed · 65 invalid config.'), tp.stdout);
   });
 });
+
+test('--what-if on emulator and demo is refused (64) with the reason, instead of running anyway', async () => {
+  await withTempDir(async (dir) => {
+    for (const verb of ['emulator', 'demo']) {
+      const r = await runCli([verb, '--what-if', '--json'], { cwd: dir, timeoutMs: 20_000 });
+      assert.equal(r.code, 64, r.stderr);
+      const doc = JSON.parse(r.stdout) as { error: { message: string; remedy: string } };
+      assert.match(doc.error.message, new RegExp(`^${verb}: --what-if has nothing to preview`));
+      assert.ok(doc.error.remedy);
+    }
+  });
+});
