@@ -72,7 +72,7 @@ export function resolveRegion(input: string): RegionInfo {
   if (key === 'germany' || key === 'azuregermany' || key === 'de') {
     throw new InputError(
       `region '${input}': Microsoft Cloud Deutschland (Germany) closed on 2021-10-29 and can no longer be configured`,
-      { remedy: 'Tenants that were there moved to the Worldwide region: use --region Worldwide.', code: 'region-closed' },
+      { remedy: 'Tenants that were there moved to the Worldwide region: use Worldwide instead.', code: 'region-closed' },
     );
   }
   const name = ALIASES[key];

@@ -110,7 +110,9 @@ export function semanticProblems(value: unknown, root: JsonValueNode, file: stri
   const add = (path: Segment[], err: unknown) => {
     if (!(err instanceof EntraPortalError)) throw err;
     const location = locate(root, path, file);
-    const message = `${err.message}${err.remedy ? ` (${err.remedy})` : ''}`;
+    // one sentence per problem line: "…: it has no port: …; for example: https://a.b.com:4443"
+    const remedy = err.remedy ? err.remedy.replace(/\.$/, '').replace(/^[A-Z](?=[a-z ])/, (c) => c.toLowerCase()) : '';
+    const message = `${err.message.replace(/^region '[^']*': /, '')}${remedy ? `; ${remedy}` : ''}`;
     problems.push({ path: formatPath(path), message, ...(location ? { location } : {}) });
   };
   if (typeof config.region === 'string' && config.region.trim()) {

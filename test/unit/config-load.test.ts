@@ -59,7 +59,7 @@ test('every schema problem is reported at file:line:col', async () => {
   const got = problems(await loadText(text));
   const expect = [
     /^f:2:12: version: must be 1$/,
-    /^f:3:11: region: region 'Germany': Microsoft Cloud Deutschland .*closed on 2021-10-29/,
+    /^f:3:11: region: Microsoft Cloud Deutschland .*closed on 2021-10-29.*; tenants that were there moved to the Worldwide region: use Worldwide instead$/,
     /^f:5:12: application\.appId: must be a GUID/,
     /^f:6:5: application\.colour: unknown key 'colour' in application$/,
     /^f:7:25: application\.extraRedirectUris\[0\]: must be an https:\/\/ URI/,
@@ -70,6 +70,14 @@ test('every schema problem is reported at file:line:col', async () => {
   ];
   for (const re of expect) assert.ok(got.some((g) => re.test(g)), `missing ${re}\nin:\n${got.join('\n')}`);
   assert.equal(got.length, expect.length, got.join('\n'));
+});
+
+test('a rule beyond the schema reads as one sentence: the message, then what to do (no "region: region", no "(For example: …)")', async () => {
+  const got = problems(await loadText("{ version: 1, region: 'Mars', portal: { url: 'https://a.b.com', restApiPort: 4443 } }"));
+  assert.deepEqual(got, [
+    "f:1:23: region: unknown region 'Mars'; use one of: Worldwide (global, public), USGovernment (usgov, gcchigh), USDefence (usdefense, dod), China (21vianet), Emulator",
+    "f:1:46: portal.url: portal URL 'https://a.b.com': it has no port: the portal is served on the REST API port (4443); for example: https://a.b.com:4443",
+  ]);
 });
 
 test('a missing required key points at the parent object', async () => {
