@@ -86,6 +86,12 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
           verbosity: globals.quiet ? 'quiet' : globals.verbose ? 'verbose' : 'normal',
           colorEnabled: globals.color === false ? false : options.colorEnabled,
         });
+        if (typeof globals.config === 'string' && globals.config.trim() === '') {
+          // `-c "$TENANT_CONFIG"` with the variable unset must not fall back to ./entra-portal.json5
+          throw new UsageError(`${spec.command.split(' ')[0]}: -c/--config is empty`, {
+            remedy: 'Name the config file (is the variable you passed unset?), or leave out -c for ./entra-portal.json5 or $ENTRA_PORTAL_CONFIG.',
+          });
+        }
         const result = await spec.run(args as never, ctx);
         if (spec.printsOwnOutput) {
           // already on stdout (e.g. `emulator` prints its start-up document, then runs until a signal)

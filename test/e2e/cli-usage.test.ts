@@ -105,3 +105,17 @@ test('--what-if on emulator and demo is refused (64) with the reason, instead of
     }
   });
 });
+
+test('an empty -c (an unset variable in a script) is a usage error, never a silent fall-back to ./entra-portal.json5', async () => {
+  await withTempDir(async (dir) => {
+    const { writeFile, readFile } = await import('node:fs/promises');
+    const text = "{\n  version: 1,\n  application: { name: 'Other tenant', uniqueName: 'other' },\n}\n";
+    await writeFile(`${dir}/entra-portal.json5`, text);
+    for (const args of [['set-portal-url', 'https://portal.abc.com:4443', '-c', ''], ['apply', '--config=']]) {
+      const r = await runCli(args, { cwd: dir });
+      assert.equal(r.code, 64, r.stderr);
+      assert.match(r.stderr, /-c\/--config is empty/);
+    }
+    assert.equal(await readFile(`${dir}/entra-portal.json5`, 'utf8'), text);
+  });
+});
