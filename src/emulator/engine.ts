@@ -17,6 +17,11 @@ export class Engine {
   readonly random: () => number;
   /** committed writes so far (drop-after-write counts them) */
   writes = 0;
+  /**
+   * Bumped before every Graph call that may change a stored object (any method but GET; see
+   * runGraphCall): a serialised answer made at an older epoch is not reused (graph/query.ts).
+   */
+  epoch = 0;
   /** top-level requests whose socket is destroyed after their commit (drop-after-write) */
   readonly dropRoots = new Set<string>();
   port = 0;

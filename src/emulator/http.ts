@@ -13,6 +13,8 @@ export interface GraphResult {
   body?: unknown;
   /** the request committed a change */
   write?: boolean;
+  /** `body` already serialised (JSON text and its UTF-8 length): written as is; `body` still holds the object */
+  serialized?: { text: string; bytes: number };
 }
 
 export class GraphError extends Error {

@@ -171,16 +171,18 @@ function send(res: ServerResponse, outcome: Outcome, requestId: string, clientRe
   }
   Object.assign(headers, result.headers ?? {});
   let payload: string | undefined;
+  let bytes = 0;
   if (result.body !== undefined && result.status !== 204) {
     if (typeof result.body === 'string') {
       payload = result.body;
       headers['Content-Type'] ??= 'text/plain';
     } else {
-      payload = JSON.stringify(result.body);
+      payload = result.serialized?.text ?? JSON.stringify(result.body);
       headers['Content-Type'] ??= outcome.graph ? GRAPH_JSON : 'application/json; charset=utf-8';
     }
+    bytes = result.serialized?.bytes ?? Buffer.byteLength(payload);
   }
-  if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
+  if (payload !== undefined) headers['Content-Length'] = String(bytes);
   res.writeHead(result.status, headers);
   res.end(payload);
 }

@@ -57,11 +57,26 @@ export function project(obj: Record<string, unknown>, select: string[] | undefin
   return out;
 }
 
+/**
+ * The last answer serialised for a stored object, reused while nothing may have changed it: the same
+ * `@odata.context` (origin, set and $select) and the same engine epoch, which every Graph call but a
+ * GET bumps before it runs (graph/router.ts). Stored objects change only inside such calls.
+ */
+const serializedAnswers = new WeakMap<object, { epoch: number; ctx: string; text: string; bytes: number }>();
+
 export function entityResult(call: GraphCall, obj: Record<string, unknown>, type: ResourceType, status = 200): GraphResult {
   checkOptions(call.query);
   const select = parseSelect(call, obj, type);
   const ctx = `${call.origin}/v1.0/$metadata#${type.set}${select ? `(${select.join(',')})` : ''}/$entity`;
-  return { status, body: { '@odata.context': ctx, ...project(obj, select) } };
+  const body = { '@odata.context': ctx, ...project(obj, select) };
+  const epoch = call.engine.epoch;
+  let cached = serializedAnswers.get(obj);
+  if (!cached || cached.epoch !== epoch || cached.ctx !== ctx) {
+    const text = JSON.stringify(body);
+    cached = { epoch, ctx, text, bytes: Buffer.byteLength(text) };
+    serializedAnswers.set(obj, cached);
+  }
+  return { status, body, serialized: { text: cached.text, bytes: cached.bytes } };
 }
 
 export function isEventual(call: GraphCall): boolean {

@@ -51,6 +51,8 @@ export async function runGraphCall(call: GraphCall, requestId: string = randomUU
   try {
     const fault = drawFault(call);
     if (fault) throw fault;
+    // route() is synchronous: every change it makes to stored objects follows this bump at once
+    if (call.method !== 'GET') call.engine.epoch++;
     const result = route(call);
     if (result.write) {
       const engine = call.engine;
