@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs';
 import { commands } from '../commands/index.js';
 import type { CommandSpec, GlobalArgs } from './command.js';
-import { EPILOG, GLOBAL_OPTIONS, NO_VERB, USAGE, packageVersion, topLevelHelp } from './help.js';
+import { EPILOG, GLOBAL_OPTIONS, NO_VERB, USAGE, formatExamples, packageVersion, topLevelHelp } from './help.js';
 import { createContext, type ContextOptions, type Context } from './context.js';
 import { EntraPortalError, ExitCode, InputError, UsageError, exitCodeFor, formatProblem } from './errors.js';
 import { usageHint, type VerbOptions } from './usage.js';
@@ -72,8 +72,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       spec.command,
       spec.describe,
       (y) => {
+        // examples first in the epilog (before the verb's own notes), laid out to be copied (src/help.ts)
+        if (spec.examples?.length) y.epilog(formatExamples(spec.examples));
         const built = spec.builder ? spec.builder(y as Argv<GlobalArgs>) : y;
-        for (const [cmd, what] of spec.examples ?? []) built.example(cmd, what);
         skipHelpCache(built);
         matchedVerb = verbOptions(spec, built);
         return built as Argv<GlobalArgs>;

@@ -81,3 +81,39 @@ export function topLevelHelp(commands: readonly CommandSpec<any, any>[]): string
     '',
   ].join('\n');
 }
+
+/** Split a command line into shell words, keeping quoted strings whole. */
+function shellWords(command: string): string[] {
+  return command.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+}
+
+/**
+ * A verb's examples for its `--help`, one runnable command per line and what it does under it.
+ * yargs' own example table puts both side by side in half the width each, so commands wrap
+ * mid-argument and cannot be copied; here a long command continues on the next line after ` \`,
+ * as a shell reads it, and no line exceeds `width` (yargs re-wraps the epilog past its own width).
+ */
+export function formatExamples(examples: ReadonlyArray<readonly [string, string]>, width = 96): string {
+  const lines = ['Examples:'];
+  for (const [command, what] of examples) {
+    let line = '  ';
+    for (const w of shellWords(command.replace(/\$0/g, 'entra-portal'))) {
+      if (line.trim() && line.length + 1 + w.length + 2 > width) {
+        lines.push(`${line} \\`);
+        line = '      ';
+      }
+      line += line.trim() ? ` ${w}` : w;
+    }
+    lines.push(line);
+    let note = '      #';
+    for (const w of what.split(' ')) {
+      if (note.length + 1 + w.length > width) {
+        lines.push(note);
+        note = '      #';
+      }
+      note += ` ${w}`;
+    }
+    lines.push(note);
+  }
+  return `${lines.join('\n')}\n`; // a blank line before the verb's own notes, if any
+}

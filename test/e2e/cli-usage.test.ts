@@ -119,3 +119,17 @@ test('an empty -c (an unset variable in a script) is a usage error, never a sile
     assert.equal(await readFile(`${dir}/entra-portal.json5`, 'utf8'), text);
   });
 });
+
+test('verb help: each example is one copyable line (yargs\' side-by-side table split them mid-argument); no line over 100 columns', async () => {
+  await withTempDir(async (dir) => {
+    const r = await runCli(['set-app', '--help'], { cwd: dir });
+    assert.equal(r.code, 0);
+    const lines = r.stdout.split('\n');
+    assert.ok(lines.includes('  entra-portal set-app --app-id 4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c --apply'), r.stdout);
+    assert.ok(lines.includes("      # pin it and bring it to the Restore Portal's shape in Entra"), r.stdout);
+    for (const verb of ['new-app', 'set-app', 'install-cert', 'set-portal-url', 'apply', 'test-portal', 'emulator', 'demo']) {
+      const help = await runCli([verb, '--help'], { cwd: dir });
+      for (const line of help.stdout.split('\n')) assert.ok([...line].length <= 100, `${verb}: ${line}`);
+    }
+  });
+});
