@@ -22,6 +22,8 @@ export class Engine {
    * runGraphCall): a serialised answer made at an older epoch is not reused (graph/query.ts).
    */
   epoch = 0;
+  /** stored object → its last serialised GET answer (graph/query.ts entityResult) */
+  readonly serializedAnswers = new Map<object, { epoch: number; ctx: string; text: string; bytes: number }>();
   /** top-level requests whose socket is destroyed after their commit (drop-after-write) */
   readonly dropRoots = new Set<string>();
   port = 0;

@@ -58,22 +58,25 @@ export function project(obj: Record<string, unknown>, select: string[] | undefin
 }
 
 /**
- * The last answer serialised for a stored object, reused while nothing may have changed it: the same
- * `@odata.context` (origin, set and $select) and the same engine epoch, which every Graph call but a
- * GET bumps before it runs (graph/router.ts). Stored objects change only inside such calls.
+ * The last answer serialised for a stored object read by GET, reused while nothing may have changed
+ * it: the same `@odata.context` (origin, set and $select) and the same engine epoch, which every
+ * Graph call but a GET bumps before it runs (graph/router.ts); stored objects change only inside such
+ * calls. Bounded (objects recently read), so that it never grows with the directory.
  */
-const serializedAnswers = new WeakMap<object, { epoch: number; ctx: string; text: string; bytes: number }>();
+const SERIALIZED_MAX = 256;
 
 export function entityResult(call: GraphCall, obj: Record<string, unknown>, type: ResourceType, status = 200): GraphResult {
   checkOptions(call.query);
   const select = parseSelect(call, obj, type);
   const ctx = `${call.origin}/v1.0/$metadata#${type.set}${select ? `(${select.join(',')})` : ''}/$entity`;
   const body = { '@odata.context': ctx, ...project(obj, select) };
-  const epoch = call.engine.epoch;
+  if (call.method !== 'GET') return { status, body };
+  const { epoch, serializedAnswers } = call.engine;
   let cached = serializedAnswers.get(obj);
   if (!cached || cached.epoch !== epoch || cached.ctx !== ctx) {
     const text = JSON.stringify(body);
     cached = { epoch, ctx, text, bytes: Buffer.byteLength(text) };
+    if (serializedAnswers.size >= SERIALIZED_MAX) serializedAnswers.clear();
     serializedAnswers.set(obj, cached);
   }
   return { status, body, serialized: { text: cached.text, bytes: cached.bytes } };
