@@ -112,7 +112,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return exitCode;
   } catch (err) {
     const ctx = createContext({ ...options, colorEnabled: parsedGlobals.color === false || noColor ? false : options.colorEnabled });
-    return reportError(err, ctx, wantsJson || parsedGlobals.json === true, parsedGlobals.verbose === true, stdout);
+    return reportError(err, ctx, wantsJson || parsedGlobals.json === true, parsedGlobals.verbose === true, stdout, matchedVerb?.verb);
   }
 }
 
@@ -136,7 +136,7 @@ function verbOptions(spec: CommandSpec<any, any>, y: unknown): VerbOptions {
   return { verb: spec.command.split(' ')[0]!, names: [...names], booleans: options.boolean, positionals, ...(example ? { example } : {}) };
 }
 
-function reportError(err: unknown, ctx: Context, json: boolean, verbose: boolean, stdout: { write(s: string): unknown }): number {
+function reportError(err: unknown, ctx: Context, json: boolean, verbose: boolean, stdout: { write(s: string): unknown }, verb?: string): number {
   const code = exitCodeFor(err);
   const { color } = ctx;
   if (json) {
@@ -156,7 +156,9 @@ function reportError(err: unknown, ctx: Context, json: boolean, verbose: boolean
     text = `${color.red('error:')} ${e.message}${verbose && e.stack ? `\n${e.stack}` : '\n(run with --verbose for details)'}`;
   }
   if (err instanceof EntraPortalError && err.remedy) text += `\n${color.cyan('hint:')} ${err.remedy}`;
-  if (err instanceof UsageError && !err.remedy) text += '\nRun "entra-portal --help" or "entra-portal <verb> --help" for usage.';
+  if (err instanceof UsageError && !err.remedy) {
+    text += verb ? `\nSee "entra-portal ${verb} --help" for its options and examples.` : '\nRun "entra-portal --help" or "entra-portal <verb> --help" for usage.';
+  }
   if (verbose && err instanceof EntraPortalError && err.cause instanceof Error && err.cause.stack) {
     text += `\n${color.dim(`caused by: ${err.cause.stack}`)}`;
   }

@@ -127,6 +127,9 @@ export function usageHint(yargsMessage: string, argv: readonly string[], verbs: 
       remedy: rest.join(' ').trim() || (verb.example ? `For example: ${verb.example}` : undefined),
     };
   }
+  // "Not enough arguments following: password-env" (an option given without its value)
+  const noValue = /^Not enough arguments following: ([\w-]+)/.exec(yargsMessage);
+  if (noValue) return { message: `${verb.verb}: --${noValue[1]} needs a value`, remedy: `See "entra-portal ${verb.verb} --help".` };
   // "Invalid values:\n  Argument: auth, Given: \"foo\", Choices: \"auto\", …"
   const invalid = /Argument: ([\w-]+), Given: ("[^"]*"|\S+), Choices: (.+)$/m.exec(yargsMessage);
   if (invalid) {

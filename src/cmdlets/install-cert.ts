@@ -23,7 +23,7 @@ import {
   type CertificateInfo,
 } from '../certs/index.js';
 import { writeFileAtomic } from '../certs/atomic.js';
-import { obtainCertificate, type CertificateSource, type SourceInput } from '../certs/sources.js';
+import { checkSourceOptions, obtainCertificate, type CertificateSource, type SourceInput } from '../certs/sources.js';
 import { InputError } from '../errors.js';
 import { chainApply, shownPath, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
 
@@ -91,6 +91,7 @@ function escapeDnValue(name: string): string {
 export async function installCert(input: InstallCertInput, ctxIn?: Partial<Context>): Promise<InstallCertResult> {
   const ctx = toContext(ctxIn);
   const whatIf = input.whatIf === true;
+  checkSourceOptions(input); // usage errors (64) first: a wrong command line is reported before a missing config
   const configPath = resolveConfigPath(ctx, input.config);
   const loaded = await loadConfig(configPath); // missing or invalid config: stop before touching the store
   const storeDir = resolveStoreDir(ctx, input.store);

@@ -234,3 +234,15 @@ test('a config in another folder (-c): the .cer is written and shown beside it, 
     assert.match(await readFile(join(dir, 'tenants', 'contoso', 'portal.json5'), 'utf8'), new RegExp(`file: 'certs/${t}\\.cer'`));
   });
 });
+
+test('a wrong command line is a usage error (64) even where there is no config yet (it said "config file … does not exist", 65)', async () => {
+  await withTempDir(async (dir) => {
+    const conflict = await runCli(['install-cert', '--generate', '--pfx', 'x.pfx'], { cwd: dir });
+    assert.equal(conflict.code, 64, conflict.stderr);
+    assert.match(conflict.stderr, /conflicting options: --generate and --pfx/);
+    assert.match(conflict.stderr, /See "entra-portal install-cert --help" for its options and examples\./);
+    const none = await runCli(['install-cert'], { cwd: dir });
+    assert.equal(none.code, 64, none.stderr);
+    assert.match(none.stderr, /needs a source/);
+  });
+});
