@@ -22,6 +22,16 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   // likewise `--no-color` (yargs never got to parse it when the usage itself is wrong)
   const noColor = argv.some((a) => a === '--no-color' || a === '--color=false');
 
+  // `entra-portal help [verb]`, as git and npm take it: the same as `--help` / `<verb> --help`
+  const verbNames = commands.map((c) => c.command.split(' ')[0]!);
+  if (argv[0] === 'help' && argv.length <= 2) {
+    const verb = argv[1];
+    if (verb !== undefined && !verbNames.includes(verb)) {
+      const hint = usageHint('', [verb], verbNames);
+      return reportError(new UsageError(hint?.message ?? `unknown verb '${verb}'`, hint?.remedy ? { remedy: hint.remedy } : {}), createContext(options), false, false, stdout);
+    }
+    argv = verb !== undefined ? [verb, '--help'] : ['--help'];
+  }
   // Fast path: top-level help and version without loading yargs (src/help.ts).
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
     stdout.write(topLevelHelp(commands));
@@ -34,7 +44,6 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   if (argv.length === 0) return reportError(new UsageError(NO_VERB), createContext(options), false, false, stdout);
 
   const { default: yargs } = await import('yargs');
-  const verbNames = commands.map((c) => c.command.split(' ')[0]!);
   // the matched verb's options, captured in its builder (yargs runs it before validating)
   let matchedVerb: VerbOptions | undefined;
   let parser = yargs().scriptName('entra-portal').usage(USAGE) as unknown as Argv<GlobalArgs>;

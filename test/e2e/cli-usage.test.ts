@@ -133,3 +133,17 @@ test('verb help: each example is one copyable line (yargs\' side-by-side table s
     }
   });
 });
+
+test('"help" and "help <verb>" work as --help does ("help apply" was an unknown verb, "help" yargs\' other layout)', async () => {
+  await withTempDir(async (dir) => {
+    const top = await runCli(['help'], { cwd: dir });
+    assert.equal(top.code, 0);
+    assert.equal(top.stdout, (await runCli(['--help'], { cwd: dir })).stdout);
+    const verb = await runCli(['help', 'apply'], { cwd: dir });
+    assert.equal(verb.code, 0, verb.stderr);
+    assert.equal(verb.stdout, (await runCli(['apply', '--help'], { cwd: dir })).stdout);
+    const typo = await runCli(['help', 'aply'], { cwd: dir });
+    assert.equal(typo.code, 64);
+    assert.match(typo.stderr, /unknown verb 'aply'\. Did you mean apply\?/);
+  });
+});
