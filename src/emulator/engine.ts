@@ -23,7 +23,7 @@ export class Engine {
    */
   epoch = 0;
   /** stored object → its last serialised GET answer (graph/query.ts entityResult) */
-  readonly serializedAnswers = new Map<object, { epoch: number; ctx: string; text: string; bytes: number }>();
+  readonly serializedAnswers = new Map<object, { epoch: number; ctx: string; body: Record<string, unknown>; text: string; bytes: number }>();
   /** top-level requests whose socket is destroyed after their commit (drop-after-write) */
   readonly dropRoots = new Set<string>();
   port = 0;

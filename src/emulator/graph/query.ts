@@ -69,17 +69,18 @@ export function entityResult(call: GraphCall, obj: Record<string, unknown>, type
   checkOptions(call.query);
   const select = parseSelect(call, obj, type);
   const ctx = `${call.origin}/v1.0/$metadata#${type.set}${select ? `(${select.join(',')})` : ''}/$entity`;
-  const body = { '@odata.context': ctx, ...project(obj, select) };
-  if (call.method !== 'GET') return { status, body };
+  if (call.method !== 'GET') return { status, body: { '@odata.context': ctx, ...project(obj, select) } };
   const { epoch, serializedAnswers } = call.engine;
   let cached = serializedAnswers.get(obj);
   if (!cached || cached.epoch !== epoch || cached.ctx !== ctx) {
+    // the body object is shared by the answers that reuse it: nothing writes to an answer's body
+    const body = { '@odata.context': ctx, ...project(obj, select) };
     const text = JSON.stringify(body);
-    cached = { epoch, ctx, text, bytes: Buffer.byteLength(text) };
+    cached = { epoch, ctx, body, text, bytes: Buffer.byteLength(text) };
     if (serializedAnswers.size >= SERIALIZED_MAX) serializedAnswers.clear();
     serializedAnswers.set(obj, cached);
   }
-  return { status, body, serialized: { text: cached.text, bytes: cached.bytes } };
+  return { status, body: cached.body, serialized: { text: cached.text, bytes: cached.bytes } };
 }
 
 export function isEventual(call: GraphCall): boolean {

@@ -5,15 +5,31 @@
 import { randomUUID } from 'node:crypto';
 import { errorResult, GraphError, type GraphResult } from '../http.js';
 import { handleApplications } from './applications.js';
-import { parseSegment, splitPath, unknownSegment, type GraphCall } from './call.js';
+import { parseSegment, splitPath, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { handleGrants } from './grants.js';
 import { handleServicePrincipals } from './service-principals.js';
 
+/**
+ * Paths recently routed → their first segment parsed and the segments after it (clients repeat the
+ * same few paths). Only paths that parsed are kept; handlers read `seg` and `rest`, never write them.
+ */
+const parsedPaths = new Map<string, { seg: Segment; rest: string[] }>();
+const PARSED_MAX = 256;
+
+function parsePath(path: string): { seg: Segment; rest: string[] } {
+  let parsed = parsedPaths.get(path);
+  if (!parsed) {
+    const segs = splitPath(path);
+    if (segs.length === 0) throw unknownSegment('');
+    parsed = { seg: parseSegment(segs[0]!), rest: segs.slice(1) };
+    if (parsedPaths.size >= PARSED_MAX) parsedPaths.clear();
+    parsedPaths.set(path, parsed);
+  }
+  return parsed;
+}
+
 function route(call: GraphCall): GraphResult {
-  const segs = splitPath(call.path);
-  if (segs.length === 0) throw unknownSegment('');
-  const seg = parseSegment(segs[0]!);
-  const rest = segs.slice(1);
+  const { seg, rest } = parsePath(call.path);
   switch (seg.name.toLowerCase()) {
     case 'applications':
       return handleApplications(call, seg, rest);
