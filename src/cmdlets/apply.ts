@@ -12,6 +12,7 @@ import { AUTH_MODES, type AuthMode, type GraphSession } from '../graph/session.j
 import { loadDesired } from '../reconcile/desired.js';
 import { plan as makePlan, inSync as planInSync } from '../reconcile/plan.js';
 import { renderPlan } from '../reconcile/render.js';
+import { shownPath } from './edit-verb.js';
 import type { Plan } from '../reconcile/types.js';
 import type { StepResult } from '../reconcile/execute.js';
 
@@ -103,10 +104,10 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
       options: { prune },
       recordAppId: async (id) => {
         await editConfig(loaded.path, ctx, (doc) => doc.set(['application', 'appId'], id));
-        ctx.log.info(`Recorded application.appId = ${id} in ${loaded.path}`);
+        ctx.log.info(`  ${ctx.color.green('✔')} recorded application.appId = ${id} in ${shownPath(loaded.path, ctx.cwd)}`);
       },
       onStep: (r) => {
-        if (r.status !== 'unchanged') ctx.log.info(`  ${ctx.color.green('✓')} ${r.step}: ${r.status}`);
+        if (r.status !== 'unchanged') ctx.log.info(`  ${ctx.color.green('✔')} ${r.step}: ${r.status}`);
         else ctx.log.verbose(`  ${r.step}: unchanged`);
       },
     });

@@ -68,3 +68,21 @@ test('apply: bad options exit 64, a bad config 65 — never the drift code', { t
     assert.match(invalid.stderr, /entra-portal\.json5:\d+:\d+/);
   });
 });
+
+test('a config in another folder via $ENTRA_PORTAL_CONFIG: apply records the appId there and says where, relative to the working directory', { timeout: 120_000 }, async () => {
+  await withTempDir(async (dir) => {
+    const { mkdir } = await import('node:fs/promises');
+    const { existsSync } = await import('node:fs');
+    await mkdir(join(dir, 'tenants'));
+    await writeFile(join(dir, 'tenants', 'contoso.json5'), CONFIG);
+    const env = { ENTRA_PORTAL_CONFIG: 'tenants/contoso.json5' };
+    const r = await runCli(['apply', '--json'], { cwd: dir, env });
+    assert.equal(r.code, 0, r.stderr);
+    const { appId } = JSON.parse(r.stdout) as { appId: string };
+    assert.match(r.stderr, new RegExp(`✔ recorded application\\.appId = ${appId} in tenants/contoso\\.json5\\n`));
+    assert.match(await readFile(join(dir, 'tenants', 'contoso.json5'), 'utf8'), new RegExp(`appId: '${appId}'`));
+    assert.ok(existsSync(join(dir, 'tenants', '.entra-portal', 'emulator-state.json')), 'the embedded emulator keeps its state beside the config');
+    const again = await runCli(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir, env });
+    assert.equal(again.code, 0, again.stderr);
+  });
+});
