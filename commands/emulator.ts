@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/command.js';
-import { UsageError } from '../src/errors.js';
+import { OperationError, UsageError } from '../src/errors.js';
 import type { RunEmulatorResult } from '../src/emulator/run.js';
 
 interface EmulatorArgs {
@@ -49,16 +49,30 @@ export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
     const { parseFaults } = await import('../src/emulator/faults.js');
     const faults = args.faults ?? ctx.env.ENTRA_PORTAL_EMULATOR_FAULTS;
     parseFaults(faults); // a bad spec is an input error before anything starts
-    return runEmulator(
-      {
-        port: args.port,
-        state: args.state,
-        ...(faults ? { faults } : {}),
-        restoreApi: args.restoreApi,
-        config: args.config,
-        json: args.json,
-      },
-      ctx,
-    );
+    try {
+      return await runEmulator(
+        {
+          port: args.port,
+          state: args.state,
+          ...(faults ? { faults } : {}),
+          restoreApi: args.restoreApi,
+          config: args.config,
+          json: args.json,
+        },
+        ctx,
+      );
+    } catch (err) {
+      // Node's "listen EADDRINUSE: address already in use 127.0.0.1:8443" names neither the option nor a way out
+      const e = err as NodeJS.ErrnoException & { port?: number };
+      if (e.code === 'EADDRINUSE') {
+        const option = e.port !== undefined && e.port === args.restoreApi && e.port !== args.port ? '--restore-api' : '--port';
+        throw new OperationError(`port ${e.port ?? '?'} on 127.0.0.1 is already in use (${option} ${e.port ?? ''})`.replace(' )', ')'), {
+          code: 'port-in-use',
+          cause: err,
+          remedy: `Stop what listens there, or choose another ${option}${option === '--port' ? ' (0 picks a free one)' : ''}.`,
+        });
+      }
+      throw err;
+    }
   },
 });

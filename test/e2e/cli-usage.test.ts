@@ -147,3 +147,22 @@ test('"help" and "help <verb>" work as --help does ("help apply" was an unknown 
     assert.match(typo.stderr, /unknown verb 'aply'\. Did you mean apply\?/);
   });
 });
+
+test('emulator on a port that is taken: names the port and the option, with a way out (not Node\'s bare EADDRINUSE)', async () => {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    await withTempDir(async (dir) => {
+      const r = await runCli(['emulator', '--port', String(port), '--json'], { cwd: dir, timeoutMs: 30_000 });
+      assert.equal(r.code, 1, r.stderr);
+      const doc = JSON.parse(r.stdout) as { error: { code: string; message: string; remedy: string } };
+      assert.equal(doc.error.code, 'port-in-use');
+      assert.equal(doc.error.message, `port ${port} on 127.0.0.1 is already in use (--port ${port})`);
+      assert.match(doc.error.remedy, /choose another --port \(0 picks a free one\)/);
+    });
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
