@@ -3,9 +3,14 @@
  * process of its own, driven by a light load generator in another process (bench/https-load.ts:
  * keep-alive, 8 connections, bounded), against a bare node:https server answering the same JSON
  * body under the same generator, rounds interleaved: the ratio of the two medians is the finding,
- * the absolute rate depends on the machine. Also: creations per second (in memory, and durable with
- * a state file) and the heap held by a tenant of 10,000 applications. Loopback only; nothing here
- * fails on a time. EMULATOR_BENCH_CPU_PROF=<dir> profiles the emulator process (node --cpu-prof).
+ * the absolute rate depends on the machine. Per round, the server process's CPU time per request
+ * (/proc) is read too: 1 / that cost is the rate of one core, less sensitive to what else runs.
+ * Also: creations per second (in memory, and durable with a state file) and the heap held by a
+ * tenant of 10,000 applications. Loopback only; nothing here fails on a time.
+ *   EMULATOR_BENCH_CPU_PROF=<dir>     profiles the emulator process (node --cpu-prof)
+ *   EMULATOR_BENCH_BASELINE=<root>    also measures another checkout's emulator in the same rounds
+ *                                     (e.g. `git worktree add /tmp/base <commit>` + its node_modules)
+ *   BENCH_ROUNDS=<n>                  rounds (default 3)
  */
 import { request, Agent } from 'node:https';
 import { setFlagsFromString } from 'node:v8';
