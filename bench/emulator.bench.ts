@@ -9,7 +9,7 @@
  * tenant of 10,000 applications. Loopback only; nothing here fails on a time.
  *   EMULATOR_BENCH_CPU_PROF=<dir>     profiles the emulator process (node --cpu-prof)
  *   EMULATOR_BENCH_BASELINE=<root>    also measures another checkout's emulator in the same rounds
- *                                     (e.g. `git worktree add /tmp/base <commit>` + its node_modules)
+ *                                     (e.g. `git archive <commit> src | tar -x -C /tmp/base`, node_modules linked)
  *   BENCH_ROUNDS=<n>                  rounds (default 3)
  */
 import { request, Agent } from 'node:https';
