@@ -26,13 +26,14 @@ export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
 
 export const USAGE =
   '$0 <verb> [options]\n\n' +
-  'Register or configure the Microsoft Entra application behind the Veeam Backup for\n' +
-  'Microsoft 365 Restore Portal from a declarative JSON5 file, keep Entra in sync with it,\n' +
-  'and prove that the portal works.';
+  'Register or configure the Microsoft Entra application behind the Veeam Backup\n' +
+  'for Microsoft 365 Restore Portal from a declarative JSON5 file, keep Entra in\n' +
+  'sync with it, and prove that the portal works.';
 
 export const EPILOG =
-  'Exit codes: 0 success or in sync · 1 failed · 2 drift or a failing check · 64 usage\n' +
-  '65 invalid input · 75 temporary failure (throttling, propagation) · 77 insufficient rights in Entra\n' +
+  'Exit codes: 0 success or in sync · 1 failed · 2 drift or a failing check\n' +
+  '64 usage · 65 invalid input · 75 temporary failure (throttling, propagation)\n' +
+  '77 insufficient rights in Entra\n' +
   'Docs: README.md. Every verb takes --help with examples.';
 
 export const NO_VERB = 'Name a verb: entra-portal <verb> [options].';
@@ -50,13 +51,29 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
-function table(rows: ReadonlyArray<readonly [string, string]>, indent = '  '): string[] {
+/** Two columns; the right one wrapped at word boundaries to `maxWidth`, continuation lines under it. */
+function table(rows: ReadonlyArray<readonly [string, string]>, maxWidth: number, indent = '  '): string[] {
   const width = Math.max(...rows.map(([left]) => left.length));
-  return rows.map(([left, right]) => `${indent}${left.padEnd(width)}  ${right}`);
+  const room = Math.max(30, maxWidth - indent.length - width - 2);
+  const out: string[] = [];
+  for (const [left, right] of rows) {
+    const parts: string[] = [];
+    let line = '';
+    for (const word of right.split(' ')) {
+      if (line && line.length + 1 + word.length > room) {
+        parts.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    parts.push(line);
+    parts.forEach((p, i) => out.push(`${indent}${(i === 0 ? left : '').padEnd(width)}  ${p}`));
+  }
+  return out;
 }
 
 /** The top-level help, laid out like yargs' own for the verbs. */
-export function topLevelHelp(commands: readonly CommandSpec<any, any>[]): string {
+export function topLevelHelp(commands: readonly CommandSpec<any, any>[], columns = process.stdout.columns || 100): string {
+  const maxWidth = Math.min(110, columns); // as wide as yargs lays out a verb's help
   const options: [string, string][] = [
     ['-h, --help', 'show help (also: entra-portal <verb> --help)'],
     ...GLOBAL_OPTIONS.map((o): [string, string] => [
@@ -69,14 +86,12 @@ export function topLevelHelp(commands: readonly CommandSpec<any, any>[]): string
     USAGE.replace('$0', 'entra-portal'),
     '',
     'Verbs:',
-    ...table(commands.map((c) => [`entra-portal ${c.command}`, c.describe])),
+    ...table(commands.map((c) => [`entra-portal ${c.command}`, c.describe]), maxWidth),
     '',
     'Global options (every verb):',
-    ...table(options),
+    ...table(options, maxWidth),
     '',
-    'Examples:',
-    ...table(TOP_EXAMPLES),
-    '',
+    formatExamples(TOP_EXAMPLES, Math.min(96, maxWidth)),
     EPILOG,
     '',
   ].join('\n');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import yargs from 'yargs';
 import { commands } from '../../commands/index.js';
-import { GLOBAL_OPTIONS, formatExamples } from '../../src/help.js';
+import { GLOBAL_OPTIONS, formatExamples, topLevelHelp } from '../../src/help.js';
 import type { GlobalArgs } from '../../src/command.js';
 import type { Argv } from 'yargs';
 
@@ -38,4 +38,12 @@ test('every example of every verb uses only options that verb accepts', () => {
       }
     }
   }
+});
+
+test('the top-level help fits the terminal: nothing wider than 80 columns on an 80-column one', () => {
+  const text = topLevelHelp(commands, 80);
+  for (const line of text.split('\n')) assert.ok([...line].length <= 80, line);
+  // every verb is still listed, and a wrapped description continues under its column
+  for (const c of commands) assert.ok(text.includes(`entra-portal ${c.command} `), c.command);
+  assert.match(text, /\n {37}\S/);
 });
