@@ -205,6 +205,27 @@ export default async function bench(): Promise<BenchRow[]> {
     const createRate = creates / ((performance.now() - start) / 1000);
     rows.push({ name: 'POST /applications per s', value: createRate.toFixed(0), note: `in-memory state, ${creates} sequential creations on one keep-alive connection (node:https client)` });
     agent.destroy();
+
+    const posts = await runLoad({
+      connections: CONNECTIONS,
+      warmup: 200,
+      requests: 3000,
+      maxSeconds: 4,
+      url: h.url,
+      ca: h.caPem,
+      path: '/v1.0/applications',
+      method: 'POST',
+      headers: { ...side.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ displayName: 'bench-load' }),
+      serverPid: emu.pid,
+    });
+    if (posts.statuses['201'] !== posts.requests) throw new Error(`POSTs answered ${JSON.stringify(posts.statuses)}`);
+    const postCpu = posts.serverCpuSeconds === undefined ? '' : `; server CPU ${((posts.serverCpuSeconds / posts.requests) * 1e6).toFixed(0)} µs per creation`;
+    rows.push({
+      name: 'POST /applications per s (load generator)',
+      value: posts.perSecond.toFixed(0),
+      note: `in-memory state, ${posts.requests} creations, the GETs' load generator (${CONNECTIONS} connections)${postCpu}`,
+    });
   } finally {
     await emu.stop();
     await base?.stop();
