@@ -60,7 +60,8 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
   render(result, ctx, args) {
     // stdout gets colour only when stdout itself is a terminal (NO_COLOR and --no-color honoured)
     const color = new Chalk({ level: colorLevel(ctx.stdout, ctx.env, args.color === false ? false : undefined) });
-    return renderChecklist(result.checks, color, result.url ? `Restore Portal ${result.url}` : undefined);
+    const columns = ctx.stdout.isTTY ? (ctx.stdout as { columns?: number }).columns : undefined;
+    return renderChecklist(result.checks, color, result.url ? `Restore Portal ${result.url}` : undefined, columns);
   },
   exitCode: (result) => testPortalExitCode(result),
 });

@@ -39,3 +39,22 @@ test('exit codes: 0 with warnings, 2 on a failure, 65 when the config is invalid
   assert.equal(testPortalExitCode(result(checks)), 2);
   assert.equal(testPortalExitCode(result([{ id: 'config', status: 'fail', message: 'bad', details: { inputError: true } }])), 65);
 });
+
+test('on a terminal, long messages and remedies wrap under their own column (not at column 0 under the marks)', () => {
+  const long: CheckResult[] = [
+    { id: 'tcp', status: 'fail', message: 'cannot connect to 127.0.0.1:4999: connection refused: nothing listens on that port', remedy: 'Check that the VB365 REST API service runs and listens on port 4999, and that the firewall lets it in' },
+  ];
+  const text = renderChecklist(long, new Chalk({ level: 0 }), undefined, 60);
+  const lines = text.split('\n');
+  for (const line of lines.slice(0, -1)) assert.ok(line.length <= 60, line); // the summary line is not wrapped
+  assert.deepEqual(lines.slice(0, 6), [
+    '✖ tcp  cannot connect to 127.0.0.1:4999: connection',
+    '       refused: nothing listens on that port',
+    '       → Check that the VB365 REST API service runs and',
+    '         listens on port 4999, and that the firewall lets',
+    '         it in',
+    '',
+  ]);
+  // not a terminal: one line per message, for grep and logs
+  assert.equal(renderChecklist(long, new Chalk({ level: 0 })).split('\n')[0], `✖ tcp  ${long[0]!.message}`);
+});
