@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Context } from '../context.js';
 import { InputError, OperationError } from '../errors.js';
-import { createFileExclusive, writeFileAtomic } from './atomic.js';
+import { createFileExclusive, writeFileAtomic } from '../util/fs.js';
 import { certificateInfoFromDer, normalizeThumbprint, type CertificateInfo } from './info.js';
 import { readPfx, writePfx } from './pfx.js';
 

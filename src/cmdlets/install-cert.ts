@@ -22,7 +22,7 @@ import {
   storeHas,
   type CertificateInfo,
 } from '../certs/index.js';
-import { writeFileAtomic } from '../certs/atomic.js';
+import { writeFileAtomic } from '../util/fs.js';
 import { checkSourceOptions, obtainCertificate, type CertificateSource, type SourceInput } from '../certs/sources.js';
 import { InputError } from '../errors.js';
 import { chainApply, shownPath, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';

@@ -11,7 +11,7 @@ import { resolveRegion } from '../cloud/regions.js';
 import { Json5ConfigDocument, type ConfigDocument } from './document.js';
 import { unifiedDiff } from './diff.js';
 import { acquireLock, type FileLock } from './lock.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../util/fs.js';
 import { parseTree, formatPath } from './tree.js';
 import { displayPath, invalidConfigError, missingConfigError, readConfigText, validateConfigText } from './load.js';
 

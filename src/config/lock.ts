@@ -8,6 +8,7 @@ import { open, readFile, unlink, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Clock } from '../context.js';
 import { OperationError } from '../errors.js';
+import { processAlive } from '../util/fs.js';
 
 export interface LockInfo {
   pid: number;
@@ -30,16 +31,6 @@ export interface FileLock {
   release(): Promise<void>;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function readHolder(lockPath: string): Promise<{ info?: LockInfo; raw: string } | undefined> {
   try {
     const raw = await readFile(lockPath, 'utf8');
@@ -58,7 +49,7 @@ async function readHolder(lockPath: string): Promise<{ info?: LockInfo; raw: str
 
 /** A lock is stale when its process is gone (same host), or it is unreadable and older than 10 s. */
 async function isStale(lockPath: string, holder: { info?: LockInfo; raw: string }, now: number): Promise<boolean> {
-  if (holder.info) return holder.info.host === hostname() && !alive(holder.info.pid);
+  if (holder.info) return holder.info.host === hostname() && !processAlive(holder.info.pid);
   try {
     const st = await stat(lockPath);
     return now - st.mtimeMs > 10_000;

@@ -5,13 +5,14 @@
  * flight waits for the next write, which carries every change made until then.
  * A corrupt file is an error naming the file, never a silent reset.
  */
-import { randomUUID, createHash, createPublicKey } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { createHash, createPublicKey } from 'node:crypto';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, OperationError } from '../errors.js';
 import { seedTenant, stableGuid, Tenant } from './directory.js';
 import { makeCa, makeServerCert, newRsaKeyPem, stillValid } from './tls.js';
 import type { StateFile } from './types.js';
+import { processAlive, writeFileAtomic } from '../util/fs.js';
 
 export const DEFAULT_TENANTS = ['contoso.onmicrosoft.com', 'fabrikam.onmicrosoft.com'];
 
@@ -104,20 +105,7 @@ export class Store {
   }
 
   private async write(): Promise<void> {
-    const path = this.path!;
-    const text = JSON.stringify(this.snapshot());
-    const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-    const dir = await open(dirname(path), 'r').catch(() => undefined);
-    await dir?.sync().catch(() => undefined);
-    await dir?.close();
+    await writeFileAtomic(this.path!, JSON.stringify(this.snapshot()), 0o600);
   }
 
   async close(): Promise<void> {
@@ -184,7 +172,7 @@ async function acquireLock(path: string): Promise<void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
         throw new OperationError(`the emulator state file ${path} is in use by process ${pid}`, {
           code: 'emulator-state-locked',
           remedy: `stop the other emulator (or CLI run) first; remove ${lock} if that process is gone`,
@@ -203,11 +191,3 @@ async function releaseLock(path: string): Promise<void> {
   await unlink(`${path}.lock`).catch(() => undefined);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
