@@ -82,7 +82,10 @@ async function importPfx(file: string, shown: string, input: SourceInput, ctx: C
     throw new InputError(code === 'ENOENT' ? `PFX file not found: ${shown}` : `cannot read ${shown}: ${code ?? String(err)}`, { code: 'pfx-unreadable', cause: err });
   }
   if (input.passwordEnv !== undefined) return readPfx(bytes, passwordFromEnv(input.passwordEnv, ctx), shown);
-  if (input.passwordStdin) return readPfx(bytes, await passwordFromStdin(ctx), shown);
+  if (input.passwordStdin && !canPrompt(ctx)) return readPfx(bytes, await passwordFromStdin(ctx), shown);
+  // --password-stdin with stdin on a terminal would wait silently, then echo the password as it is
+  // typed: ask at the hidden prompt instead (scripts that pipe the password are unaffected)
+  if (input.passwordStdin) ctx.log.info('--password-stdin: stdin is a terminal, so the password is asked for at a hidden prompt');
   // no password source: a PFX without a password needs none; otherwise prompt on a terminal only
   try {
     return await readPfx(bytes, '', shown);

@@ -195,3 +195,15 @@ test('on a terminal, a masked prompt asks for the password, and again after a wr
     assert.match(await readFile(cfg, 'utf8'), /thumbprint: '[0-9A-F]{40}'/);
   });
 });
+
+test('--password-stdin with stdin on a terminal asks at the masked prompt (it waited silently, then echoed what was typed)', { skip: !hasScript && 'util-linux script(1) not installed' }, async () => {
+  await withTempDir(async (dir) => {
+    await setup(dir);
+    const r = await runOnTty(['install-cert', '--pfx', fx.modern, '--password-stdin'], dir, [fx.password]);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /stdin is a terminal, so the password is asked for at a hidden prompt/);
+    assert.match(r.out, /\? Password for .*modern\.pfx:/);
+    assert.ok(!r.out.includes(fx.password), 'typed characters are masked');
+    assert.match(r.out, /Selected certificate [0-9A-F]{40}/);
+  });
+});
