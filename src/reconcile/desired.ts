@@ -79,6 +79,18 @@ export async function loadDesired(config: PortalConfig, configDir: string, optio
     try {
       certificate = await read(path);
     } catch (err) {
+      const missing = (err as { cause?: { code?: unknown } }).cause?.code === 'ENOENT';
+      if (err instanceof InputError && missing && !err.remedy) {
+        // certs/<T>.cer is meant to be committed beside the config: say how to get it back
+        const thumbprint = config.certificate?.thumbprint;
+        throw new InputError(`certificate.file: ${err.message}`, {
+          code: err.code,
+          cause: err,
+          remedy: thumbprint
+            ? `Restore it from version control, or run "entra-portal install-cert --thumbprint ${thumbprint}" on a machine whose store holds the certificate (it writes the file again).`
+            : 'Restore it from version control, or select the certificate again with "entra-portal install-cert".',
+        });
+      }
       if (err instanceof InputError) throw err;
       throw new InputError(`certificate.file: cannot read ${path}: ${(err as Error).message}`, {
         problems: [{ path: 'certificate.file', message: `cannot read ${path}` }],

@@ -35,6 +35,10 @@ test('the certificate comes from certificate.file (relative to the config), date
     );
     await assert.rejects(loadDesired({ version: 1, certificate: { thumbprint: 'AB'.repeat(20), file: 'certs/portal.cer' } }, dir), (e: unknown) => e instanceof InputError && /certificate\.thumbprint says/.test(e.message));
     await assert.rejects(loadDesired({ version: 1, certificate: { file: 'certs/missing.cer' } }, dir), InputError);
+    // a missing .cer (not committed, or deleted): the error says how to get it back
+    await assert.rejects(loadDesired({ version: 1, certificate: { thumbprint: 'AB'.repeat(20), file: 'certs/missing.cer' } }, dir), (e: unknown) =>
+      e instanceof InputError && /^certificate\.file: certificate file not found: /.test(e.message) && (e.remedy ?? '').includes(`entra-portal install-cert --thumbprint ${'AB'.repeat(20)}`),
+    );
     await assert.rejects(loadDesired({ version: 1, certificate: { thumbprint: info.thumbprint } }, dir), (e: unknown) => e instanceof InputError && /certificate\.file/.test(e.message));
   } finally {
     await rm(dir, { recursive: true, force: true });
