@@ -9,7 +9,9 @@ import { EntraPortalError, InputError, formatProblem } from '../errors.js';
 import { checkDns, checkTcp, tcpRemedy } from './network.js';
 import { checkRestApiSettings, type RestApiExpectations } from './restapi.js';
 import { checkTlsExpiry, checkTlsHandshake, checkTlsHostname, checkTlsTrust, type TlsProbe } from './tls.js';
-import { fail, pass, type CheckDefinition, type CheckOutcome } from './types.js';
+import { access } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { fail, pass, warn, type CheckDefinition, type CheckOutcome } from './types.js';
 import { checkUrlFormat, checkUrlPort, type PortalUrl } from './url.js';
 
 /** The part of the config module's LoadedConfig the checks read. */
@@ -42,6 +44,21 @@ export function configCheck(load: () => Promise<LoadedPortalConfig>): CheckDefin
         const facts = [c.endpoints ? 'custom endpoints' : `region ${c.region ?? 'Worldwide'}`];
         if (c.tenant) facts.push(`tenant ${c.tenant}`);
         if (c.application?.appId) facts.push(`application ${c.application.appId}`);
+        // apply needs the certificate's public part (certs/<T>.cer beside the config): a file that was
+        // not committed or copied along passes every read-only check, then fails the next apply
+        const cer = c.certificate?.file;
+        if (cer !== undefined) {
+          const cerPath = isAbsolute(cer) ? cer : resolve(loaded.dir, cer);
+          const missing = await access(cerPath).then(() => false, () => true);
+          if (missing) {
+            return warn(
+              `${loaded.path} is valid (${facts.join(', ')}), but certificate.file ${cer} is missing: apply cannot register the certificate`,
+              `Restore ${cer} from version control, or run "entra-portal install-cert --thumbprint ${c.certificate?.thumbprint ?? '<sha1>'}" where the store holds the certificate`,
+              { path: loaded.path, missingCertificateFile: cerPath },
+              loaded,
+            );
+          }
+        }
         return pass(`${loaded.path} is valid (${facts.join(', ')})`, { path: loaded.path }, loaded);
       } catch (err) {
         if (err instanceof InputError) {

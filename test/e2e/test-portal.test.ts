@@ -107,3 +107,18 @@ test('a closed port: tcp fails with the REST API remedy', async () => {
     assert.match(byId(doc, 'tcp').remedy!, /Set-VBORestAPISettings -EnableService -HTTPSPort/);
   });
 });
+
+test('a config whose certificate.file is missing: config warns (apply would fail on it), the other checks still run', async () => {
+  await withTempDir(async (dir) => {
+    const t = 'AB'.repeat(20);
+    await writeFile(join(dir, 'entra-portal.json5'), config(refused).replace("  portal:", `  certificate: { thumbprint: '${t}', file: 'certs/${t}.cer' },\n  portal:`));
+    const r = await runCli(['test-portal', '--json', '--timeout', '1'], { cwd: dir });
+    const doc = JSON.parse(r.stdout) as Result;
+    assert.ok(validate(doc), JSON.stringify(validate.errors));
+    const c = byId(doc, 'config');
+    assert.equal(c.status, 'warn');
+    assert.match(c.message, new RegExp(`certificate\\.file certs/${t}\\.cer is missing: apply cannot register the certificate`));
+    assert.match(c.remedy ?? '', new RegExp(`install-cert --thumbprint ${t}`));
+    assert.notEqual(byId(doc, 'url.format').status, 'skip');
+  });
+});
