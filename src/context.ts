@@ -8,6 +8,19 @@ import { Chalk, type ChalkInstance } from 'chalk';
 export interface TextSink {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** a terminal's width (tty.WriteStream) */
+  columns?: number;
+}
+
+/**
+ * A progress line must fit on one terminal row: `\r\x1b[K` clears only the row the cursor is on,
+ * so the first row of a wrapped line would stay behind, cut off mid-word, under the next output.
+ */
+export function fitProgressLine(message: string, columns: number | undefined): string {
+  if (!columns || columns < 10) return message;
+  const visible = message.replace(/\x1b\[[0-9;]*m/g, '');
+  if (visible.length <= columns - 1) return message;
+  return `${visible.slice(0, columns - 2)}…`;
 }
 
 export interface Clock {
@@ -105,7 +118,7 @@ export function createLogger(stderr: TextSink, verbosity: Verbosity, color: Chal
     progress(message) {
       if (verbosity === 'quiet') return;
       if (stderr.isTTY) {
-        stderr.write(`\r\x1b[K${message}`);
+        stderr.write(`\r\x1b[K${fitProgressLine(message, stderr.columns)}`);
         progressShown = true;
       } else {
         stderr.write(`${message}\n`);
