@@ -5,7 +5,8 @@
 import { dirname, resolve } from 'node:path';
 import { defineCommand } from '../src/command.js';
 import { UsageError } from '../src/errors.js';
-import { applyExitCode, renderEditVerb, shownPath } from '../src/cmdlets/edit-verb.js';
+import { applyExitCode, renderEditVerbWithApply, shownPath } from '../src/cmdlets/edit-verb.js';
+import { applyCommand } from './apply.js';
 import type { InstallCertInput, InstallCertResult } from '../src/cmdlets/install-cert.js';
 
 interface InstallCertArgs {
@@ -107,7 +108,7 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
     };
     return installCert(input, ctx);
   },
-  render(result, ctx) {
+  render(result, ctx, args) {
     const c = result.certificate;
     const verb = result.whatIf ? 'Would select' : 'Selected';
     const head = [
@@ -118,7 +119,8 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
       `  public  ${shownPath(resolve(dirname(result.config), c.file), ctx.cwd)}`,
     ];
     // `changed` also counts the store entry and the .cer; the config part is what the diff shows
-    const rest = renderEditVerb({ ...result, changed: result.diff !== undefined }, ctx);
+    // with --apply, apply's own summary follows, as after the other desired-state verbs
+    const rest = renderEditVerbWithApply({ ...result, changed: result.diff !== undefined }, ctx, (a) => applyCommand.render?.(a as never, ctx, args as never));
     return [...head, ...(rest ? [rest] : [])].join('\n');
   },
   exitCode: (result) => applyExitCode(result),

@@ -205,6 +205,10 @@ test('--generate --apply registers the certificate in (emulated) Entra; the app 
       (out.apply.steps as { step: string; status: string }[]).some((s) => s.step === 'keyCredentials' && s.status !== 'unchanged'),
       JSON.stringify(out.apply.steps),
     );
+    // human output: apply's own summary follows the certificate and the config edit, as after the other verbs
+    const human = await runCli(['install-cert', '--thumbprint', t, '--apply'], { cwd: dir, timeoutMs: 120_000 });
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /\nIn sync \(appId [0-9a-f-]{36}\)\.\n$/);
     const again = await runCli(['apply', '--json'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(JSON.parse(again.stdout).inSync, true);
