@@ -127,6 +127,18 @@ export function usageHint(yargsMessage: string, argv: readonly string[], verbs: 
       remedy: rest.join(' ').trim() || (verb.example ? `For example: ${verb.example}` : undefined),
     };
   }
+  // strict mode: "Unknown argument: extra" for a word the verb does not take (no option typo: see above)
+  const extra = /^Unknown arguments?: (.+)$/.exec(yargsMessage);
+  if (extra) {
+    const words = extra[1]!.split(', ').filter((w) => argv.includes(w));
+    if (words.length > 0) {
+      const usage = `entra-portal ${verb.verb}${verb.positionals?.length ? ` ${verb.positionals.map((p) => `<${p}>`).join(' ')}` : ''} [options]`;
+      return {
+        message: `${verb.verb}: unexpected argument${words.length === 1 ? '' : 's'} ${words.map((w) => `'${w}'`).join(', ')}`,
+        remedy: `Usage: ${usage}; values with spaces need quotes. See "entra-portal ${verb.verb} --help".`,
+      };
+    }
+  }
   // "Not enough arguments following: password-env" (an option given without its value)
   const noValue = /^Not enough arguments following: ([\w-]+)/.exec(yargsMessage);
   if (noValue) return { message: `${verb.verb}: --${noValue[1]} needs a value`, remedy: `See "entra-portal ${verb.verb} --help".` };

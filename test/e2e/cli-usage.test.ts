@@ -166,3 +166,11 @@ test('emulator on a port that is taken: names the port and the option, with a wa
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('a value with spaces and no quotes: the stray words are named, with a hint about quotes', async () => {
+  await withTempDir(async (dir) => {
+    const r = await runCli(['new-app', '--name', 'Veeam', 'Restore', 'Portal'], { cwd: dir });
+    assert.equal(r.code, 64);
+    assert.match(r.stderr, /new-app: unexpected arguments 'Restore', 'Portal'\nhint: Usage: entra-portal new-app \[options\]; values with spaces need quotes/);
+  });
+});

@@ -48,3 +48,12 @@ test('a missing positional, a missing option, a bad choice and --verbose with --
   assert.equal(usageHint('Not enough arguments following: password-env', ['install-cert', '--password-env'], VERBS, { ...apply, verb: 'install-cert', names: [...apply.names, 'password-env'] })?.message, 'install-cert: --password-env needs a value');
   assert.equal(usageHint('Arguments verbose and quiet are mutually exclusive', ['apply', '--verbose', '--quiet'], VERBS, apply)?.message, 'apply: --verbose and --quiet cannot be used together: choose one');
 });
+
+test('an extra word (a value with spaces and no quotes, a second URL) is named, with the usage line', () => {
+  const hint = usageHint('Unknown arguments: Restore, Portal', ['new-app', '--name', 'Veeam', 'Restore', 'Portal'], VERBS, newApp);
+  assert.equal(hint?.message, "new-app: unexpected arguments 'Restore', 'Portal'");
+  assert.match(hint?.remedy ?? '', /values with spaces need quotes/);
+  const url = usageHint('Unknown argument: https://b.abc.com:4443', ['set-portal-url', 'https://a.abc.com:4443', 'https://b.abc.com:4443'], VERBS, setPortalUrl);
+  assert.equal(url?.message, "set-portal-url: unexpected argument 'https://b.abc.com:4443'");
+  assert.match(url?.remedy ?? '', /^Usage: entra-portal set-portal-url <url> \[options\]/);
+});
