@@ -141,7 +141,7 @@ export function usageHint(yargsMessage: string, argv: readonly string[], verbs: 
   }
   // "Not enough arguments following: password-env" (an option given without its value)
   const noValue = /^Not enough arguments following: ([\w-]+)/.exec(yargsMessage);
-  if (noValue) return { message: `${verb.verb}: --${noValue[1]} needs a value`, remedy: `See "entra-portal ${verb.verb} --help".` };
+  if (noValue) return { message: `${verb.verb}: ${dashes(noValue[1]!)} needs a value`, remedy: `See "entra-portal ${verb.verb} --help".` };
   // "Invalid values:\n  Argument: auth, Given: \"foo\", Choices: \"auto\", …"
   const invalid = /Argument: ([\w-]+), Given: ("[^"]*"|\S+), Choices: (.+)$/m.exec(yargsMessage);
   if (invalid) {

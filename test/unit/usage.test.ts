@@ -45,6 +45,7 @@ test('a missing positional, a missing option, a bad choice and --verbose with --
   assert.deepEqual(name, { message: 'new-app: missing --name', remedy: 'give the display name: --name "Veeam Restore Portal"' });
   const auth = usageHint('Invalid values:\n  Argument: auth, Given: "enviroment", Choices: "auto", "environment"', ['apply', '--auth', 'enviroment'], VERBS, apply);
   assert.equal(auth?.message, 'apply: --auth "enviroment" is not one of: auto, environment. Did you mean environment?');
+  assert.equal(usageHint('Not enough arguments following: c', ['apply', '-c'], VERBS, apply)?.message, 'apply: -c needs a value');
   assert.equal(usageHint('Not enough arguments following: password-env', ['install-cert', '--password-env'], VERBS, { ...apply, verb: 'install-cert', names: [...apply.names, 'password-env'] })?.message, 'install-cert: --password-env needs a value');
   assert.equal(usageHint('Arguments verbose and quiet are mutually exclusive', ['apply', '--verbose', '--quiet'], VERBS, apply)?.message, 'apply: --verbose and --quiet cannot be used together: choose one');
 });
