@@ -6,13 +6,15 @@
  * A corrupt file is an error naming the file, never a silent reset.
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, OperationError } from '../errors.js';
 import { seedTenant, stableGuid, Tenant } from './directory.js';
 import { makeCa, makeServerCert, newRsaKeyPem, stillValid } from './tls.js';
 import type { StateFile } from './types.js';
-import { processAlive, writeFileAtomic } from '../util/fs.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { acquireLock, type FileLock } from '../config/lock.js';
+import { systemClock } from '../context.js';
 
 export const DEFAULT_TENANTS = ['contoso.onmicrosoft.com', 'fabrikam.onmicrosoft.com'];
 
@@ -24,7 +26,7 @@ export class Store {
   private readonly byDomain = new Map<string, Tenant>();
   private saving: Promise<void> | undefined;
   private pending: Promise<void> | undefined;
-  private lockHeld = false;
+  private lock: FileLock | undefined;
 
   private constructor(
     readonly path: string | undefined,
@@ -36,13 +38,14 @@ export class Store {
 
   static async open(path: string | undefined): Promise<Store> {
     let loaded: StateFile | undefined;
+    let lock: FileLock | undefined;
     if (path) {
       await mkdir(dirname(path), { recursive: true });
-      await acquireLock(path);
+      lock = await lockState(path);
       try {
         loaded = await readState(path);
       } catch (err) {
-        await releaseLock(path);
+        await lock.release();
         throw err;
       }
     }
@@ -56,7 +59,7 @@ export class Store {
     }
     const { tenants, ...rest } = loaded;
     const store = new Store(path, rest, tenants.map((t) => new Tenant(t)));
-    store.lockHeld = Boolean(path);
+    store.lock = lock;
     for (const d of DEFAULT_TENANTS) if (!store.find(d)) (store.add(seedTenant(d)), (dirty = true));
     if (dirty) await store.commit();
     return store;
@@ -110,9 +113,10 @@ export class Store {
 
   async close(): Promise<void> {
     while (this.saving || this.pending) await (this.pending ?? this.saving);
-    if (this.path && this.lockHeld) {
-      this.lockHeld = false;
-      await releaseLock(this.path);
+    if (this.lock) {
+      const lock = this.lock;
+      this.lock = undefined;
+      await lock.release();
     }
   }
 }
@@ -161,33 +165,22 @@ function corrupt(path: string, why: string): InputError {
 }
 
 // A small pid lock (libraries.md, "Locks"): one emulator per state file at a time.
-async function acquireLock(path: string): Promise<void> {
-  const lock = `${path}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(lock, 'wx', 0o600);
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
-        throw new OperationError(`the emulator state file ${path} is in use by process ${pid}`, {
-          code: 'emulator-state-locked',
-          remedy: `stop the other emulator (or CLI run) first; remove ${lock} if that process is gone`,
-        });
-      }
-      if (pid === process.pid) {
-        throw new OperationError(`the emulator state file ${path} is already open in this process`, { code: 'emulator-state-locked' });
-      }
-      await unlink(lock).catch(() => undefined); // stale: its process is gone
-    }
+/**
+ * One emulator per state file: the same `<file>.lock` as config edits (src/config/lock.ts — pid and
+ * host, stale when its process is gone, a half-written lock judged by age), without waiting: a
+ * second emulator (or CLI run) is told at once. The embedded session waits and retries itself.
+ */
+async function lockState(path: string): Promise<FileLock> {
+  try {
+    return await acquireLock(path, { clock: systemClock, timeoutMs: 0 });
+  } catch (err) {
+    if (!(err instanceof OperationError) || err.code !== 'config-locked') throw err;
+    const holder = /held by pid (\d+)/.exec(err.message)?.[1];
+    const who = holder === String(process.pid) ? 'already open in this process' : `in use by process ${holder ?? 'unknown'}`;
+    throw new OperationError(`the emulator state file ${path} is ${who}`, {
+      code: 'emulator-state-locked',
+      remedy: `stop the other emulator (or CLI run) first; remove ${path}.lock if that process is gone`,
+    });
   }
-  throw new OperationError(`cannot lock the emulator state file ${path}`);
-}
-
-async function releaseLock(path: string): Promise<void> {
-  await unlink(`${path}.lock`).catch(() => undefined);
 }
 
