@@ -25,7 +25,13 @@ export interface EmulatorStartDocument {
   url: string;
   caFile: string;
   restoreApiUrl?: string;
-  tenants: { id: string; domain: string; operator: { clientId: string; clientSecret: string } }[];
+  tenants: {
+    id: string;
+    domain: string;
+    operator: { clientId: string; clientSecret: string };
+    /** an operator without roles: every Graph call it makes gets 403 (to try the exit-77 path) */
+    unprivileged: { clientId: string; clientSecret: string };
+  }[];
   note: string;
 }
 
@@ -41,7 +47,7 @@ export function startDocument(h: EmulatorHandle): EmulatorStartDocument {
     url: h.url,
     caFile: h.caFile,
     ...(h.restoreApiUrl ? { restoreApiUrl: h.restoreApiUrl } : {}),
-    tenants: h.tenants.map((t) => ({ id: t.id, domain: t.domain, operator: { ...t.operator } })),
+    tenants: h.tenants.map((t) => ({ id: t.id, domain: t.domain, operator: { ...t.operator }, unprivileged: { ...t.unprivileged } })),
     note: NOTE,
   };
 }
@@ -54,7 +60,11 @@ export function renderStart(doc: EmulatorStartDocument): string {
   ];
   if (doc.restoreApiUrl) lines.push(`  VB365 REST stand-in: ${doc.restoreApiUrl}/v8/RestorePortalSettings`);
   for (const t of doc.tenants) {
-    lines.push(`  tenant ${t.domain}  id ${t.id}`, `    operator client id ${t.operator.clientId}  secret ${t.operator.clientSecret}`);
+    lines.push(
+      `  tenant ${t.domain}  id ${t.id}`,
+      `    operator      client id ${t.operator.clientId}  secret ${t.operator.clientSecret}`,
+      `    unprivileged  client id ${t.unprivileged.clientId}  secret ${t.unprivileged.clientSecret}  (no roles: 403s)`,
+    );
   }
   lines.push(`Note: ${NOTE}.`, 'Press Ctrl+C to stop.');
   return `${lines.join('\n')}\n`;
