@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
 import { defineCommand } from '../src/command.js';
-import { APPLY_OPTION, applyExitCode, renderEditVerbWithApply, singleString } from '../src/cmdlets/edit-verb.js';
+import { APPLY_OPTION, REGION_OPTION, TENANT_OPTION, singleString } from '../src/cmdlets/edit-verb.js';
 import type { NewAppResult } from '../src/cmdlets/new-app.js';
-import { applyCommand } from './apply.js';
+import { editVerbOutput } from './edit-output.js';
 
 interface Args {
   name: string;
@@ -39,13 +39,8 @@ export const newAppCommand = defineCommand<Args, NewAppResult>({
         coerce: singleString('unique-name'),
       })
       .option('multi-tenant', { type: 'boolean', describe: 'let users of other tenants sign in (AzureADMultipleOrgs)' })
-      .option('region', {
-        type: 'string',
-        describe: 'Worldwide (global), USGovernment (usgov, gcchigh), USDefence (dod), China (21vianet) or Emulator; case-insensitive',
-        requiresArg: true,
-        coerce: singleString('region'),
-      })
-      .option('tenant', { type: 'string', describe: 'tenant ID (GUID) or a verified domain name', requiresArg: true, coerce: singleString('tenant') })
+      .option('region', REGION_OPTION)
+      .option('tenant', TENANT_OPTION)
       .option('force', { type: 'boolean', default: false, describe: 'the file pins an appId: remove it and register a new application instead' })
       .option('apply', APPLY_OPTION),
   async run(args, ctx) {
@@ -65,6 +60,5 @@ export const newAppCommand = defineCommand<Args, NewAppResult>({
       ctx,
     );
   },
-  render: (result, ctx, args) => renderEditVerbWithApply(result, ctx, (a) => applyCommand.render?.(a as never, ctx, args as never)),
-  exitCode: (result) => applyExitCode(result),
+  ...editVerbOutput,
 });

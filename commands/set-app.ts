@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
 import { defineCommand } from '../src/command.js';
-import { APPLY_OPTION, applyExitCode, renderEditVerbWithApply, singleString } from '../src/cmdlets/edit-verb.js';
+import { APPLY_OPTION, REGION_OPTION, TENANT_OPTION, singleString } from '../src/cmdlets/edit-verb.js';
 import type { SetAppResult } from '../src/cmdlets/set-app.js';
-import { applyCommand } from './apply.js';
+import { editVerbOutput } from './edit-output.js';
 
 interface Args {
   appId: string;
@@ -28,13 +28,8 @@ export const setAppCommand = defineCommand<Args, SetAppResult>({
         requiresArg: true,
         coerce: singleString('app-id'),
       })
-      .option('region', {
-        type: 'string',
-        describe: 'Worldwide (global), USGovernment (usgov, gcchigh), USDefence (dod), China (21vianet) or Emulator; case-insensitive',
-        requiresArg: true,
-        coerce: singleString('region'),
-      })
-      .option('tenant', { type: 'string', describe: 'tenant ID (GUID) or a verified domain name', requiresArg: true, coerce: singleString('tenant') })
+      .option('region', REGION_OPTION)
+      .option('tenant', TENANT_OPTION)
       .option('apply', APPLY_OPTION),
   async run(args, ctx) {
     const { setApp } = await import('../src/cmdlets/set-app.js');
@@ -50,6 +45,5 @@ export const setAppCommand = defineCommand<Args, SetAppResult>({
       ctx,
     );
   },
-  render: (result, ctx, args) => renderEditVerbWithApply(result, ctx, (a) => applyCommand.render?.(a as never, ctx, args as never)),
-  exitCode: (result) => applyExitCode(result),
+  ...editVerbOutput,
 });

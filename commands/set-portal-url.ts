@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
 import { defineCommand } from '../src/command.js';
-import { APPLY_OPTION, applyExitCode, integerOption, renderEditVerbWithApply, singleString } from '../src/cmdlets/edit-verb.js';
+import { APPLY_OPTION, integerOption, singleString } from '../src/cmdlets/edit-verb.js';
 import type { SetPortalUrlResult } from '../src/cmdlets/set-portal-url.js';
-import { applyCommand } from './apply.js';
+import { editVerbOutput } from './edit-output.js';
 
 interface Args {
   url: string;
@@ -54,6 +54,5 @@ export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
       ctx,
     );
   },
-  render: (result, ctx, args) => renderEditVerbWithApply(result, ctx, (a) => applyCommand.render?.(a as never, ctx, args as never)),
-  exitCode: (result) => applyExitCode(result),
+  ...editVerbOutput,
 });

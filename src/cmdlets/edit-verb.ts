@@ -117,6 +117,22 @@ export function renderEditVerb(result: EditVerbResult, ctx: Context): string {
 }
 
 /** `--apply`, shared by the desired-state verbs' yargs builders. */
+/** `--region` as new-app and set-app take it (checked by the cmdlet with resolveRegion: 65). */
+export const REGION_OPTION = {
+  type: 'string',
+  describe: 'Worldwide (global), USGovernment (usgov, gcchigh), USDefence (dod), China (21vianet) or Emulator; case-insensitive',
+  requiresArg: true,
+  coerce: singleString('region'),
+} as const;
+
+/** `--tenant`: a tenant ID or a verified domain (checked by the cmdlet: 65). */
+export const TENANT_OPTION = {
+  type: 'string',
+  describe: 'tenant ID (GUID) or a verified domain name',
+  requiresArg: true,
+  coerce: singleString('tenant'),
+} as const;
+
 export const APPLY_OPTION = {
   type: 'boolean',
   default: false,
