@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { Chalk } from 'chalk';
+import { createColors } from '../src/color.js';
 import { defineCommand } from '../src/command.js';
 import { colorLevel } from '../src/context.js';
 import { UsageError } from '../src/errors.js';
@@ -59,7 +59,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
   },
   render(result, ctx, args) {
     // stdout gets colour only when stdout itself is a terminal (NO_COLOR and --no-color honoured)
-    const color = new Chalk({ level: colorLevel(ctx.stdout, ctx.env, args.color === false ? false : undefined) });
+    const color = createColors(colorLevel(ctx.stdout, ctx.env, args.color === false ? false : undefined));
     const columns = ctx.stdout.isTTY ? (ctx.stdout as { columns?: number }).columns : undefined;
     return renderChecklist(result.checks, color, result.url ? `Restore Portal ${result.url}` : undefined, columns);
   },

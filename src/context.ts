@@ -3,7 +3,7 @@
  * Cmdlets take an optional `Partial<Context>`; tests pass their own streams and clock rather
  * than patching module singletons.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import { createColors, type Colors } from './color.js';
 
 export interface TextSink {
   write(chunk: string): unknown;
@@ -72,7 +72,7 @@ export interface Context {
   clock: Clock;
   verbosity: Verbosity;
   /** colours for stderr text (level 0 when not a TTY, NO_COLOR or --no-color) */
-  color: ChalkInstance;
+  color: Colors;
   log: Logger;
 }
 
@@ -81,7 +81,7 @@ export interface ContextOptions extends Partial<Omit<Context, 'log' | 'color'>> 
   colorEnabled?: boolean;
 }
 
-/** Colour only on a TTY, and never when NO_COLOR is set and non-empty (chalk ignores it on a TTY). */
+/** Colour only on a TTY, and never when NO_COLOR is set and non-empty (the usual libraries ignore it on a TTY). */
 export function colorLevel(stream: TextSink, env: NodeJS.ProcessEnv, enabled?: boolean): 0 | 1 | 2 | 3 {
   if (enabled === false) return 0;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
@@ -90,7 +90,7 @@ export function colorLevel(stream: TextSink, env: NodeJS.ProcessEnv, enabled?: b
   return 1;
 }
 
-export function createLogger(stderr: TextSink, verbosity: Verbosity, color: ChalkInstance): Logger {
+export function createLogger(stderr: TextSink, verbosity: Verbosity, color: Colors): Logger {
   let progressShown = false;
   const clear = () => {
     if (progressShown && stderr.isTTY) stderr.write('\r\x1b[K');
@@ -134,7 +134,7 @@ export function createContext(options: ContextOptions = {}): Context {
   const env = options.env ?? process.env;
   const stderr = options.stderr ?? process.stderr;
   const verbosity = options.verbosity ?? 'normal';
-  const color = new Chalk({ level: colorLevel(stderr, env, options.colorEnabled) });
+  const color = createColors(colorLevel(stderr, env, options.colorEnabled));
   return {
     cwd: options.cwd ?? process.cwd(),
     env,

@@ -1,9 +1,9 @@
 /**
  * The human checklist for test-portal: one line per check (✔ pass, ! warn, ✖ fail, – skip), the
  * remedy under each failure and warning, a summary line. Colour only when the sink is a terminal
- * (and NO_COLOR / --no-color are not set): the caller passes the chalk instance.
+ * (and NO_COLOR / --no-color are not set): the caller passes the colours.
  */
-import type { ChalkInstance } from 'chalk';
+import type { Colors } from '../color.js';
 import { summarize } from './result.js';
 import type { CheckResult, CheckStatus } from './types.js';
 
@@ -28,7 +28,7 @@ export function wrapWords(text: string, width: number): string[] {
  * terminal would otherwise break them at column 0, under the marks). Undefined when not a terminal:
  * one line per message then, for grep and logs.
  */
-export function renderChecklist(checks: readonly CheckResult[], color: ChalkInstance, heading?: string, columns?: number): string {
+export function renderChecklist(checks: readonly CheckResult[], color: Colors, heading?: string, columns?: number): string {
   const paint: Record<CheckStatus, (s: string) => string> = {
     pass: color.green,
     warn: color.yellow,

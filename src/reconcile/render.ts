@@ -2,7 +2,7 @@
  * The plan as a readable diff for stderr, like `terraform plan`: `+` add/create, `~` update,
  * `-` remove. Colour comes from ctx.color (off when not a TTY or NO_COLOR).
  */
-import type { ChalkInstance } from 'chalk';
+import type { Colors } from '../color.js';
 import type { Change, KeyCredentialView, PermissionView, Plan } from './types.js';
 
 const show = (v: unknown): string => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -48,7 +48,7 @@ export function symbolFor(c: Change): '+' | '~' | '-' {
   return '+';
 }
 
-export function renderPlan(p: Plan, color: ChalkInstance): string {
+export function renderPlan(p: Plan, color: Colors): string {
   if (p.changes.length === 0) return `${color.green('No changes.')} Entra matches the config.\n`;
   const lines = p.changes.map((c) => {
     const sym = symbolFor(c);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Chalk } from 'chalk';
+import { createColors } from '../../src/color.js';
 import { renderChecklist } from '../../src/checks/render.js';
 import { testPortalExitCode, summarize, type TestPortalResult } from '../../src/checks/result.js';
 import type { CheckResult } from '../../src/checks/types.js';
@@ -13,7 +13,7 @@ const checks: CheckResult[] = [
 ];
 
 test('the checklist: marks, remedies under failures and warnings, a summary line; no colour at level 0', () => {
-  const text = renderChecklist(checks, new Chalk({ level: 0 }));
+  const text = renderChecklist(checks, createColors(0));
   assert.equal(
     text,
     [
@@ -30,7 +30,7 @@ test('the checklist: marks, remedies under failures and warnings, a summary line
 });
 
 test('colour when asked (a terminal)', () => {
-  assert.match(renderChecklist(checks, new Chalk({ level: 1 })), /\x1b\[31m✖/);
+  assert.match(renderChecklist(checks, createColors(1)), /\x1b\[31m✖/);
 });
 
 test('exit codes: 0 with warnings, 2 on a failure, 65 when the config is invalid input', () => {
@@ -44,7 +44,7 @@ test('on a terminal, long messages and remedies wrap under their own column (not
   const long: CheckResult[] = [
     { id: 'tcp', status: 'fail', message: 'cannot connect to 127.0.0.1:4999: connection refused: nothing listens on that port', remedy: 'Check that the VB365 REST API service runs and listens on port 4999, and that the firewall lets it in' },
   ];
-  const text = renderChecklist(long, new Chalk({ level: 0 }), undefined, 60);
+  const text = renderChecklist(long, createColors(0), undefined, 60);
   const lines = text.split('\n');
   for (const line of lines.slice(0, -1)) assert.ok(line.length <= 60, line); // the summary line is not wrapped
   assert.deepEqual(lines.slice(0, 6), [
@@ -56,5 +56,5 @@ test('on a terminal, long messages and remedies wrap under their own column (not
     '',
   ]);
   // not a terminal: one line per message, for grep and logs
-  assert.equal(renderChecklist(long, new Chalk({ level: 0 })).split('\n')[0], `✖ tcp  ${long[0]!.message}`);
+  assert.equal(renderChecklist(long, createColors(0)).split('\n')[0], `✖ tcp  ${long[0]!.message}`);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Chalk } from 'chalk';
+import { createColors } from '../../src/color.js';
 import { createLogger, fitProgressLine } from '../../src/context.js';
 
 test('a progress line on a terminal fits one row (a wrapped one left its first row behind, cut mid-word)', () => {
@@ -12,13 +12,13 @@ test('a progress line on a terminal fits one row (a wrapped one left its first r
 
   const written: string[] = [];
   const stderr = { isTTY: true, columns: 40, write: (s: string) => written.push(s) };
-  const log = createLogger(stderr, 'normal', new Chalk({ level: 0 }));
+  const log = createLogger(stderr, 'normal', createColors(0));
   log.progress(long);
   log.done();
   assert.equal(written[0], `\r\x1b[K${long.slice(0, 38)}…`);
   assert.equal(written[1], '\r\x1b[K');
   // not a terminal: the whole message, one per line (for logs)
   const piped: string[] = [];
-  createLogger({ write: (s: string) => piped.push(s) }, 'normal', new Chalk({ level: 0 })).progress(long);
+  createLogger({ write: (s: string) => piped.push(s) }, 'normal', createColors(0)).progress(long);
   assert.deepEqual(piped, [`${long}\n`]);
 });

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderPlan } from '../../src/reconcile/render.js';
 import { plan } from '../../src/reconcile/plan.js';
-import { Chalk } from 'chalk';
+import { createColors } from '../../src/color.js';
 import { desired, emptyTenant, fakeCert, storedKey, syncedApp, syncedObserved } from '../fixtures/plan/builders.js';
 
 test('the human plan: + ~ - lines, no key bytes, "No changes." when in sync', () => {
-  const color = new Chalk({ level: 0 });
+  const color = createColors(0);
   const d = desired();
   assert.match(renderPlan(plan(d, syncedObserved(d)), color), /^No changes\./);
   const old = fakeCert('old', 'CN=Old');
