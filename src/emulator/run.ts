@@ -108,9 +108,11 @@ export async function runEmulator(input: RunEmulatorInput, ctx: Context): Promis
   });
   url = handle.url;
   const doc = startDocument(handle);
-  ctx.stdout.write(input.json ? `${JSON.stringify(doc)}\n` : renderStart(doc));
 
-  await new Promise<void>((resolve) => {
+  // The handlers go in before the start-up line is written: a parent that reads the line and
+  // signals at once must meet them (until a handler is installed, SIGTERM's default action kills
+  // the process outright, and it would not flush its state or exit 0).
+  const stopped = new Promise<void>((resolve) => {
     const done = () => {
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
@@ -122,6 +124,8 @@ export async function runEmulator(input: RunEmulatorInput, ctx: Context): Promis
     if (input.signal?.aborted) done();
     else input.signal?.addEventListener('abort', done, { once: true });
   });
+  ctx.stdout.write(input.json ? `${JSON.stringify(doc)}\n` : renderStart(doc));
+  await stopped;
   ctx.log.info('stopping the emulator (state flushed)');
   await handle.stop();
   return { ...doc, stopped: true, requests: handle.requests.length };
