@@ -14,6 +14,7 @@ import { openSession, type GraphSession } from '../src/graph/session.js';
 import { graphCall } from '../src/graph/request.js';
 import { apply } from '../src/cmdlets/apply.js';
 import type { BenchRow } from './run.js';
+import { median } from './util.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FAULTS = 'latency=50';
@@ -31,7 +32,6 @@ function ctxFor(dir: string): Context {
   return createContext({ cwd: dir, env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', ENTRA_PORTAL_EMULATOR_FAULTS: FAULTS }, stderr: sink, stdout: sink, verbosity: 'quiet' });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const graphTrips = (s: GraphSession) => (s.emulator?.requests ?? []).filter((r) => r.path.startsWith('/v1.0') && !(r as { inBatch?: boolean }).inBatch);
 
 async function withSession<T>(dir: string, fn: (s: GraphSession, ctx: Context) => Promise<T>): Promise<T> {

@@ -5,7 +5,6 @@
  * target ≤ 0.3 s at 2048. A bare `node -e 0` in the same run shows the machine's floor.
  * RSA key generation is random: 4096-bit times scatter widely (prime search), hence medians.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,17 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { generateSelfSigned, type KeySize } from '../src/certs/index.js';
 import { startRsaKeyPair } from '../src/certs/keygen.js';
 import type { BenchRow } from './run.js';
+import { median, timeProcess } from './util.js';
 
 const RUNS_2048 = Math.max(5, Number(process.env.BENCH_RUNS ?? 9));
 const RUNS_4096 = Math.max(3, Math.ceil(RUNS_2048 / 2));
 const TARGET_MS = 300;
 const bin = join(resolve(fileURLToPath(new URL('..', import.meta.url))), 'bin', 'entra-portal.js');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 const spread = (xs: number[]) => `min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))}, n=${xs.length}`;
 
@@ -59,15 +54,6 @@ async function timeCertOnly(runs: number): Promise<number[]> {
     out.push(performance.now() - t0);
   }
   return out;
-}
-
-function timeProcess(args: string[], cwd: string): number {
-  const env = { PATH: process.env.PATH, HOME: cwd, XDG_DATA_HOME: join(cwd, '.xdg'), NO_COLOR: '1' };
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return ms;
 }
 
 export default async function bench(): Promise<BenchRow[]> {

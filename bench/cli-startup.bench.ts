@@ -3,45 +3,30 @@
  * edit, against a bare `node -e 0`, in the same run (target: --help ≤ 2× bare node). Heavy modules
  * (@azure/identity, the Graph client, ajv, the JSON5 editor) must stay off the --help path.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './run.js';
+import { median, timeProcess } from './util.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const bin = join(resolve(fileURLToPath(new URL('..', import.meta.url))), 'bin', 'entra-portal.js');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-function time(args: string[], cwd: string): number {
-  const env = { PATH: process.env.PATH, HOME: cwd, NO_COLOR: '1' };
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return ms;
-}
 
 export default async function bench(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'entra-portal-bench-'));
   try {
     // warm the file system cache once
-    time(['-e', '0'], dir);
-    time([bin, '--help'], dir);
+    timeProcess(['-e', '0'], dir);
+    timeProcess([bin, '--help'], dir);
     const bare: number[] = [];
     const help: number[] = [];
     const edit: number[] = [];
     // interleaved, so a noisy moment hits all three alike
     for (let i = 0; i < RUNS; i++) {
-      bare.push(time(['-e', '0'], dir));
-      help.push(time([bin, '--help'], dir));
-      edit.push(time([bin, 'set-portal-url', `https://portal${i % 2}.abc.com:4443`, '--quiet'], dir));
+      bare.push(timeProcess(['-e', '0'], dir));
+      help.push(timeProcess([bin, '--help'], dir));
+      edit.push(timeProcess([bin, 'set-portal-url', `https://portal${i % 2}.abc.com:4443`, '--quiet'], dir));
     }
     const b = median(bare);
     const h = median(help);
