@@ -8,19 +8,9 @@ import { UsageError } from '../src/errors.js';
 import { applyExitCode, renderEditVerbWithApply, shownPath } from '../src/cmdlets/edit-verb.js';
 import { applyCommand } from './apply.js';
 import type { InstallCertInput, InstallCertResult } from '../src/cmdlets/install-cert.js';
+import type { SourceInput } from '../src/certs/sources.js';
 
-interface InstallCertArgs {
-  generate?: boolean;
-  subject?: string;
-  validityDays?: number;
-  keySize?: number;
-  pfx?: string;
-  passwordEnv?: string;
-  passwordStdin?: boolean;
-  thumbprint?: string;
-  store?: string;
-  apply?: boolean;
-}
+type InstallCertArgs = Omit<SourceInput, 'pendingKeyPair'> & { store?: string; apply?: boolean };
 
 /** yargs' type:'number' turns "abc" into NaN silently: parse here so a bad value is a usage error (64). */
 function integerOption(name: string, check: (n: number) => boolean, rule: string) {
