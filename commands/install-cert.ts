@@ -4,24 +4,13 @@
  */
 import { dirname, resolve } from 'node:path';
 import { defineCommand } from '../src/command.js';
-import { UsageError } from '../src/errors.js';
-import { applyExitCode, renderEditVerbWithApply, shownPath } from '../src/cmdlets/edit-verb.js';
+import { applyExitCode, integerOption, renderEditVerbWithApply, shownPath } from '../src/cmdlets/edit-verb.js';
 import { applyCommand } from './apply.js';
 import type { InstallCertInput, InstallCertResult } from '../src/cmdlets/install-cert.js';
 import type { SourceInput } from '../src/certs/sources.js';
 
 type InstallCertArgs = Omit<SourceInput, 'pendingKeyPair'> & { store?: string; apply?: boolean };
 
-/** yargs' type:'number' turns "abc" into NaN silently: parse here so a bad value is a usage error (64). */
-function integerOption(name: string, check: (n: number) => boolean, rule: string) {
-  return (raw: unknown): number | undefined => {
-    if (raw === undefined) return undefined;
-    const text = String(Array.isArray(raw) ? raw[raw.length - 1] : raw).trim();
-    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!check(n)) throw new UsageError(`--${name} must be ${rule}, not "${text}"`);
-    return n;
-  };
-}
 
 export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResult>({
   command: 'install-cert',
@@ -44,13 +33,13 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
         type: 'string',
         requiresArg: true,
         describe: 'with --generate: days of validity, 1–3650 (default 730)',
-        coerce: integerOption('validity-days', (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days from 1 to 3650'),
+        coerce: integerOption('validity-days', { check: (n) => n >= 1 && n <= 3650, rule: 'a whole number of days from 1 to 3650' }),
       })
       .option('key-size', {
         type: 'string',
         requiresArg: true,
         describe: 'with --generate: RSA key size, 2048 | 3072 | 4096 (default 2048)',
-        coerce: integerOption('key-size', (n) => n === 2048 || n === 3072 || n === 4096, '2048, 3072 or 4096'),
+        coerce: integerOption('key-size', { check: (n) => n === 2048 || n === 3072 || n === 4096, rule: '2048, 3072 or 4096' }),
       })
       .option('pfx', { type: 'string', requiresArg: true, describe: 'source: import this PKCS#12 (.pfx/.p12) file into the store' })
       .option('password-env', { type: 'string', requiresArg: true, describe: 'with --pfx: the NAME of an environment variable holding the password' })

@@ -143,13 +143,18 @@ export const APPLY_OPTION = {
  * A yargs `coerce` for an integer option: yargs' `type: 'number'` turns `abc` into NaN silently, so
  * anything but digits is a usage error (64) here; the range is the cmdlet's check (65).
  */
-export function integerOption(option: string): (value: unknown) => number | undefined {
+export function integerOption(
+  option: string,
+  allowed?: { check: (n: number) => boolean; rule: string },
+): (value: unknown) => number | undefined {
   return (value) => {
     if (value === undefined) return undefined;
     if (Array.isArray(value)) throw usage(`--${option} was given ${value.length} times; give it once`);
     const text = String(value).trim();
-    if (!/^[0-9]+$/.test(text)) throw usage(`--${option} must be a whole number, not '${String(value)}'`);
-    return Number(text);
+    if (!/^[0-9]+$/.test(text)) throw usage(`--${option} must be ${allowed?.rule ?? 'a whole number'}, not "${String(value)}"`);
+    const n = Number(text);
+    if (allowed && !allowed.check(n)) throw usage(`--${option} must be ${allowed.rule}, not "${text}"`);
+    return n;
   };
 }
 
