@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, type Context } from '../src/context.js';
 import { loadConfig } from '../src/config/index.js';
-import { openSession, type GraphSession } from '../src/graph/session.js';
+import { openSession, type Session as GraphSession } from '../src/session.js';
 import { graphCall } from '../src/graph/request.js';
 import { apply } from '../src/cmdlets/apply.js';
 import type { BenchRow } from './run.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The executable. The only place in the project that ends the process: everything below
 // returns an exit code (see src/errors.ts for the mapping), so it stays testable in-process.
-import { main } from '../dist/src/cli.js';
+import { main } from '../dist/src/cli/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

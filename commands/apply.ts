@@ -1,7 +1,7 @@
-import { defineCommand } from '../src/command.js';
+import { defineCommand } from '../src/cli/command.js';
 import { UsageError } from '../src/errors.js';
 import type { ApplyResult } from '../src/cmdlets/apply.js';
-import { AUTH_MODES } from '../src/graph/session.js';
+import { AUTH_MODES } from '../src/cloud/auth-modes.js';
 
 interface ApplyArgs {
   detailedExitcode: boolean;

@@ -1,4 +1,4 @@
-import { defineCommand } from '../src/command.js';
+import { defineCommand } from '../src/cli/command.js';
 import { UsageError } from '../src/errors.js';
 import type { DemoResult } from '../src/cmdlets/demo.js';
 

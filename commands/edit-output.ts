@@ -3,7 +3,8 @@
  * `--apply` — apply's own rendering, and apply's exit code.
  */
 import type { Context } from '../src/context.js';
-import { applyExitCode, renderEditVerbWithApply, type EditVerbResult } from '../src/cmdlets/edit-verb.js';
+import type { EditVerbResult } from '../src/cmdlets/edit-verb.js';
+import { applyExitCode, renderEditVerbWithApply } from '../src/cli/render.js';
 import { applyCommand } from './apply.js';
 
 export const editVerbOutput = {

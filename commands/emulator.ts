@@ -1,4 +1,4 @@
-import { defineCommand } from '../src/command.js';
+import { defineCommand } from '../src/cli/command.js';
 import { OperationError, UsageError } from '../src/errors.js';
 import type { RunEmulatorResult } from '../src/emulator/run.js';
 

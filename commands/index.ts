@@ -2,7 +2,7 @@
  * Every verb, in the order `--help` lists them. Command files import only light modules at
  * load time; each imports its implementation lazily inside `run`.
  */
-import type { CommandSpec } from '../src/command.js';
+import type { CommandSpec } from '../src/cli/command.js';
 import { newAppCommand } from './new-app.js';
 import { setAppCommand } from './set-app.js';
 import { installCertCommand } from './install-cert.js';

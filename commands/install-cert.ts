@@ -3,8 +3,10 @@
  * Light at import time: the implementation (forge, crypto, the config editor) loads inside `run`.
  */
 import { dirname, resolve } from 'node:path';
-import { defineCommand } from '../src/command.js';
-import { applyExitCode, integerOption, renderEditVerbWithApply, shownPath } from '../src/cmdlets/edit-verb.js';
+import { defineCommand } from '../src/cli/command.js';
+import { integerOption } from '../src/cli/options.js';
+import { applyExitCode, renderEditVerbWithApply } from '../src/cli/render.js';
+import { displayPath } from '../src/util/paths.js';
 import { applyCommand } from './apply.js';
 import type { InstallCertInput, InstallCertResult } from '../src/cmdlets/install-cert.js';
 import type { SourceInput } from '../src/certs/sources.js';
@@ -93,9 +95,9 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
     const head = [
       `${verb} certificate ${c.thumbprint} (${c.subject}; ${c.source === 'generate' ? 'generated' : c.source === 'pfx' ? 'imported' : 'from the store'})`,
       `  valid   ${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}`,
-      `  store   ${shownPath(c.store, ctx.cwd)}`,
+      `  store   ${displayPath(c.store, ctx.cwd)}`,
       // c.file is relative to the config's folder; shown relative to where the user stands
-      `  public  ${shownPath(resolve(dirname(result.config), c.file), ctx.cwd)}`,
+      `  public  ${displayPath(resolve(dirname(result.config), c.file), ctx.cwd)}`,
     ];
     // `changed` also counts the store entry and the .cer; the config part is what the diff shows
     // with --apply, apply's own summary follows, as after the other desired-state verbs

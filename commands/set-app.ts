@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import { defineCommand } from '../src/command.js';
-import { APPLY_OPTION, REGION_OPTION, TENANT_OPTION, singleString } from '../src/cmdlets/edit-verb.js';
+import { defineCommand } from '../src/cli/command.js';
+import { APPLY_OPTION, REGION_OPTION, TENANT_OPTION, singleString } from '../src/cli/options.js';
 import type { SetAppResult } from '../src/cmdlets/set-app.js';
 import { editVerbOutput } from './edit-output.js';
 

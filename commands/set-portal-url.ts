@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import { defineCommand } from '../src/command.js';
-import { APPLY_OPTION, integerOption, singleString } from '../src/cmdlets/edit-verb.js';
+import { defineCommand } from '../src/cli/command.js';
+import { APPLY_OPTION, integerOption, singleString } from '../src/cli/options.js';
 import type { SetPortalUrlResult } from '../src/cmdlets/set-portal-url.js';
 import { editVerbOutput } from './edit-output.js';
 

@@ -1,11 +1,11 @@
 import type { Argv } from 'yargs';
 import { createColors } from '../src/color.js';
-import { defineCommand } from '../src/command.js';
+import { defineCommand } from '../src/cli/command.js';
 import { colorLevel } from '../src/context.js';
 import { UsageError } from '../src/errors.js';
 import { renderChecklist } from '../src/checks/render.js';
 import { testPortalExitCode, type TestPortalResult } from '../src/checks/result.js';
-import { AUTH_MODES, type AuthMode } from '../src/graph/session.js';
+import { AUTH_MODES, type AuthMode } from '../src/cloud/auth-modes.js';
 
 interface Args {
   timeout: number;

@@ -2,7 +2,6 @@
  * The public module API: the cmdlets as async functions that return the same result objects
  * that `--json` prints (DESIGN §3).
  */
-export { main } from './cli.js';
 export { createContext, type Context } from './context.js';
 export * from './errors.js';
 export { resolveRegion, REGIONS, type RegionInfo, type RegionName, type Endpoints } from './cloud/regions.js';

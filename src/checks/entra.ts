@@ -10,7 +10,9 @@
 import type { Context } from '../context.js';
 import { EntraPortalError, InputError } from '../errors.js';
 import type { Observed } from '../graph/api.js';
-import type { AuthMode, GraphSession, SessionConfig } from '../graph/session.js';
+import type { AuthMode } from '../cloud/auth-modes.js';
+import type { GraphSession } from '../graph/session.js';
+import type { SessionConfig } from '../session.js';
 import { judgeApplication, judgeCertificate, judgeConsent, judgePermissions, judgeRedirectUri } from './entra-judge.js';
 import type { LoadedPortalConfig } from './definitions.js';
 import { fail, pass, skip, type CheckDefinition, type CheckOutcome } from './types.js';
@@ -29,7 +31,7 @@ export interface EntraCheckOptions {
    */
   boundedReads: () => boolean;
   now: () => number;
-  /** test hook: how to open the session (default src/graph/session.ts openSession) */
+  /** test hook: how to open the session (default src/session.ts openSession) */
   openSession?: (loaded: SessionConfig, ctx: Context, options: { auth?: AuthMode; propagationTimeout?: number }) => Promise<GraphSession>;
 }
 
@@ -66,7 +68,7 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
         if (!c.application?.appId && !c.application?.uniqueName) {
           return fail('the config names no application (application.appId or application.uniqueName)', 'Run entra-portal new-app --name <name> (register) or entra-portal set-app --app-id <guid> (existing), then entra-portal apply');
         }
-        const open = options.openSession ?? (await import('../graph/session.js')).openSession;
+        const open = options.openSession ?? (await import('../session.js')).openSession;
         opening = open(loaded, options.ctx, {
           ...(options.auth ? { auth: options.auth } : {}),
           // a read-only check waits out throttling briefly, not for minutes

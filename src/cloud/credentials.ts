@@ -24,7 +24,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/ident
 import type { Logger } from '../context.js';
 import { EntraPortalError, InputError, OperationError } from '../errors.js';
 import { diagnoseAuthority, isEndpointResolutionError, type EndpointDiagnosis } from './diagnose.js';
-import type { AuthMode } from '../graph/session.js';
+import type { AuthMode } from './auth-modes.js';
 
 export interface CredentialOptions {
   /** tenant id or domain (the config's); falls back to AZURE_TENANT_ID for `environment` */

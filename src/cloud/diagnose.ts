@@ -5,7 +5,7 @@
  * Only after such a failure, we fetch the OpenID metadata ourselves once and name the real cause.
  */
 import { graphUrl } from './endpoints.js';
-import { errnoOf } from '../graph/errors.js';
+import { errnoOf } from '../util/errno.js';
 
 /** MSAL's codes for "could not resolve the authority" (msal-common ClientAuthErrorCodes). */
 export function isEndpointResolutionError(err: unknown): boolean {

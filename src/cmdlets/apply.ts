@@ -8,11 +8,12 @@ import type { Context } from '../context.js';
 import { toContext } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
-import { AUTH_MODES, type AuthMode, type GraphSession } from '../graph/session.js';
+import { AUTH_MODES, type AuthMode } from '../cloud/auth-modes.js';
+import type { GraphSession } from '../graph/session.js';
 import { loadDesired } from '../reconcile/desired.js';
 import { plan as makePlan, inSync as planInSync } from '../reconcile/plan.js';
 import { renderPlan } from '../reconcile/render.js';
-import { shownPath } from './edit-verb.js';
+import { displayPath } from '../util/paths.js';
 import type { Plan } from '../reconcile/types.js';
 import type { StepResult } from '../reconcile/execute.js';
 
@@ -69,7 +70,7 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
   const prune = input.prune === true;
   const whatIf = input.whatIf === true;
 
-  const { openSession } = await import('../graph/session.js');
+  const { openSession } = await import('../session.js');
   const { toPortalError } = await import('../graph/errors.js');
   let session: GraphSession | undefined = input.session;
   try {
@@ -104,7 +105,7 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
       options: { prune },
       recordAppId: async (id) => {
         await editConfig(loaded.path, ctx, (doc) => doc.set(['application', 'appId'], id));
-        ctx.log.info(`  ${ctx.color.green('✔')} recorded application.appId = ${id} in ${shownPath(loaded.path, ctx.cwd)}`);
+        ctx.log.info(`  ${ctx.color.green('✔')} recorded application.appId = ${id} in ${displayPath(loaded.path, ctx.cwd)}`);
       },
       onStep: (r) => {
         if (r.status !== 'unchanged') ctx.log.info(`  ${ctx.color.green('✔')} ${r.step}: ${r.status}`);

@@ -108,7 +108,7 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
       import('./apply.js'),
       import('./test-portal.js'),
       import('../config/index.js'),
-      import('../graph/session.js'),
+      import('../session.js'),
     ]);
 
   const port = await freePort();

@@ -1,13 +1,12 @@
 /**
- * What the desired-state verbs (new-app, set-app, set-portal-url; install-cert too) return, and how
- * it is shown. Light at import time (types and string work only): command files import it for
- * `render`; the heavy parts (config editing, apply) are imported lazily.
+ * What the desired-state verbs (new-app, set-app, set-portal-url; install-cert too) return, and the
+ * `--apply` that may follow their edit. Light at import time: apply and the config editor load lazily.
  */
-import { relative, isAbsolute, dirname, basename, join } from 'node:path';
+import { dirname, basename, join } from 'node:path';
 import type { Context } from '../context.js';
 import type { ConfigChange, ConfigEditResult } from '../config/edit.js';
 import type { ApplyResult } from './apply.js';
-import { UsageError } from '../errors.js';
+import { displayPath } from '../util/paths.js';
 
 export interface EditVerbResult {
   verb: string;
@@ -71,114 +70,10 @@ export async function chainApply(result: EditVerbResult, edit: ConfigEditResult,
     if (applied.config === configPath) applied.config = result.config;
     result.apply = applied;
   } catch (err) {
-    if (result.changed && !result.whatIf) ctx.log.warn(`${shownPath(result.config, ctx.cwd)} was updated, but the apply that followed failed`);
+    if (result.changed && !result.whatIf) ctx.log.warn(`${displayPath(result.config, ctx.cwd)} was updated, but the apply that followed failed`);
     throw err;
   } finally {
     await cleanup?.();
   }
 }
 
-/** The exit code of an edit verb: 0, or apply's when `--apply` ran (its `exitCode` when it gives one). */
-export function applyExitCode(result: EditVerbResult): number {
-  const code = (result.apply as { exitCode?: unknown } | undefined)?.exitCode;
-  return typeof code === 'number' ? code : 0;
-}
-
-export function shownPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return '(none)';
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
-}
-
-/** Human output (stdout): the diff under --what-if, otherwise what changed in which file. */
-export function renderEditVerb(result: EditVerbResult, ctx: Context): string {
-  const file = shownPath(result.config, ctx.cwd);
-  const lines: string[] = [];
-  if (result.whatIf) {
-    if (result.diff) lines.push(result.diff.trimEnd());
-    ctx.log.info(
-      result.changed
-        ? `what-if: ${result.created ? 'would create' : 'would update'} ${file}; nothing was written`
-        : `what-if: ${file} already says this; nothing to change`,
-    );
-  } else if (!result.changed) {
-    lines.push(`${file}: already up to date (no change)`);
-  } else {
-    lines.push(`${result.created ? 'Created' : 'Updated'} ${file}`);
-    for (const c of result.changes) {
-      lines.push(c.before === undefined ? `  + ${c.path}: ${show(c.after)}` : c.after === undefined ? `  - ${c.path} (was ${show(c.before)})` : `  ~ ${c.path}: ${show(c.before)} → ${show(c.after)}`);
-    }
-  }
-  return lines.join('\n');
-}
-
-/** `--apply`, shared by the desired-state verbs' yargs builders. */
-/** `--region` as new-app and set-app take it (checked by the cmdlet with resolveRegion: 65). */
-export const REGION_OPTION = {
-  type: 'string',
-  describe: 'Worldwide (global), USGovernment (usgov, gcchigh), USDefence (dod), China (21vianet) or Emulator; case-insensitive',
-  requiresArg: true,
-  coerce: singleString('region'),
-} as const;
-
-/** `--tenant`: a tenant ID or a verified domain (checked by the cmdlet: 65). */
-export const TENANT_OPTION = {
-  type: 'string',
-  describe: 'tenant ID (GUID) or a verified domain name',
-  requiresArg: true,
-  coerce: singleString('tenant'),
-} as const;
-
-export const APPLY_OPTION = {
-  type: 'boolean',
-  default: false,
-  describe: 'then run "apply": reconcile Entra with the edited file (with --what-if: show what apply would change)',
-} as const;
-
-/**
- * A yargs `coerce` for an integer option: yargs' `type: 'number'` turns `abc` into NaN silently, so
- * anything but digits is a usage error (64) here; the range is the cmdlet's check (65).
- */
-export function integerOption(
-  option: string,
-  allowed?: { check: (n: number) => boolean; rule: string },
-): (value: unknown) => number | undefined {
-  return (value) => {
-    if (value === undefined) return undefined;
-    if (Array.isArray(value)) throw usage(`--${option} was given ${value.length} times; give it once`);
-    const text = String(value).trim();
-    if (!/^[0-9]+$/.test(text)) throw usage(`--${option} must be ${allowed?.rule ?? 'a whole number'}, not "${String(value)}"`);
-    const n = Number(text);
-    if (allowed && !allowed.check(n)) throw usage(`--${option} must be ${allowed.rule}, not "${text}"`);
-    return n;
-  };
-}
-
-/** A string option given twice arrives as an array: that is a usage error. */
-export function singleString(option: string): (value: unknown) => string | undefined {
-  return (value) => {
-    if (value === undefined) return undefined;
-    if (Array.isArray(value)) throw usage(`--${option} was given ${value.length} times; give it once`);
-    return String(value);
-  };
-}
-
-function usage(message: string): UsageError {
-  return new UsageError(message);
-}
-
-/** Human output plus, after `--apply`, apply's own rendering (the apply command's renderer). */
-export function renderEditVerbWithApply(
-  result: EditVerbResult,
-  ctx: Context,
-  renderApply?: (apply: ApplyResult) => string | undefined,
-): string {
-  const text = renderEditVerb(result, ctx);
-  if (!result.apply) return text;
-  const applied = renderApply?.(result.apply) ?? `apply: ${result.apply.inSync ? 'in sync' : 'changes pending'}`;
-  return [text, applied].filter(Boolean).join('\n');
-}

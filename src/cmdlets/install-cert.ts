@@ -25,7 +25,8 @@ import {
 import { writeFileAtomic } from '../util/fs.js';
 import { checkSourceOptions, obtainCertificate, type CertificateSource, type SourceInput } from '../certs/sources.js';
 import { InputError } from '../errors.js';
-import { chainApply, shownPath, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
+import { displayPath } from '../util/paths.js';
+import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
 
 export interface InstallCertInput extends SourceInput, EditVerbInput {
   /** the store folder (default: $ENTRA_PORTAL_STORE, $XDG_DATA_HOME/entra-portal/store, ~/.local/share/entra-portal/store) */
@@ -127,7 +128,7 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
       certsDirCreated = (await mkdir(dirname(cerPath), { recursive: true })) !== undefined;
       await writeFileAtomic(cerPath, der, 0o644);
       cerCreated = !existingCer;
-      ctx.log.info(`wrote ${shownPath(cerPath, ctx.cwd)}`);
+      ctx.log.info(`wrote ${displayPath(cerPath, ctx.cwd)}`);
     }
   }
 
@@ -167,7 +168,7 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
   result.changed = edit.changed || storeWrite || cerNeedsWrite;
   if (whatIf) {
     if (storeWrite) ctx.log.info(`what-if: would add ${info.thumbprint} to the store ${storeDir}`);
-    if (cerNeedsWrite) ctx.log.info(`what-if: would write ${shownPath(cerPath, ctx.cwd)}`);
+    if (cerNeedsWrite) ctx.log.info(`what-if: would write ${displayPath(cerPath, ctx.cwd)}`);
   }
 
   if (input.apply) await applyAfter(result, edit, ctx, whatIf && cerNeedsWrite ? { path: cerPath, der } : undefined);

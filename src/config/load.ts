@@ -3,11 +3,14 @@
  * Every problem is reported at once, as `file:line:col: path: message` (exit 65).
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { JsonValueNode } from '@croct/json5-parser';
 import type { Context } from '../context.js';
 import { InputError, OperationError, type Problem } from '../errors.js';
 import { DEFAULT_CONFIG_FILE, type PortalConfig } from './types.js';
+import { displayPath } from '../util/paths.js';
+
+export { displayPath };
 import { duplicateKeys, parseTree } from './tree.js';
 import { schemaProblems, semanticProblems } from './schema.js';
 
@@ -24,11 +27,6 @@ export function resolveConfigPath(ctx: Pick<Context, 'cwd' | 'env'>, explicit?: 
   return isAbsolute(chosen) ? chosen : resolve(ctx.cwd, chosen);
 }
 
-/** How a path is shown in messages: relative to the current folder when that is shorter. */
-export function displayPath(path: string, cwd = process.cwd()): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
 
 export interface ValidatedText {
   tree: JsonValueNode;

@@ -11,6 +11,7 @@
  * final answer into what the CLI should exit with: 403 → PermissionError (77) naming the likely right.
  */
 import { EntraPortalError, GraphRequestError, OperationError, PermissionError, TransientError } from '../errors.js';
+import { errnoOf } from '../util/errno.js';
 
 /** What was asked, for messages ("GET /applications(appId='…')"). */
 export interface RequestRef {
@@ -191,20 +192,6 @@ export class TransportFailure extends Error {
     super(message);
     this.name = errno;
   }
-}
-
-/** The errno-like code of a fetch failure (`TypeError: fetch failed` hides it in `cause`). */
-export function errnoOf(err: unknown): { errno: string; detail: string } {
-  let e: unknown = err;
-  for (let depth = 0; depth < 5 && e; depth++) {
-    const x = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
-    if (typeof x.code === 'string' && x.code) return { errno: x.code, detail: String(x.message ?? x.code) };
-    if (x.name === 'TimeoutError' || x.name === 'AbortError') return { errno: x.name, detail: String(x.message ?? '') };
-    if (x.cause === undefined) break;
-    e = x.cause;
-  }
-  const msg = err instanceof Error ? err.message : String(err);
-  return { errno: 'ENETWORK', detail: msg };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The Graph layer's public surface (owner: GRAPH engineer). Importing this is cheap: the Graph SDK,
- * @azure/identity and undici load only when `openSession` runs.
+ * undici load only when `createGraphSession` runs (src/session.ts opens sessions).
  */
 export * from './api.js';
 export { graphBatch, BATCH_LIMIT, type BatchItem, type BatchResult } from './batch.js';
@@ -18,4 +18,4 @@ export {
 export { checkOperatorRights, inspectOperator, assessClaims, decodeJwtPayload, type OperatorReport, type Need } from './preflight.js';
 export { graphCall, graphList, sendOnce, odataString, type GraphCall, type GraphAnswer, type HttpMethod } from './request.js';
 export { withRetry, retryPolicy, DEFAULT_RETRY_POLICY, DEFAULT_PROPAGATION_TIMEOUT_S, type RetryPolicy } from './retry.js';
-export { openSession, AUTH_MODES, type AuthMode, type GraphSession, type OpenSessionOptions, type SessionConfig, type EmbeddedEmulator } from './session.js';
+export { createGraphSession, type GraphSession, type GraphSessionParts } from './session.js';

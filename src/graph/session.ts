@@ -1,30 +1,16 @@
 /**
- * The Graph session: one Graph client + the operator's credential for the config's cloud
- * (notes/interfaces.md "Graph session"; DESIGN §2, §6).
+ * The Graph session: one Graph client plus the operator's credential for one cloud. `src/graph/`
+ * is a client only: it does not choose the cloud, build the credential or start an emulator —
+ * src/session.ts (the composition root) does, and hands the pieces to `createGraphSession`.
  *
- * - Regions/custom endpoints: `createCredential(auth)` (cloud/credentials.ts) with the region's
- *   authority host; the Graph client on the region's Graph root.
- * - `region: 'Emulator'`: the emulator starts in-process (state in `<configDir>/.entra-portal/`,
- *   faults from $ENTRA_PORTAL_EMULATOR_FAULTS), the tenant is ensured, the operator's client secret is
- *   used, and the emulator's CA is trusted *in this process only* — an undici Agent for the Graph
- *   client's fetch and `tlsOptions.ca` for @azure/identity (core-rest-pipeline's tlsPolicy → https.Agent).
- *   NODE_EXTRA_CA_CERTS is read only at process start, so it cannot be used here.
- *
- * Heavy libraries (@azure/identity ~0.2 s, the Graph SDK, undici) are imported inside `openSession`.
+ * Heavy libraries (the Graph SDK, undici) are imported inside `createGraphSession`.
  */
 import type { TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { PortalConfig } from '../config/types.js';
 import type { Context } from '../context.js';
-import type { ResolvedEndpoints } from '../cloud/endpoints.js';
-import type { RetryPolicy } from './retry.js';
-import type { EmulatorHandle } from '../emulator/index.js';
-
-export type AuthMode = 'auto' | 'device-code' | 'browser' | 'azure-cli' | 'environment' | 'managed-identity';
-export const AUTH_MODES: readonly AuthMode[] = ['auto', 'device-code', 'browser', 'azure-cli', 'environment', 'managed-identity'];
-
-/** The embedded emulator a session started (Emulator mode): the demo and tests read its request log. */
-export type EmbeddedEmulator = EmulatorHandle;
+import { hostName, SDK_GRAPH_HOSTS, type ResolvedEndpoints } from '../cloud/endpoints.js';
+import { retryPolicy, type RetryPolicy } from './retry.js';
+import { credentialForGraphSdk, FetchHandler } from './transport.js';
 
 export interface GraphSession {
   graph: Client;
@@ -38,33 +24,84 @@ export interface GraphSession {
   ca?: string;
   /** options to give any @azure/identity credential so it talks to this cloud */
   credentialOptions(): { authorityHost: string; disableInstanceDiscovery?: boolean; [k: string]: unknown };
-  /** stops an embedded emulator; idempotent */
+  /** releases what the session holds (its HTTP agent; an embedded emulator); idempotent */
   close(): Promise<void>;
   /** the context the session logs and sleeps through */
   ctx: Context;
   /** the retry/consistency policy (budget = --propagation-timeout) */
   retry: RetryPolicy;
-  /** the embedded emulator, in Emulator mode (the demo and tests read its request log) */
-  emulator?: EmbeddedEmulator;
 }
 
-/** What the session needs of a loaded config (src/config's LoadedConfig satisfies it). */
-export interface SessionConfig {
-  /** the folder of the config file (the emulator keeps its state in `<dir>/.entra-portal/`) */
-  dir: string;
-  config: PortalConfig;
-}
-
-export interface OpenSessionOptions {
-  /** default 'auto'. Emulator mode: the tenant's operator, except an explicit 'environment' (AZURE_CLIENT_ID/SECRET) */
-  auth?: AuthMode;
+/** What `createGraphSession` is given: everything is decided by the caller. */
+export interface GraphSessionParts {
+  endpoints: ResolvedEndpoints;
+  tenant: string;
+  credential: TokenCredential;
+  /** extra CA PEM, trusted for this session's requests only */
+  ca?: string;
+  /** options for any @azure/identity credential made for this cloud (e.g. the application's own, in test-portal) */
+  credentialOptions(): { authorityHost: string; disableInstanceDiscovery?: boolean; [k: string]: unknown };
   /** seconds; the retry/consistency budget per operation (default 120) */
   propagationTimeout?: number;
   /** test hook: retry policy overrides (e.g. a deterministic `random`) */
   retry?: Partial<RetryPolicy>;
+  /** run when the session closes, last first (e.g. stop an embedded emulator) */
+  cleanups?: (() => Promise<void>)[];
 }
 
-export async function openSession(loaded: SessionConfig, ctx: Context, options: OpenSessionOptions = {}): Promise<GraphSession> {
-  const { openSessionImpl } = await import('./session-impl.js');
-  return openSessionImpl(loaded, ctx, options);
+export async function createGraphSession(parts: GraphSessionParts, ctx: Context): Promise<GraphSession> {
+  const retry = retryPolicy({ budgetMs: (parts.propagationTimeout ?? 120) * 1000, ...parts.retry });
+  const cleanups = [...(parts.cleanups ?? [])];
+  const close = async () => {
+    while (cleanups.length) await cleanups.pop()?.().catch(() => undefined);
+  };
+  try {
+    const graph = await createGraphClient(parts.endpoints, parts.credential, parts.ca, cleanups);
+    return {
+      graph,
+      endpoints: parts.endpoints,
+      tenant: parts.tenant,
+      credential: parts.credential,
+      ...(parts.ca ? { ca: parts.ca } : {}),
+      credentialOptions: parts.credentialOptions,
+      close,
+      ctx,
+      retry,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/**
+ * The Graph client: our middleware chain (auth → telemetry → fetch; no SDK RetryHandler, see
+ * retry.ts), the cloud's Graph root, `customHosts` for a host the SDK does not know (without it the
+ * SDK silently drops the Authorization header), and an undici Agent trusting `ca` when given.
+ */
+async function createGraphClient(
+  endpoints: ResolvedEndpoints,
+  credential: TokenCredential,
+  ca: string | undefined,
+  cleanups: (() => Promise<void>)[],
+): Promise<GraphSession['graph']> {
+  const sdk = await import('@microsoft/microsoft-graph-client');
+  const { TokenCredentialAuthenticationProvider } = await import('@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js');
+  const authProvider = new TokenCredentialAuthenticationProvider(credentialForGraphSdk(credential, sdk.GraphClientError), { scopes: [endpoints.scope] });
+  const host = hostName(endpoints.graph);
+  let fetchOptions: Record<string, unknown> | undefined;
+  if (ca) {
+    const { Agent } = await import('undici');
+    const agent = new Agent({ connect: { ca } });
+    cleanups.push(() => agent.close());
+    // Node's fetch takes undici's `dispatcher`: the CA is trusted for these requests only
+    fetchOptions = { dispatcher: agent };
+  }
+  return sdk.Client.initWithMiddleware({
+    middleware: [new sdk.AuthenticationHandler(authProvider), new sdk.TelemetryHandler(), new FetchHandler()],
+    baseUrl: `${endpoints.graph}/`,
+    defaultVersion: 'v1.0',
+    ...(SDK_GRAPH_HOSTS.has(host) ? {} : { customHosts: new Set([host]) }),
+    ...(fetchOptions ? { fetchOptions: fetchOptions as never } : {}),
+  });
 }

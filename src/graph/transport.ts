@@ -6,7 +6,8 @@
  * after the errno instead, so `fromClientError` (errors.ts) can tell a reset (retry) from a refusal.
  */
 import type { Context as MiddlewareContext, Middleware } from '@microsoft/microsoft-graph-client';
-import { errnoOf, TransportFailure } from './errors.js';
+import { errnoOf } from '../util/errno.js';
+import { TransportFailure } from './errors.js';
 
 /** No Graph call should take this long; a hung connection becomes a retryable TimeoutError. */
 export const REQUEST_TIMEOUT_MS = 100_000;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, type Context } from '../../src/context.js';
 import { loadConfig } from '../../src/config/index.js';
-import { openSession, type AuthMode, type GraphSession } from '../../src/graph/session.js';
+import { openSession, type AuthMode, type Session as GraphSession } from '../../src/session.js';
 import type { RetryPolicy } from '../../src/graph/retry.js';
 import { graphCall, graphList } from '../../src/graph/request.js';
 import { apply, type ApplyInput, type ApplyResult } from '../../src/cmdlets/apply.js';

@@ -9,7 +9,7 @@ import { createContext } from '../../src/context.js';
 import { getServicePrincipalByAppId, MICROSOFT_GRAPH_APP_ID } from '../../src/graph/api.js';
 import { toPortalError } from '../../src/graph/errors.js';
 import { checkOperatorRights } from '../../src/graph/preflight.js';
-import { openSession, type AuthMode } from '../../src/graph/session.js';
+import { openSession, type AuthMode } from '../../src/session.js';
 
 const [url, auth = 'environment'] = process.argv.slice(2);
 const ctx = createContext({ env: process.env, verbosity: 'quiet' });

@@ -24,7 +24,7 @@ import {
 } from '../../src/graph/api.js';
 import { graphList } from '../../src/graph/request.js';
 import { graphBatch } from '../../src/graph/batch.js';
-import { openSession, type GraphSession } from '../../src/graph/session.js';
+import { openSession, type Session as GraphSession } from '../../src/session.js';
 import { recordingLogger } from '../helpers/graph-fakes.js';
 
 function ctxWith(faults: string): Context {

@@ -17,7 +17,7 @@ import {
   MICROSOFT_GRAPH_APP_ID,
   upsertApplicationByUniqueName,
 } from '../../src/graph/api.js';
-import { openSession, type GraphSession } from '../../src/graph/session.js';
+import { openSession, type Session as GraphSession } from '../../src/session.js';
 import { recordingLogger } from '../helpers/graph-fakes.js';
 
 function quietCtx(): Context {

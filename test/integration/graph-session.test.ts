@@ -14,7 +14,7 @@ import { PermissionError } from '../../src/errors.js';
 import { getServicePrincipalByAppId, MICROSOFT_GRAPH_APP_ID, observeBatch, upsertApplicationByUniqueName } from '../../src/graph/api.js';
 import { toPortalError } from '../../src/graph/errors.js';
 import { checkOperatorRights } from '../../src/graph/preflight.js';
-import { openSession, type GraphSession } from '../../src/graph/session.js';
+import { openSession, type Session as GraphSession } from '../../src/session.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { recordingLogger } from '../helpers/graph-fakes.js';
 

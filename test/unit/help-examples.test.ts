@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import yargs from 'yargs';
 import { commands } from '../../commands/index.js';
-import { GLOBAL_OPTIONS, formatExamples, topLevelHelp } from '../../src/help.js';
-import type { GlobalArgs } from '../../src/command.js';
+import { GLOBAL_OPTIONS, formatExamples, topLevelHelp } from '../../src/cli/help.js';
+import type { GlobalArgs } from '../../src/cli/command.js';
 import type { Argv } from 'yargs';
 
 test('formatExamples: a command per line, continued after " \\" when long, quoted words kept whole', () => {

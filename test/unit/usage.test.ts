@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closest, editDistance, unknownOptions, usageHint, type VerbOptions } from '../../src/usage.js';
+import { closest, editDistance, unknownOptions, usageHint, type VerbOptions } from '../../src/cli/usage.js';
 
 const VERBS = ['new-app', 'set-app', 'install-cert', 'set-portal-url', 'apply', 'test-portal', 'emulator', 'demo'];
 const apply: VerbOptions = {

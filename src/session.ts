@@ -1,36 +1,73 @@
 /**
- * openSession's implementation (session.ts loads it lazily: it pulls in @azure/identity, the Graph
- * SDK and undici). See session.ts for the contract.
+ * The composition root: a loaded config → the cloud's endpoints, the operator's credential and, for
+ * `region: 'Emulator'`, a started embedded emulator — wired into one Graph session. `src/graph/` is a
+ * client only and knows neither the emulator nor how credentials are chosen; this module does.
+ *
+ * - Regions/custom endpoints: `createCredential(auth)` (cloud/credentials.ts) with the region's
+ *   authority host; the Graph client on the region's Graph root.
+ * - `region: 'Emulator'`: the emulator starts in-process (state in `<configDir>/.entra-portal/`,
+ *   faults from $ENTRA_PORTAL_EMULATOR_FAULTS), the tenant is ensured, the operator's client secret is
+ *   used, and the emulator's CA is trusted *in this process only* — an undici Agent for the Graph
+ *   client's fetch and `tlsOptions.ca` for @azure/identity. NODE_EXTRA_CA_CERTS is read only at
+ *   process start, so it cannot be used here.
+ *
+ * Everything heavy (@azure/identity ~0.2 s, the Graph SDK, undici, the emulator) loads inside `openSession`.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
-import type { Context } from '../context.js';
-import { hostName, isEmulatorConfig, resolveEndpoints, SDK_GRAPH_HOSTS, type ResolvedEndpoints } from '../cloud/endpoints.js';
-import { createCredential, explainerFor, identityOptions, withTypedErrors } from '../cloud/credentials.js';
-import { retryPolicy } from './retry.js';
-import { credentialForGraphSdk, FetchHandler } from './transport.js';
-import type { EmbeddedEmulator, GraphSession, OpenSessionOptions, SessionConfig } from './session.js';
+import type { PortalConfig } from './config/types.js';
+import type { Context } from './context.js';
+import type { AuthMode } from './cloud/auth-modes.js';
+import type { ResolvedEndpoints } from './cloud/endpoints.js';
+import type { GraphSession } from './graph/session.js';
+import type { RetryPolicy } from './graph/retry.js';
+import type { EmulatorHandle } from './emulator/index.js';
 
-/** The emulator's default tenant when the config names none (DESIGN §6). */
+export { AUTH_MODES, type AuthMode } from './cloud/auth-modes.js';
+export type { GraphSession } from './graph/session.js';
+
+/** The emulator's default tenant when the config names none. */
 export const EMULATOR_DEFAULT_TENANT = 'contoso.onmicrosoft.com';
 /** Where the embedded emulator keeps its state, next to the config. */
 export const EMULATOR_STATE_DIR = '.entra-portal';
 export const EMULATOR_FAULTS_ENV = 'ENTRA_PORTAL_EMULATOR_FAULTS';
 
-export async function openSessionImpl(loaded: SessionConfig, ctx: Context, options: OpenSessionOptions): Promise<GraphSession> {
+/** A Graph session, plus the embedded emulator it started (Emulator mode): the demo and tests read its request log. */
+export interface Session extends GraphSession {
+  emulator?: EmulatorHandle;
+}
+
+/** What the session needs of a loaded config (src/config's LoadedConfig satisfies it). */
+export interface SessionConfig {
+  /** the folder of the config file (the emulator keeps its state in `<dir>/.entra-portal/`) */
+  dir: string;
+  config: PortalConfig;
+}
+
+export interface OpenSessionOptions {
+  /** default 'auto'. Emulator mode: the tenant's operator, except an explicit 'environment' (AZURE_CLIENT_ID/SECRET) */
+  auth?: AuthMode;
+  /** seconds; the retry/consistency budget per operation (default 120) */
+  propagationTimeout?: number;
+  /** test hook: retry policy overrides (e.g. a deterministic `random`) */
+  retry?: Partial<RetryPolicy>;
+}
+
+export async function openSession(loaded: SessionConfig, ctx: Context, options: OpenSessionOptions = {}): Promise<Session> {
   const config = loaded.config;
-  const retry = retryPolicy({ budgetMs: (options.propagationTimeout ?? 120) * 1000, ...options.retry });
+  const [{ isEmulatorConfig, resolveEndpoints }, { createCredential, explainerFor, identityOptions, withTypedErrors }, { createGraphSession }] = await Promise.all([
+    import('./cloud/endpoints.js'),
+    import('./cloud/credentials.js'),
+    import('./graph/session.js'),
+  ]);
   const cleanups: (() => Promise<void>)[] = [];
-  const close = async () => {
-    while (cleanups.length) await cleanups.pop()?.().catch(() => undefined);
-  };
   try {
     let endpoints: ResolvedEndpoints;
     let credential: TokenCredential;
     let tenant: string;
     let ca: string | undefined;
-    let emulator: EmbeddedEmulator | undefined;
+    let emulator: EmulatorHandle | undefined;
 
     if (isEmulatorConfig(config)) {
       const started = await startEmbeddedEmulator(loaded.dir, ctx);
@@ -77,65 +114,38 @@ export async function openSessionImpl(loaded: SessionConfig, ctx: Context, optio
       });
     }
 
-    const graph = await createGraphClient(endpoints, credential, ca, cleanups);
     const disableInstanceDiscovery = endpoints.region === 'Emulator' || endpoints.region === 'Custom';
-    return {
-      graph,
-      endpoints,
-      tenant,
-      credential,
-      ...(ca ? { ca } : {}),
-      credentialOptions: () => identityOptions({ authorityHost: endpoints.login, ...(ca ? { ca } : {}), disableInstanceDiscovery }),
-      close,
+    const login = endpoints.login;
+    const session = await createGraphSession(
+      {
+        endpoints,
+        tenant,
+        credential,
+        ...(ca ? { ca } : {}),
+        credentialOptions: () => identityOptions({ authorityHost: login, ...(ca ? { ca } : {}), disableInstanceDiscovery }),
+        ...(options.propagationTimeout !== undefined ? { propagationTimeout: options.propagationTimeout } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
+        cleanups,
+      },
       ctx,
-      retry,
-      ...(emulator ? { emulator } : {}),
-    };
+    );
+    return emulator ? { ...session, emulator } : session;
   } catch (err) {
-    await close();
+    while (cleanups.length) await cleanups.pop()?.().catch(() => undefined);
     throw err;
   }
 }
 
-/**
- * The Graph client: our middleware chain (auth → telemetry → fetch; no SDK RetryHandler, see
- * retry.ts), the cloud's Graph root, `customHosts` for a host the SDK does not know (without it the
- * SDK silently drops the Authorization header), and an undici Agent trusting `ca` when given.
- */
-async function createGraphClient(
-  endpoints: ResolvedEndpoints,
-  credential: TokenCredential,
-  ca: string | undefined,
-  cleanups: (() => Promise<void>)[],
-): Promise<GraphSession['graph']> {
-  const sdk = await import('@microsoft/microsoft-graph-client');
-  const { TokenCredentialAuthenticationProvider } = await import('@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js');
-  const authProvider = new TokenCredentialAuthenticationProvider(credentialForGraphSdk(credential, sdk.GraphClientError), { scopes: [endpoints.scope] });
-  const host = hostName(endpoints.graph);
-  let fetchOptions: Record<string, unknown> | undefined;
-  if (ca) {
-    const { Agent } = await import('undici');
-    const agent = new Agent({ connect: { ca } });
-    cleanups.push(() => agent.close());
-    // Node's fetch takes undici's `dispatcher`: the CA is trusted for these requests only
-    fetchOptions = { dispatcher: agent };
-  }
-  return sdk.Client.initWithMiddleware({
-    middleware: [new sdk.AuthenticationHandler(authProvider), new sdk.TelemetryHandler(), new FetchHandler()],
-    baseUrl: `${endpoints.graph}/`,
-    defaultVersion: 'v1.0',
-    ...(SDK_GRAPH_HOSTS.has(host) ? {} : { customHosts: new Set([host]) }),
-    ...(fetchOptions ? { fetchOptions: fetchOptions as never } : {}),
-  });
-}
-
 /* --------------------------------------------------------------------------------- embedded emulator */
 
-async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<EmbeddedEmulator> {
+/** How long a run waits for another one holding the embedded emulator's state (ENTRA_PORTAL_LOCK_TIMEOUT_MS overrides). */
+const EMULATOR_STATE_WAIT_MS = 30_000;
+
+async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<EmulatorHandle> {
   const stateDir = join(configDir, EMULATOR_STATE_DIR);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const faults = ctx.env[EMULATOR_FAULTS_ENV];
-  const { startEmulator } = await import('../emulator/index.js');
+  const { startEmulator } = await import('./emulator/index.js');
   const start = () => startEmulator({ port: 0, statePath: join(stateDir, 'emulator-state.json'), ...(faults ? { faults } : {}) });
   // Another run on the same config holds the state file (`<state>.lock`) for as long as it runs:
   // wait for it, as edits wait for the config lock, instead of failing the second of two runs.
@@ -159,6 +169,3 @@ async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<E
     }
   }
 }
-
-/** How long a run waits for another one holding the embedded emulator's state (ENTRA_PORTAL_LOCK_TIMEOUT_MS overrides). */
-const EMULATOR_STATE_WAIT_MS = 30_000;

@@ -46,9 +46,17 @@ const TOP_EXAMPLES: ReadonlyArray<readonly [string, string]> = [
   ['entra-portal test-portal --json', 'check the portal from the network to sign-in'],
 ];
 
+/** This package's version: its package.json is two folders up from src/cli/ and three from dist/src/cli/. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const up of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'entra-portal' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      /* not there: the other layout */
+    }
+  }
+  return '0.0.0';
 }
 
 /** Two columns; the right one wrapped at word boundaries to `maxWidth`, continuation lines under it. */

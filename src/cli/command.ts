@@ -4,7 +4,7 @@
  * Command files stay light: they import heavy modules lazily inside `run`, so `--help` is fast.
  */
 import type { Argv } from 'yargs';
-import type { Context } from './context.js';
+import type { Context } from '../context.js';
 
 /** Options every verb accepts (DESIGN §3). */
 export interface GlobalArgs {

@@ -3,11 +3,11 @@
  * `main()` never exits the process: it returns the exit code (bin/ exits).
  */
 import type { Argv } from 'yargs';
-import { commands } from '../commands/index.js';
+import { commands } from '../../commands/index.js';
 import type { CommandSpec, GlobalArgs } from './command.js';
 import { EPILOG, GLOBAL_OPTIONS, NO_VERB, USAGE, formatExamples, packageVersion, topLevelHelp } from './help.js';
-import { createContext, type ContextOptions, type Context } from './context.js';
-import { EntraPortalError, ExitCode, InputError, UsageError, exitCodeFor, formatProblem } from './errors.js';
+import { createContext, type ContextOptions, type Context } from '../context.js';
+import { EntraPortalError, ExitCode, InputError, UsageError, exitCodeFor, formatProblem } from '../errors.js';
 import { usageHint, type VerbOptions } from './usage.js';
 
 export interface MainOptions extends ContextOptions {}
