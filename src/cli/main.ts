@@ -34,7 +34,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
   // Fast path: top-level help and version without loading yargs (src/help.ts).
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
-    stdout.write(topLevelHelp(commands));
+    stdout.write(topLevelHelp(commands, columns(stdout)));
     return ExitCode.Ok;
   }
   if (argv.length === 1 && argv[0] === '--version') {
@@ -63,7 +63,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     .recommendCommands()
     .demandCommand(1, NO_VERB)
     .exitProcess(false)
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(110, columns(stdout)))
     .version(packageVersion())
     .alias('help', 'h')
     .epilog(EPILOG)
@@ -117,12 +117,23 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
 
   try {
-    await parser.parseAsync(argv);
+    // with a parse callback yargs hands over what it would print (help, version) instead of
+    // writing it to process.stdout itself: it goes to this run's stdout
+    let printed = '';
+    await parser.parseAsync(argv, {}, (_err, _args, output) => {
+      printed = output;
+    });
+    if (printed) stdout.write(`${printed}\n`); // as console.log, which yargs uses otherwise
     return exitCode;
   } catch (err) {
     const ctx = createContext({ ...options, colorEnabled: parsedGlobals.color === false || noColor ? false : options.colorEnabled });
     return reportError(err, ctx, wantsJson || parsedGlobals.json === true, parsedGlobals.verbose === true, stdout, matchedVerb?.verb);
   }
+}
+
+/** The width to lay help out for: this run's terminal, or 100 columns off a terminal. */
+function columns(stdout: { columns?: number }): number {
+  return stdout.columns || 100;
 }
 
 /**

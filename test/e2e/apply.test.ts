@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 import { assertValidApplyResult } from '../fixtures/plan/validate.js';
 
 const CONFIG = `{
@@ -25,7 +25,7 @@ test('apply registers, records the appId, then a drift check is clean; a config 
     const file = join(dir, 'entra-portal.json5');
     await writeFile(file, CONFIG);
 
-    const first = await runCli(['apply', '--json'], { cwd: dir });
+    const first = await runMain(['apply', '--json'], { cwd: dir });
     assert.equal(first.code, 0, first.stderr);
     const result = JSON.parse(first.stdout) as { appId: string; inSync: boolean; steps: { step: string; status: string }[] };
     assertValidApplyResult(result);
@@ -35,22 +35,22 @@ test('apply registers, records the appId, then a drift check is clean; a config 
     assert.match(text, /\/\/ entra-portal e2e/);
     assert.match(text, new RegExp(`appId: '${result.appId}'`));
 
-    const check = await runCli(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir });
+    const check = await runMain(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir });
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stdout, /^In sync \(appId /);
     assert.match(check.stderr, /No changes\./);
 
     await writeFile(file, text.replace("multiTenant: false,", "multiTenant: false,\n    extraRedirectUris: ['https://portal2.abc.com:4443'],"));
-    const drift = await runCli(['apply', '--what-if', '--detailed-exitcode', '--json'], { cwd: dir });
+    const drift = await runMain(['apply', '--what-if', '--detailed-exitcode', '--json'], { cwd: dir });
     assert.equal(drift.code, 2, drift.stderr);
     assert.match(drift.stderr, /\+ spa redirect URI https:\/\/portal2\.abc\.com:4443/);
     const plan = (JSON.parse(drift.stdout) as { plan: { changes: unknown[] } }).plan;
     assert.deepEqual(plan.changes, [{ resource: 'redirectUri', action: 'add', field: 'spa.redirectUris', after: 'https://portal2.abc.com:4443' }]);
 
-    const fix = await runCli(['apply', '--detailed-exitcode'], { cwd: dir });
+    const fix = await runMain(['apply', '--detailed-exitcode'], { cwd: dir });
     assert.equal(fix.code, 2, 'changes made → 2 with --detailed-exitcode');
     assert.match(fix.stdout, /^Applied 1 change/);
-    const clean = await runCli(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir });
+    const clean = await runMain(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir });
     assert.equal(clean.code, 0, clean.stderr);
   });
 });
@@ -59,11 +59,11 @@ test('apply: bad options exit 64, a bad config 65 — never the drift code', { t
   await withTempDir(async (dir) => {
     await writeFile(join(dir, 'entra-portal.json5'), CONFIG);
     for (const bad of [['--propagation-timeout', 'abc'], ['--propagation-timeout', '0'], ['--propagation-timeout', '1.5'], ['--auth', 'password']]) {
-      const r = await runCli(['apply', '--what-if', '--detailed-exitcode', ...bad], { cwd: dir });
+      const r = await runMain(['apply', '--what-if', '--detailed-exitcode', ...bad], { cwd: dir });
       assert.equal(r.code, 64, `${bad.join(' ')}: ${r.stderr}`);
     }
     await writeFile(join(dir, 'entra-portal.json5'), CONFIG.replace("url: 'https://portal.abc.com:4443'", "url: 'http://portal.abc.com:4443'"));
-    const invalid = await runCli(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir });
+    const invalid = await runMain(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir });
     assert.equal(invalid.code, 65, invalid.stderr);
     assert.match(invalid.stderr, /entra-portal\.json5:\d+:\d+/);
   });
@@ -76,13 +76,13 @@ test('a config in another folder via $ENTRA_PORTAL_CONFIG: apply records the app
     await mkdir(join(dir, 'tenants'));
     await writeFile(join(dir, 'tenants', 'contoso.json5'), CONFIG);
     const env = { ENTRA_PORTAL_CONFIG: 'tenants/contoso.json5' };
-    const r = await runCli(['apply', '--json'], { cwd: dir, env });
+    const r = await runMain(['apply', '--json'], { cwd: dir, env });
     assert.equal(r.code, 0, r.stderr);
     const { appId } = JSON.parse(r.stdout) as { appId: string };
     assert.match(r.stderr, new RegExp(`✔ recorded application\\.appId = ${appId} in tenants/contoso\\.json5\\n`));
     assert.match(await readFile(join(dir, 'tenants', 'contoso.json5'), 'utf8'), new RegExp(`appId: '${appId}'`));
     assert.ok(existsSync(join(dir, 'tenants', '.entra-portal', 'emulator-state.json')), 'the embedded emulator keeps its state beside the config');
-    const again = await runCli(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir, env });
+    const again = await runMain(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir, env });
     assert.equal(again.code, 0, again.stderr);
   });
 });

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 
 test('no verb is a usage error (64), never the drift code', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli([], { cwd: dir });
+    const r = await runMain([], { cwd: dir });
     assert.equal(r.code, 64);
     assert.match(r.stderr, /Name a verb/);
   });
@@ -12,10 +12,10 @@ test('no verb is a usage error (64), never the drift code', async () => {
 
 test('unknown verb and unknown option exit 64', async () => {
   await withTempDir(async (dir) => {
-    const verb = await runCli(['aply'], { cwd: dir });
+    const verb = await runMain(['aply'], { cwd: dir });
     assert.equal(verb.code, 64);
     assert.match(verb.stderr, /Did you mean apply|Unknown argument/);
-    const opt = await runCli(['apply', '--bogus'], { cwd: dir });
+    const opt = await runMain(['apply', '--bogus'], { cwd: dir });
     assert.equal(opt.code, 64);
     assert.match(opt.stderr, /apply: unknown option --bogus/);
   });
@@ -23,22 +23,22 @@ test('unknown verb and unknown option exit 64', async () => {
 
 test('typos get a "did you mean" naming the verb or option; the typo is reported before the required option it hides', async () => {
   await withTempDir(async (dir) => {
-    const verb = await runCli(['new-ap', '--name', 'X'], { cwd: dir });
+    const verb = await runMain(['new-ap', '--name', 'X'], { cwd: dir });
     assert.equal(verb.code, 64);
     assert.match(verb.stderr, /unknown verb 'new-ap'\. Did you mean new-app\?/);
-    const opt = await runCli(['apply', '--what-iff'], { cwd: dir });
+    const opt = await runMain(['apply', '--what-iff'], { cwd: dir });
     assert.equal(opt.code, 64);
     assert.match(opt.stderr, /apply: unknown option --what-iff \(did you mean --what-if\?\)/);
     assert.doesNotMatch(opt.stderr, /whatIff/);
-    const hidden = await runCli(['new-app', '--nme', 'X', '--json'], { cwd: dir });
+    const hidden = await runMain(['new-app', '--nme', 'X', '--json'], { cwd: dir });
     assert.equal(hidden.code, 64);
     const doc = JSON.parse(hidden.stdout) as { error: { message: string; remedy: string } };
     assert.equal(doc.error.message, 'new-app: unknown option --nme (did you mean --name?)');
     assert.match(doc.error.remedy, /entra-portal new-app --help/);
-    const url = await runCli(['set-portal-url'], { cwd: dir });
+    const url = await runMain(['set-portal-url'], { cwd: dir });
     assert.equal(url.code, 64);
     assert.match(url.stderr, /set-portal-url: missing <url>\nhint: For example: entra-portal set-portal-url https:\/\/portal\.abc\.com:4443/);
-    const auth = await runCli(['test-portal', '--auth', 'enviroment'], { cwd: dir });
+    const auth = await runMain(['test-portal', '--auth', 'enviroment'], { cwd: dir });
     assert.equal(auth.code, 64);
     assert.match(auth.stderr, /Did you mean environment\?/);
   });
@@ -46,7 +46,7 @@ test('typos get a "did you mean" naming the verb or option; the typo is reported
 
 test('--json usage error prints one JSON document on stdout', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['frobnicate', '--json'], { cwd: dir });
+    const r = await runMain(['frobnicate', '--json'], { cwd: dir });
     assert.equal(r.code, 64);
     const doc = JSON.parse(r.stdout) as { error: { code: string; exitCode: number } };
     assert.equal(doc.error.code, 'usage');
@@ -56,12 +56,12 @@ test('--json usage error prints one JSON document on stdout', async () => {
 
 test('--help lists every verb and exits 0; --version prints the version', async () => {
   await withTempDir(async (dir) => {
-    const help = await runCli(['--help'], { cwd: dir });
+    const help = await runMain(['--help'], { cwd: dir });
     assert.equal(help.code, 0);
     for (const verb of ['new-app', 'set-app', 'install-cert', 'set-portal-url', 'apply', 'test-portal', 'emulator', 'demo']) {
       assert.match(help.stdout, new RegExp(`entra-portal ${verb}`));
     }
-    const version = await runCli(['--version'], { cwd: dir });
+    const version = await runMain(['--version'], { cwd: dir });
     assert.equal(version.code, 0);
     assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+/);
   });
@@ -70,10 +70,10 @@ test('--help lists every verb and exits 0; --version prints the version', async 
 test('--no-color is honoured for a usage error too (it is the one case where yargs never parsed it)', async () => {
   await withTempDir(async (dir) => {
     const env = { NO_COLOR: '', FORCE_COLOR: '1' };
-    const colored = await runCli(['apply', '--wat-if'], { cwd: dir, env });
+    const colored = await runMain(['apply', '--wat-if'], { cwd: dir, env });
     assert.equal(colored.code, 64);
     assert.match(colored.stderr, /\x1b\[/); // the control: colour is on here
-    const plain = await runCli(['apply', '--wat-if', '--no-color'], { cwd: dir, env });
+    const plain = await runMain(['apply', '--wat-if', '--no-color'], { cwd: dir, env });
     assert.equal(plain.code, 64);
     assert.doesNotMatch(plain.stderr, /\x1b\[/);
     assert.match(plain.stderr, /^error: apply: unknown option --wat-if/);
@@ -82,12 +82,12 @@ test('--no-color is honoured for a usage error too (it is the one case where yar
 
 test('verb help: the epilogs keep their lines (none re-wrapped mid-sentence at 100 columns)', async () => {
   await withTempDir(async (dir) => {
-    const cert = await runCli(['install-cert', '--help'], { cwd: dir });
+    const cert = await runMain(['install-cert', '--help'], { cwd: dir });
     assert.equal(cert.code, 0);
     const certLines = cert.stdout.split('\n');
     assert.ok(certLines.includes('by the store key or $ENTRA_PORTAL_STORE_PASSWORD); its public part to certs/<THUMBPRINT>.cer'), cert.stdout);
     assert.ok(!certLines.includes('store'), cert.stdout);
-    const tp = await runCli(['test-portal', '--help'], { cwd: dir });
+    const tp = await runMain(['test-portal', '--help'], { cwd: dir });
     const tpLines = tp.stdout.split('\n');
     assert.ok(tpLines.includes('  entra.permissions, entra.consent, entra.sign-in.'), tp.stdout);
     assert.ok(tpLines.includes('Exit: 0 nothing failed (warnings allowed) · 2 a check failed · 65 invalid config.'), tp.stdout);
@@ -97,7 +97,7 @@ test('verb help: the epilogs keep their lines (none re-wrapped mid-sentence at 1
 test('--what-if on emulator and demo is refused (64) with the reason, instead of running anyway', async () => {
   await withTempDir(async (dir) => {
     for (const verb of ['emulator', 'demo']) {
-      const r = await runCli([verb, '--what-if', '--json'], { cwd: dir, timeoutMs: 20_000 });
+      const r = await runMain([verb, '--what-if', '--json'], { cwd: dir, timeoutMs: 20_000 });
       assert.equal(r.code, 64, r.stderr);
       const doc = JSON.parse(r.stdout) as { error: { message: string; remedy: string } };
       assert.match(doc.error.message, new RegExp(`^${verb}: --what-if has nothing to preview`));
@@ -112,7 +112,7 @@ test('an empty -c (an unset variable in a script) is a usage error, never a sile
     const text = "{\n  version: 1,\n  application: { name: 'Other tenant', uniqueName: 'other' },\n}\n";
     await writeFile(`${dir}/entra-portal.json5`, text);
     for (const args of [['set-portal-url', 'https://portal.abc.com:4443', '-c', ''], ['apply', '--config=']]) {
-      const r = await runCli(args, { cwd: dir });
+      const r = await runMain(args, { cwd: dir });
       assert.equal(r.code, 64, r.stderr);
       assert.match(r.stderr, /-c\/--config is empty/);
     }
@@ -122,13 +122,13 @@ test('an empty -c (an unset variable in a script) is a usage error, never a sile
 
 test('verb help: each example is one copyable line (yargs\' side-by-side table split them mid-argument); no line over 100 columns', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['set-app', '--help'], { cwd: dir });
+    const r = await runMain(['set-app', '--help'], { cwd: dir });
     assert.equal(r.code, 0);
     const lines = r.stdout.split('\n');
     assert.ok(lines.includes('  entra-portal set-app --app-id 4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c --apply'), r.stdout);
     assert.ok(lines.includes("      # pin it and bring it to the Restore Portal's shape in Entra"), r.stdout);
     for (const verb of ['new-app', 'set-app', 'install-cert', 'set-portal-url', 'apply', 'test-portal', 'emulator', 'demo']) {
-      const help = await runCli([verb, '--help'], { cwd: dir });
+      const help = await runMain([verb, '--help'], { cwd: dir });
       for (const line of help.stdout.split('\n')) assert.ok([...line].length <= 100, `${verb}: ${line}`);
     }
   });
@@ -136,13 +136,13 @@ test('verb help: each example is one copyable line (yargs\' side-by-side table s
 
 test('"help" and "help <verb>" work as --help does ("help apply" was an unknown verb, "help" yargs\' other layout)', async () => {
   await withTempDir(async (dir) => {
-    const top = await runCli(['help'], { cwd: dir });
+    const top = await runMain(['help'], { cwd: dir });
     assert.equal(top.code, 0);
-    assert.equal(top.stdout, (await runCli(['--help'], { cwd: dir })).stdout);
-    const verb = await runCli(['help', 'apply'], { cwd: dir });
+    assert.equal(top.stdout, (await runMain(['--help'], { cwd: dir })).stdout);
+    const verb = await runMain(['help', 'apply'], { cwd: dir });
     assert.equal(verb.code, 0, verb.stderr);
-    assert.equal(verb.stdout, (await runCli(['apply', '--help'], { cwd: dir })).stdout);
-    const typo = await runCli(['help', 'aply'], { cwd: dir });
+    assert.equal(verb.stdout, (await runMain(['apply', '--help'], { cwd: dir })).stdout);
+    const typo = await runMain(['help', 'aply'], { cwd: dir });
     assert.equal(typo.code, 64);
     assert.match(typo.stderr, /unknown verb 'aply'\. Did you mean apply\?/);
   });
@@ -155,7 +155,7 @@ test('emulator on a port that is taken: names the port and the option, with a wa
   const port = (server.address() as { port: number }).port;
   try {
     await withTempDir(async (dir) => {
-      const r = await runCli(['emulator', '--port', String(port), '--json'], { cwd: dir, timeoutMs: 30_000 });
+      const r = await runMain(['emulator', '--port', String(port), '--json'], { cwd: dir, timeoutMs: 30_000 });
       assert.equal(r.code, 1, r.stderr);
       const doc = JSON.parse(r.stdout) as { error: { code: string; message: string; remedy: string } };
       assert.equal(doc.error.code, 'port-in-use');
@@ -169,7 +169,7 @@ test('emulator on a port that is taken: names the port and the option, with a wa
 
 test('a value with spaces and no quotes: the stray words are named, with a hint about quotes', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['new-app', '--name', 'Veeam', 'Restore', 'Portal'], { cwd: dir });
+    const r = await runMain(['new-app', '--name', 'Veeam', 'Restore', 'Portal'], { cwd: dir });
     assert.equal(r.code, 64);
     assert.match(r.stderr, /new-app: unexpected arguments 'Restore', 'Portal'\nhint: Usage: entra-portal new-app \[options\]; values with spaces need quotes/);
   });

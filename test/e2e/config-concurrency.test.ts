@@ -5,7 +5,7 @@ import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import JSON5 from 'json5';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { runCli, runMain, withTempDir } from '../helpers/cli.js';
 
 const START = "// shared by several runs\n{\n  version: 1,\n  application: { name: 'Portal', uniqueName: 'portal' },\n}\n";
 const guid = (i: number) => `${String(i).repeat(8)}-2222-3333-4444-555555555555`;
@@ -41,7 +41,7 @@ test('a lock held by a live process: the run waits, then fails cleanly (1) namin
     await writeFile(file, START);
     // this test process is alive: its pid holds the lock
     await writeFile(`${file}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString() }));
-    const r = await runCli(['set-portal-url', 'https://a.example:4443', '--json'], { cwd: dir, env: { ENTRA_PORTAL_LOCK_TIMEOUT_MS: '300' } });
+    const r = await runMain(['set-portal-url', 'https://a.example:4443', '--json'], { cwd: dir, env: { ENTRA_PORTAL_LOCK_TIMEOUT_MS: '300' } });
     assert.equal(r.code, 1);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.error.code, 'config-locked');
@@ -59,7 +59,7 @@ test('a stale lock left by a killed run is taken over', async () => {
       const child = execFile(process.execPath, ['-e', '0'], () => resolve(child.pid!));
     });
     await writeFile(`${file}.lock`, JSON.stringify({ pid: dead, host: hostname(), time: '2026-01-01T00:00:00.000Z' }));
-    const r = await runCli(['set-portal-url', 'https://a.example:4443'], { cwd: dir, env: { ENTRA_PORTAL_LOCK_TIMEOUT_MS: '300' } });
+    const r = await runMain(['set-portal-url', 'https://a.example:4443'], { cwd: dir, env: { ENTRA_PORTAL_LOCK_TIMEOUT_MS: '300' } });
     assert.equal(r.code, 0, r.stderr);
     assert.match(await readFile(file, 'utf8'), /url: 'https:\/\/a\.example:4443'/);
     assert.deepEqual(await readdir(dir), ['entra-portal.json5']);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { runCli, runMain, withTempDir } from '../helpers/cli.js';
 
 interface DemoJson {
   passed: boolean;
@@ -10,6 +10,7 @@ interface DemoJson {
 
 test('demo: the whole job end to end on the embedded emulator, exit 0, drift found and repaired', async () => {
   await withTempDir(async (dir) => {
+    // the built CLI as a process: the demo is what a new user runs first
     const r = await runCli(['demo', '--json'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as DemoJson;
@@ -31,7 +32,7 @@ test('demo: the whole job end to end on the embedded emulator, exit 0, drift fou
 test('demo --dir keeps the folder with the config, the certificate and the emulator state', async () => {
   await withTempDir(async (dir) => {
     // a relative --dir is a new folder under the working directory
-    const r = await runCli(['demo', '--dir', 'demo-run', '--quiet'], { cwd: dir, timeoutMs: 120_000 });
+    const r = await runMain(['demo', '--dir', 'demo-run', '--quiet'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
     const { readdir, readFile } = await import('node:fs/promises');
     const files = await readdir(`${dir}/demo-run`);
@@ -48,7 +49,7 @@ test('demo --dir refuses a folder that is not empty (exit 65) and writes nothing
   await withTempDir(async (dir) => {
     const { readdir, writeFile } = await import('node:fs/promises');
     await writeFile(`${dir}/entra-portal.json5`, '{ version: 1 }\n');
-    const r = await runCli(['demo', '--dir', '.'], { cwd: dir });
+    const r = await runMain(['demo', '--dir', '.'], { cwd: dir });
     assert.equal(r.code, 65, r.stderr);
     assert.match(r.stderr, /is not empty/);
     assert.match(r.stderr, /hint: Give a new or empty folder/);

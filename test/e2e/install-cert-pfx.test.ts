@@ -8,7 +8,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { repoRoot, runCli, withTempDir } from '../helpers/cli.js';
+import { repoRoot, runMain, withTempDir } from '../helpers/cli.js';
 import { makeFixtures, openssl, opensslFingerprint, type Fixtures } from '../helpers/pfx.js';
 
 const CONFIG = "{\n  // test config\n  version: 1,\n  application: { name: 'PFX Portal' },\n}\n";
@@ -36,7 +36,7 @@ test('--pfx with --password-env: OpenSSL 3 default and -legacy files; re-importi
     await withTempDir(async (dir) => {
       const cfg = await setup(dir);
       const env = { PFX_PASSWORD: fx.password };
-      const r = await runCli(['install-cert', '--pfx', file, '--password-env', 'PFX_PASSWORD', '--json'], { cwd: dir, env });
+      const r = await runMain(['install-cert', '--pfx', file, '--password-env', 'PFX_PASSWORD', '--json'], { cwd: dir, env });
       assert.equal(r.code, 0, r.stderr);
       noSecret(r);
       const out = JSON.parse(r.stdout);
@@ -49,7 +49,7 @@ test('--pfx with --password-env: OpenSSL 3 default and -legacy files; re-importi
       // the store's PFX opens with the store key, not with the import password
       const store = out.certificate.store as string;
       await openssl(['pkcs12', '-in', join(store, `${want}.pfx`), '-passin', `file:${join(store, '.store-key')}`, '-nokeys'], dir);
-      const again = await runCli(['install-cert', '--pfx', file, '--password-env', 'PFX_PASSWORD', '--json'], { cwd: dir, env });
+      const again = await runMain(['install-cert', '--pfx', file, '--password-env', 'PFX_PASSWORD', '--json'], { cwd: dir, env });
       assert.equal(again.code, 0, again.stderr);
       assert.equal(JSON.parse(again.stdout).changed, false);
       assert.equal(await readFile(cfg, 'utf8'), text);
@@ -60,7 +60,7 @@ test('--pfx with --password-env: OpenSSL 3 default and -legacy files; re-importi
 test('--pfx with --password-stdin (one trailing newline dropped); a chain selects its leaf', async () => {
   await withTempDir(async (dir) => {
     await setup(dir);
-    const r = await runCli(['install-cert', '--pfx', fx.chain, '--password-stdin', '--json'], { cwd: dir, input: `${fx.password}\n` });
+    const r = await runMain(['install-cert', '--pfx', fx.chain, '--password-stdin', '--json'], { cwd: dir, input: `${fx.password}\n` });
     assert.equal(r.code, 0, r.stderr);
     noSecret(r);
     const out = JSON.parse(r.stdout);
@@ -72,10 +72,10 @@ test('--pfx with --password-stdin (one trailing newline dropped); a chain select
 test('--pfx without a password source: an empty-password PFX just works; a protected one says how to pass it (no prompt without a TTY)', async () => {
   await withTempDir(async (dir) => {
     const cfg = await setup(dir);
-    const ok = await runCli(['install-cert', '--pfx', fx.empty, '--json'], { cwd: dir });
+    const ok = await runMain(['install-cert', '--pfx', fx.empty, '--json'], { cwd: dir });
     assert.equal(ok.code, 0, ok.stderr);
     const text = await readFile(cfg, 'utf8');
-    const r = await runCli(['install-cert', '--pfx', fx.modern], { cwd: dir, timeoutMs: 30_000 });
+    const r = await runMain(['install-cert', '--pfx', fx.modern], { cwd: dir, timeoutMs: 30_000 });
     assert.equal(r.code, 64, r.stderr);
     assert.match(r.stderr, /password-protected and there is no terminal/);
     assert.match(r.stderr, /--password-env <VAR>.*--password-stdin/);
@@ -86,7 +86,7 @@ test('--pfx without a password source: an empty-password PFX just works; a prote
 test('--password-env naming an unset variable: exit 64 naming the variable', async () => {
   await withTempDir(async (dir) => {
     await setup(dir);
-    const r = await runCli(['install-cert', '--pfx', fx.modern, '--password-env', 'NOT_SET_ANYWHERE'], { cwd: dir });
+    const r = await runMain(['install-cert', '--pfx', fx.modern, '--password-env', 'NOT_SET_ANYWHERE'], { cwd: dir });
     assert.equal(r.code, 64);
     assert.match(r.stderr, /the environment variable NOT_SET_ANYWHERE is not set/);
   });
@@ -109,7 +109,7 @@ test('rejections exit 65 with a precise message; the config, the folder and the 
       [join(dir, 'nope.pfx'), 'pfx-unreadable', /PFX file not found/],
     ];
     for (const [file, code, message, e] of cases) {
-      const r = await runCli(['install-cert', '--pfx', file, '--password-env', 'PFX_PASSWORD', '--json'], { cwd: dir, env: e ?? env });
+      const r = await runMain(['install-cert', '--pfx', file, '--password-env', 'PFX_PASSWORD', '--json'], { cwd: dir, env: e ?? env });
       assert.equal(r.code, 65, `${file}: ${r.stderr}`);
       noSecret(r);
       const err = JSON.parse(r.stdout).error;
@@ -117,7 +117,7 @@ test('rejections exit 65 with a precise message; the config, the folder and the 
       assert.equal(err.exitCode, 65);
       assert.match(r.stderr, message, file);
     }
-    const pem = await runCli(['install-cert', '--pfx', fx.certPem], { cwd: dir });
+    const pem = await runMain(['install-cert', '--pfx', fx.certPem], { cwd: dir });
     assert.match(pem.stderr, /hint: .*openssl pkcs12 -export -in cert\.pem -inkey key\.pem -out cert\.pfx/);
     assert.equal(await readFile(cfg, 'utf8'), CONFIG);
     assert.deepEqual((await readdir(dir)).sort(), ['entra-portal.json5']);
@@ -129,7 +129,7 @@ test('a certificate expiring within 30 days is imported with a warning', async (
     await setup(dir);
     await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '10', '-subj', '/CN=Soon'], dir);
     await openssl(['pkcs12', '-export', '-in', 'c.pem', '-inkey', 'k.pem', '-out', 'soon.pfx', '-passout', 'pass:'], dir);
-    const r = await runCli(['install-cert', '--pfx', 'soon.pfx', '--json'], { cwd: dir });
+    const r = await runMain(['install-cert', '--pfx', 'soon.pfx', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.warnings.length, 1);
@@ -142,14 +142,14 @@ test('ENTRA_PORTAL_STORE_PASSWORD: the store is password-protected, and refuses 
   await withTempDir(async (dir) => {
     await setup(dir);
     const env = { PFX_PASSWORD: fx.password, ENTRA_PORTAL_STORE_PASSWORD: 'store secret', ENTRA_PORTAL_STORE: 'pw-store' };
-    const r = await runCli(['install-cert', '--pfx', fx.modern, '--password-env', 'PFX_PASSWORD', '--json'], { cwd: dir, env });
+    const r = await runMain(['install-cert', '--pfx', fx.modern, '--password-env', 'PFX_PASSWORD', '--json'], { cwd: dir, env });
     assert.equal(r.code, 0, r.stderr);
     const t = JSON.parse(r.stdout).certificate.thumbprint as string;
     assert.equal(JSON.parse(await readFile(join(dir, 'pw-store', 'store.json'), 'utf8')).protection, 'password');
-    const sel = await runCli(['install-cert', '--thumbprint', t], { cwd: dir, env: { ENTRA_PORTAL_STORE: 'pw-store' } });
+    const sel = await runMain(['install-cert', '--thumbprint', t], { cwd: dir, env: { ENTRA_PORTAL_STORE: 'pw-store' } });
     assert.equal(sel.code, 65);
     assert.match(sel.stderr, /protected by a password: set \$ENTRA_PORTAL_STORE_PASSWORD/);
-    const ok = await runCli(['install-cert', '--thumbprint', t], { cwd: dir, env: { ENTRA_PORTAL_STORE: 'pw-store', ENTRA_PORTAL_STORE_PASSWORD: 'store secret' } });
+    const ok = await runMain(['install-cert', '--thumbprint', t], { cwd: dir, env: { ENTRA_PORTAL_STORE: 'pw-store', ENTRA_PORTAL_STORE_PASSWORD: 'store secret' } });
     assert.equal(ok.code, 0, ok.stderr);
     assert.ok(!ok.stdout.includes('store secret') && !ok.stderr.includes('store secret'));
   });

@@ -8,7 +8,7 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 import { opensslFingerprint } from '../helpers/pfx.js';
 
 export const CONFIG = `// Restore Portal for Contoso
@@ -30,7 +30,7 @@ const mode = async (p: string) => (await stat(p)).mode & 0o777;
 test('--generate: a new certificate in the store, its .cer next to the config, the config records it (--json shape)', async () => {
   await withTempDir(async (dir) => {
     const cfg = await setup(dir);
-    const r = await runCli(['install-cert', '--generate', '--json'], { cwd: dir });
+    const r = await runMain(['install-cert', '--generate', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     const t = out.certificate.thumbprint as string;
@@ -79,7 +79,7 @@ test('--generate: a new certificate in the store, its .cer next to the config, t
 
     // selecting the same certificate again changes nothing (idempotent), with any thumbprint spelling
     const spelled = t.toLowerCase().replace(/(..)(?!$)/g, '$1:');
-    const again = await runCli(['install-cert', '--thumbprint', spelled, '--json'], { cwd: dir });
+    const again = await runMain(['install-cert', '--thumbprint', spelled, '--json'], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     const o2 = JSON.parse(again.stdout);
     assert.equal(o2.changed, false);
@@ -93,7 +93,7 @@ test('--generate: a new certificate in the store, its .cer next to the config, t
 test('--generate with --subject, --validity-days, --key-size and --store; human output', async () => {
   await withTempDir(async (dir) => {
     await setup(dir);
-    const r = await runCli(
+    const r = await runMain(
       ['install-cert', '--generate', '--subject', 'CN=Portal, O=Contoso', '--validity-days', '20', '--key-size', '3072', '--store', 'my-store'],
       { cwd: dir },
     );
@@ -112,7 +112,7 @@ test('--generate with --subject, --validity-days, --key-size and --store; human 
 test('--what-if writes nothing anywhere: not the store, not the config, not the .cer', async () => {
   await withTempDir(async (dir) => {
     const cfg = await setup(dir);
-    const r = await runCli(['install-cert', '--generate', '--what-if', '--json'], { cwd: dir });
+    const r = await runMain(['install-cert', '--generate', '--what-if', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.whatIf, true);
@@ -120,7 +120,7 @@ test('--what-if writes nothing anywhere: not the store, not the config, not the 
     assert.match(out.diff, /\+ {2}certificate: /);
     assert.equal(await readFile(cfg, 'utf8'), CONFIG);
     assert.deepEqual((await readdir(dir)).sort(), ['entra-portal.json5']);
-    const human = await runCli(['install-cert', '--generate', '--what-if'], { cwd: dir });
+    const human = await runMain(['install-cert', '--generate', '--what-if'], { cwd: dir });
     assert.equal(human.code, 0);
     assert.match(human.stdout, /Would select certificate/);
     assert.match(human.stdout, /^\+.*thumbprint/m);
@@ -149,11 +149,11 @@ test('usage errors exit 64 and leave the file alone', async () => {
       [['install-cert', '--generate', '--bogus'], /Unknown argument|bogus/],
     ];
     for (const [args, message] of cases) {
-      const r = await runCli(args, { cwd: dir });
+      const r = await runMain(args, { cwd: dir });
       assert.equal(r.code, 64, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message, args.join(' '));
     }
-    const j = await runCli(['install-cert', '--generate', '--key-size', 'big', '--json'], { cwd: dir });
+    const j = await runMain(['install-cert', '--generate', '--key-size', 'big', '--json'], { cwd: dir });
     assert.equal(j.code, 64);
     assert.equal(JSON.parse(j.stdout).error.code, 'usage');
     assert.equal(await readFile(cfg, 'utf8'), CONFIG);
@@ -164,17 +164,17 @@ test('usage errors exit 64 and leave the file alone', async () => {
 test('invalid input exits 65: unknown thumbprint (the store lists what it holds), missing config', async () => {
   await withTempDir(async (dir) => {
     const cfg = await setup(dir);
-    const g = await runCli(['install-cert', '--generate', '--json'], { cwd: dir });
+    const g = await runMain(['install-cert', '--generate', '--json'], { cwd: dir });
     const held = JSON.parse(g.stdout).certificate.thumbprint as string;
     const before = await readFile(cfg, 'utf8');
-    const r = await runCli(['install-cert', '--thumbprint', 'AB'.repeat(20), '--json'], { cwd: dir });
+    const r = await runMain(['install-cert', '--thumbprint', 'AB'.repeat(20), '--json'], { cwd: dir });
     assert.equal(r.code, 65);
     const err = JSON.parse(r.stdout).error;
     assert.equal(err.code, 'not-in-store');
     assert.match(err.remedy, new RegExp(`the store holds: ${held} \\(CN=Contoso Restore Portal`));
     assert.equal(await readFile(cfg, 'utf8'), before);
 
-    const m = await runCli(['install-cert', '--generate', '-c', 'missing.json5'], { cwd: dir });
+    const m = await runMain(['install-cert', '--generate', '-c', 'missing.json5'], { cwd: dir });
     assert.equal(m.code, 65);
     assert.match(m.stderr, /missing\.json5 does not exist/);
   });
@@ -182,7 +182,7 @@ test('invalid input exits 65: unknown thumbprint (the store lists what it holds)
 
 test('--help lists every source with examples', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['install-cert', '--help'], { cwd: dir });
+    const r = await runMain(['install-cert', '--help'], { cwd: dir });
     assert.equal(r.code, 0);
     for (const s of ['--generate', '--pfx', '--thumbprint', '--password-env', '--password-stdin', '--validity-days', '--key-size', '--store', 'Examples:']) {
       assert.ok(r.stdout.includes(s), s);
@@ -196,7 +196,7 @@ test('--generate --apply registers the certificate in (emulated) Entra; the app 
       dir,
       "{\n  version: 1,\n  region: 'Emulator',\n  tenant: 'contoso.onmicrosoft.com',\n  application: { name: 'Veeam Restore Portal', uniqueName: 'veeam-restore-portal' },\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n}\n",
     );
-    const r = await runCli(['install-cert', '--generate', '--apply', '--json'], { cwd: dir, timeoutMs: 120_000 });
+    const r = await runMain(['install-cert', '--generate', '--apply', '--json'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     const t = out.certificate.thumbprint as string;
@@ -206,14 +206,14 @@ test('--generate --apply registers the certificate in (emulated) Entra; the app 
       JSON.stringify(out.apply.steps),
     );
     // human output: apply's own summary follows the certificate and the config edit, as after the other verbs
-    const human = await runCli(['install-cert', '--thumbprint', t, '--apply'], { cwd: dir, timeoutMs: 120_000 });
+    const human = await runMain(['install-cert', '--thumbprint', t, '--apply'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /\nIn sync \(appId [0-9a-f-]{36}\)\.\n$/);
-    const again = await runCli(['apply', '--json'], { cwd: dir, timeoutMs: 120_000 });
+    const again = await runMain(['apply', '--json'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(JSON.parse(again.stdout).inSync, true);
     // test-portal's Entra checks find the certificate registered and sign in with the store's private key
-    const tp = await runCli(['test-portal', '--json'], { cwd: dir, timeoutMs: 120_000 });
+    const tp = await runMain(['test-portal', '--json'], { cwd: dir, timeoutMs: 120_000 });
     const checks = JSON.parse(tp.stdout).checks as { id: string; status: string; message: string }[];
     const byId = (id: string) => checks.find((c) => c.id === id);
     assert.equal(byId('entra.certificate')?.status, 'pass', JSON.stringify(byId('entra.certificate')));
@@ -227,7 +227,7 @@ test('a config in another folder (-c): the .cer is written and shown beside it, 
     const { mkdir } = await import('node:fs/promises');
     await mkdir(join(dir, 'tenants', 'contoso'), { recursive: true });
     await writeFile(join(dir, 'tenants', 'contoso', 'portal.json5'), CONFIG);
-    const r = await runCli(['install-cert', '--generate', '-c', 'tenants/contoso/portal.json5'], { cwd: dir });
+    const r = await runMain(['install-cert', '--generate', '-c', 'tenants/contoso/portal.json5'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const t = /certificate ([0-9A-F]{40})/.exec(r.stdout)?.[1];
     assert.ok(t, r.stdout);
@@ -241,11 +241,11 @@ test('a config in another folder (-c): the .cer is written and shown beside it, 
 
 test('a wrong command line is a usage error (64) even where there is no config yet (it said "config file … does not exist", 65)', async () => {
   await withTempDir(async (dir) => {
-    const conflict = await runCli(['install-cert', '--generate', '--pfx', 'x.pfx'], { cwd: dir });
+    const conflict = await runMain(['install-cert', '--generate', '--pfx', 'x.pfx'], { cwd: dir });
     assert.equal(conflict.code, 64, conflict.stderr);
     assert.match(conflict.stderr, /conflicting options: --generate and --pfx/);
     assert.match(conflict.stderr, /See "entra-portal install-cert --help" for its options and examples\./);
-    const none = await runCli(['install-cert'], { cwd: dir });
+    const none = await runMain(['install-cert'], { cwd: dir });
     assert.equal(none.code, 64, none.stderr);
     assert.match(none.stderr, /needs a source/);
   });

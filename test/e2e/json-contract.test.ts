@@ -20,7 +20,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { binPath, runCli, withTempDir, type CliResult } from '../helpers/cli.js';
+import { binPath, runMain, withTempDir, type CliResult } from '../helpers/cli.js';
 import { assertMatchesSchema, matchesSchema } from '../helpers/json-schemas.js';
 
 const TENANT = 'contoso.onmicrosoft.com';
@@ -94,7 +94,7 @@ test('--json: one schema-valid document per verb, errors included, and no secret
     await Promise.all([mkdir(a), mkdir(b)]);
     const seen: Seen[] = [];
     const cli = async (what: string, cwd: string, args: string[], code: number, schema: string) => {
-      const r: CliResult = await runCli([...args, '--json'], { cwd, timeoutMs: 120_000 });
+      const r: CliResult = await runMain([...args, '--json'], { cwd, timeoutMs: 120_000 });
       seen.push({ what, stdout: r.stdout, stderr: r.stderr });
       assert.equal(r.code, code, `${what}: exit ${r.code}, expected ${code}\n${r.stderr}`);
       const doc = oneDocument(what, r.stdout);
@@ -155,7 +155,7 @@ test('--json: one schema-valid document per verb, errors included, and no secret
     const usage = await cli('usage error', a, ['apply', '--no-such-option'], 64, 'error.schema.json');
     assert.equal(usage.error.code, 'usage');
     assert.equal(usage.error.exitCode, 64);
-    const explicit = await runCli(['no-such-verb', '--json=true'], { cwd: a });
+    const explicit = await runMain(['no-such-verb', '--json=true'], { cwd: a });
     seen.push({ what: 'usage error (--json=true)', stdout: explicit.stdout, stderr: explicit.stderr });
     assert.equal(explicit.code, 64, explicit.stderr);
     assertMatchesSchema('error.schema.json', oneDocument('usage error (--json=true)', explicit.stdout));

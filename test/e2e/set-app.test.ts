@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 
 const APP = '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c';
 
@@ -11,7 +11,7 @@ test('set-app pins the application (lowercase) and keeps the rest of the file', 
     const file = join(dir, 'entra-portal.json5');
     const before = "{\n  version: 1,\n  // the portal\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n}\n";
     await writeFile(file, before);
-    const r = await runCli(['set-app', '--app-id', APP.toUpperCase(), '--region', 'usgov', '--tenant', '72F988BF-86F1-41AF-91AB-2D7CD011DB47', '--json'], { cwd: dir });
+    const r = await runMain(['set-app', '--app-id', APP.toUpperCase(), '--region', 'usgov', '--tenant', '72F988BF-86F1-41AF-91AB-2D7CD011DB47', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.verb, 'set-app');
@@ -23,7 +23,7 @@ test('set-app pins the application (lowercase) and keeps the rest of the file', 
     assert.ok(text.startsWith("{\n  version: 1,\n  // the portal\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n"), text);
     assert.match(text, new RegExp(`appId: '${APP}'`));
     // idempotent, also with the ID in another case
-    const again = await runCli(['set-app', '--app-id', APP.toUpperCase(), '--region', 'gcchigh', '--json'], { cwd: dir });
+    const again = await runMain(['set-app', '--app-id', APP.toUpperCase(), '--region', 'gcchigh', '--json'], { cwd: dir });
     assert.equal(JSON.parse(again.stdout).changed, false, again.stdout);
     assert.equal(await readFile(file, 'utf8'), text);
   });
@@ -31,7 +31,7 @@ test('set-app pins the application (lowercase) and keeps the rest of the file', 
 
 test('set-app creates a missing file', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['set-app', '--app-id', APP], { cwd: dir });
+    const r = await runMain(['set-app', '--app-id', APP], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Created entra-portal\.json5\n {2}\+ version: 1\n {2}\+ application\.appId: '4c0c2a11/);
   });
@@ -42,25 +42,25 @@ test('a pinned application cannot move to another region (65); the file stays', 
     const file = join(dir, 'entra-portal.json5');
     const before = `{ version: 1, region: 'China', application: { appId: '${APP}' } }\n`;
     await writeFile(file, before);
-    const r = await runCli(['set-app', '--app-id', APP, '--region', 'Worldwide'], { cwd: dir });
+    const r = await runMain(['set-app', '--app-id', APP, '--region', 'Worldwide'], { cwd: dir });
     assert.equal(r.code, 65);
     assert.match(r.stderr, /lives in the China cloud: its region cannot change to Worldwide/);
     assert.equal(await readFile(file, 'utf8'), before);
     // another application may be pinned in another region
-    const other = await runCli(['set-app', '--app-id', '11111111-2222-3333-4444-555555555555', '--region', 'Worldwide'], { cwd: dir });
+    const other = await runMain(['set-app', '--app-id', '11111111-2222-3333-4444-555555555555', '--region', 'Worldwide'], { cwd: dir });
     assert.equal(other.code, 0, other.stderr);
   });
 });
 
 test('bad values exit 65, a missing --app-id 64', async () => {
   await withTempDir(async (dir) => {
-    const missing = await runCli(['set-app'], { cwd: dir });
+    const missing = await runMain(['set-app'], { cwd: dir });
     assert.equal(missing.code, 64);
     assert.match(missing.stderr, /app-id/);
-    const bad = await runCli(['set-app', '--app-id', 'not-a-guid', '--json'], { cwd: dir });
+    const bad = await runMain(['set-app', '--app-id', 'not-a-guid', '--json'], { cwd: dir });
     assert.equal(bad.code, 65);
     assert.equal(JSON.parse(bad.stdout).error.code, 'invalid-app-id');
-    const tenant = await runCli(['set-app', '--app-id', APP, '--tenant', 'bad_domain.com'], { cwd: dir });
+    const tenant = await runMain(['set-app', '--app-id', APP, '--tenant', 'bad_domain.com'], { cwd: dir });
     assert.equal(tenant.code, 65);
     assert.deepEqual(await readdir(dir), []);
   });
@@ -71,17 +71,17 @@ test('--apply runs apply after the edit; exit code and result follow apply; a fa
     const opts = { cwd: dir, timeoutMs: 180_000 };
     const file = join(dir, 'entra-portal.json5');
     // register one in the embedded emulator (its state lives in .entra-portal/ beside the file)
-    const created = await runCli(['new-app', '--name', 'Set App E2E', '--region', 'Emulator', '--apply'], opts);
+    const created = await runMain(['new-app', '--name', 'Set App E2E', '--region', 'Emulator', '--apply'], opts);
     assert.equal(created.code, 0, created.stderr);
     const appId = /appId: '([0-9a-f-]{36})'/.exec(await readFile(file, 'utf8'))![1]!;
-    const pinned = await runCli(['set-app', '--app-id', appId.toUpperCase(), '--apply', '--json'], opts);
+    const pinned = await runMain(['set-app', '--app-id', appId.toUpperCase(), '--apply', '--json'], opts);
     assert.equal(pinned.code, 0, pinned.stderr);
     const doc = JSON.parse(pinned.stdout);
     assert.equal(doc.changed, false);
     assert.equal(doc.apply.inSync, true, 'apply result nested under "apply"');
 
     // an application the tenant does not have: the edit is recorded, apply's failure is the exit code
-    const missing = await runCli(['set-app', '--app-id', APP, '--apply', '--json'], opts);
+    const missing = await runMain(['set-app', '--app-id', APP, '--apply', '--json'], opts);
     assert.notEqual(missing.code, 0);
     assert.ok(JSON.parse(missing.stdout).error, 'a failing apply prints the error document');
     assert.match(missing.stderr, /was updated, but the apply that followed failed/);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 
 const CONFIG = `// mine
 {
@@ -17,7 +17,7 @@ const CONFIG = `// mine
 test('set-portal-url records the normalised URL and the REST API port; --json is the result', async () => {
   await withTempDir(async (dir) => {
     await writeFile(join(dir, 'entra-portal.json5'), CONFIG);
-    const r = await runCli(['set-portal-url', 'HTTPS://Portal.ABC.com:4443/', '--json'], { cwd: dir });
+    const r = await runMain(['set-portal-url', 'HTTPS://Portal.ABC.com:4443/', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(doc).sort(), ['changed', 'changes', 'config', 'created', 'diff', 'portal', 'verb', 'warnings', 'whatIf']);
@@ -33,7 +33,7 @@ test('set-portal-url records the normalised URL and the REST API port; --json is
       CONFIG.replace("    url: 'https://old.abc.com:4443',\n", "    url: 'https://portal.abc.com:4443',\n    restApiPort: 4443,\n"),
     );
     // idempotent: the same run again changes nothing
-    const again = await runCli(['set-portal-url', 'https://portal.abc.com:4443', '--json'], { cwd: dir });
+    const again = await runMain(['set-portal-url', 'https://portal.abc.com:4443', '--json'], { cwd: dir });
     assert.equal(again.code, 0);
     assert.equal(JSON.parse(again.stdout).changed, false);
   });
@@ -41,25 +41,25 @@ test('set-portal-url records the normalised URL and the REST API port; --json is
 
 test('human output says what changed in which file; warnings go to stderr', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['set-portal-url', 'https://192.168.1.20:4443'], { cwd: dir });
+    const r = await runMain(['set-portal-url', 'https://192.168.1.20:4443'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Created entra-portal\.json5\n/);
     assert.match(r.stdout, /\+ portal\.url: 'https:\/\/192\.168\.1\.20:4443'/);
     assert.match(r.stderr, /warning: 192\.168\.1\.20 is a private address/);
-    const again = await runCli(['set-portal-url', 'https://192.168.1.20:4443', '--quiet'], { cwd: dir });
+    const again = await runMain(['set-portal-url', 'https://192.168.1.20:4443', '--quiet'], { cwd: dir });
     assert.match(again.stdout, /already up to date/);
   });
 });
 
 test('--rest-api-port: the URL must use it; it is recorded', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['set-portal-url', 'https://portal.abc.com:9443', '--rest-api-port', '9443', '--json'], { cwd: dir });
+    const r = await runMain(['set-portal-url', 'https://portal.abc.com:9443', '--rest-api-port', '9443', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(await readFile(join(dir, 'entra-portal.json5'), 'utf8'), /url: 'https:\/\/portal\.abc\.com:9443',\n {4}restApiPort: 9443,/);
     // the recorded port is used when none is given
-    const next = await runCli(['set-portal-url', 'https://other.abc.com:9443'], { cwd: dir });
+    const next = await runMain(['set-portal-url', 'https://other.abc.com:9443'], { cwd: dir });
     assert.equal(next.code, 0, next.stderr);
-    const mismatch = await runCli(['set-portal-url', 'https://other.abc.com:4443'], { cwd: dir });
+    const mismatch = await runMain(['set-portal-url', 'https://other.abc.com:4443'], { cwd: dir });
     assert.equal(mismatch.code, 65);
     assert.match(mismatch.stderr, /not the REST API port \(9443\)/);
   });
@@ -77,13 +77,13 @@ test('bad URLs exit 65 with a corrected example; the file stays byte-identical',
       ['https://[::1]:4443', /IPv6/],
       ['https://portal.abc.com:4443/restore', /path/],
     ] as const) {
-      const r = await runCli(['set-portal-url', url], { cwd: dir });
+      const r = await runMain(['set-portal-url', url], { cwd: dir });
       assert.equal(r.code, 65, `${url}: ${r.stderr}`);
       assert.match(r.stderr, reason);
       assert.match(r.stderr, /hint: For example: https:\/\//);
       assert.equal(r.stdout, '');
     }
-    const json = await runCli(['set-portal-url', 'ftp://x.y:4443', '--json'], { cwd: dir });
+    const json = await runMain(['set-portal-url', 'ftp://x.y:4443', '--json'], { cwd: dir });
     assert.equal(json.code, 65);
     assert.equal(JSON.parse(json.stdout).error.code, 'invalid-url');
     assert.equal(await readFile(file, 'utf8'), CONFIG);
@@ -93,14 +93,14 @@ test('bad URLs exit 65 with a corrected example; the file stays byte-identical',
 
 test('usage errors exit 64: a non-numeric port, a missing URL, an unknown option', async () => {
   await withTempDir(async (dir) => {
-    const nan = await runCli(['set-portal-url', 'https://a.b:4443', '--rest-api-port', 'abc'], { cwd: dir });
+    const nan = await runMain(['set-portal-url', 'https://a.b:4443', '--rest-api-port', 'abc'], { cwd: dir });
     assert.equal(nan.code, 64);
     assert.match(nan.stderr, /--rest-api-port must be a whole number/);
-    const twice = await runCli(['set-portal-url', 'https://a.b:4443', '--rest-api-port', '1', '--rest-api-port', '2'], { cwd: dir });
+    const twice = await runMain(['set-portal-url', 'https://a.b:4443', '--rest-api-port', '1', '--rest-api-port', '2'], { cwd: dir });
     assert.equal(twice.code, 64);
-    assert.equal((await runCli(['set-portal-url'], { cwd: dir })).code, 64);
-    assert.equal((await runCli(['set-portal-url', 'https://a.b:4443', '--bogus'], { cwd: dir })).code, 64);
-    const range = await runCli(['set-portal-url', 'https://a.b:70000', '--rest-api-port', '70000'], { cwd: dir });
+    assert.equal((await runMain(['set-portal-url'], { cwd: dir })).code, 64);
+    assert.equal((await runMain(['set-portal-url', 'https://a.b:4443', '--bogus'], { cwd: dir })).code, 64);
+    const range = await runMain(['set-portal-url', 'https://a.b:70000', '--rest-api-port', '70000'], { cwd: dir });
     assert.equal(range.code, 65, 'a well-formed but impossible value is invalid input');
     assert.deepEqual(await readdir(dir), [], 'nothing created');
   });
@@ -110,13 +110,13 @@ test('--what-if prints a unified diff and writes nothing', async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, 'entra-portal.json5');
     await writeFile(file, CONFIG);
-    const r = await runCli(['set-portal-url', 'https://new.abc.com:4443', '--what-if'], { cwd: dir });
+    const r = await runMain(['set-portal-url', 'https://new.abc.com:4443', '--what-if'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^--- a\/entra-portal\.json5\n\+\+\+ b\/entra-portal\.json5\n@@ /);
     assert.match(r.stdout, /\n- {4}url: 'https:\/\/old\.abc\.com:4443',\n\+ {4}url: 'https:\/\/new\.abc\.com:4443',\n\+ {4}restApiPort: 4443,\n/);
     assert.match(r.stderr, /nothing was written/);
     assert.equal(await readFile(file, 'utf8'), CONFIG);
-    const json = JSON.parse((await runCli(['set-portal-url', 'https://new.abc.com:4443', '--what-if', '--json'], { cwd: dir })).stdout);
+    const json = JSON.parse((await runMain(['set-portal-url', 'https://new.abc.com:4443', '--what-if', '--json'], { cwd: dir })).stdout);
     assert.equal(json.whatIf, true);
     assert.equal(json.changed, true);
     assert.match(json.diff, /^--- a\/entra-portal\.json5/);
@@ -127,10 +127,10 @@ test('--what-if prints a unified diff and writes nothing', async () => {
 
 test('-c and $ENTRA_PORTAL_CONFIG choose the file', async () => {
   await withTempDir(async (dir) => {
-    const a = await runCli(['set-portal-url', 'https://a.example:4443', '-c', 'conf/a.json5'], { cwd: dir });
+    const a = await runMain(['set-portal-url', 'https://a.example:4443', '-c', 'conf/a.json5'], { cwd: dir });
     assert.equal(a.code, 0, a.stderr);
     assert.match(await readFile(join(dir, 'conf/a.json5'), 'utf8'), /a\.example/);
-    const b = await runCli(['set-portal-url', 'https://b.example:4443'], { cwd: dir, env: { ENTRA_PORTAL_CONFIG: 'b.json5' } });
+    const b = await runMain(['set-portal-url', 'https://b.example:4443'], { cwd: dir, env: { ENTRA_PORTAL_CONFIG: 'b.json5' } });
     assert.equal(b.code, 0, b.stderr);
     assert.match(await readFile(join(dir, 'b.json5'), 'utf8'), /b\.example/);
   });
@@ -141,7 +141,7 @@ test('an invalid config file is reported at file:line:col and left alone', async
     const file = join(dir, 'entra-portal.json5');
     const bad = "{\n  version: 1,\n  portal: { url: 'https://a.example:4443', colour: 'red' },\n}\n";
     await writeFile(file, bad);
-    const r = await runCli(['set-portal-url', 'https://b.example:4443'], { cwd: dir });
+    const r = await runMain(['set-portal-url', 'https://b.example:4443'], { cwd: dir });
     assert.equal(r.code, 65);
     assert.match(r.stderr, /entra-portal\.json5:3:44: portal\.colour: unknown key 'colour' in portal/);
     assert.equal(await readFile(file, 'utf8'), bad);
@@ -152,13 +152,13 @@ test('--apply against the embedded emulator; --what-if --apply plans with the wo
   await withTempDir(async (dir) => {
     const file = join(dir, 'entra-portal.json5');
     const opts = { cwd: dir, timeoutMs: 180_000 };
-    const created = await runCli(['new-app', '--name', 'Portal E2E', '--region', 'Emulator', '--apply', '--json'], opts);
+    const created = await runMain(['new-app', '--name', 'Portal E2E', '--region', 'Emulator', '--apply', '--json'], opts);
     assert.equal(created.code, 0, created.stderr);
     assert.match(JSON.parse(created.stdout).apply.config, /entra-portal\.json5$/);
     const before = await readFile(file, 'utf8');
     assert.match(before, /appId: '[0-9a-f-]{36}'/, 'apply recorded the appId through editConfig');
 
-    const planned = await runCli(['set-portal-url', 'https://portal.abc.com:4443', '--apply', '--what-if', '--json'], opts);
+    const planned = await runMain(['set-portal-url', 'https://portal.abc.com:4443', '--apply', '--what-if', '--json'], opts);
     assert.equal(planned.code, 0, planned.stderr);
     const doc = JSON.parse(planned.stdout);
     assert.equal(doc.whatIf, true);
@@ -168,10 +168,10 @@ test('--apply against the embedded emulator; --what-if --apply plans with the wo
     assert.equal(await readFile(file, 'utf8'), before);
     assert.ok(!(await readdir(dir)).some((f) => f.includes('what-if')), 'the temporary copy is removed');
 
-    const applied = await runCli(['set-portal-url', 'https://portal.abc.com:4443', '--apply', '--json'], opts);
+    const applied = await runMain(['set-portal-url', 'https://portal.abc.com:4443', '--apply', '--json'], opts);
     assert.equal(applied.code, 0, applied.stderr);
     assert.equal(JSON.parse(applied.stdout).changed, true);
-    const again = await runCli(['set-portal-url', 'https://portal.abc.com:4443', '--apply', '--json'], opts);
+    const again = await runMain(['set-portal-url', 'https://portal.abc.com:4443', '--apply', '--json'], opts);
     assert.equal(again.code, 0, again.stderr);
     const last = JSON.parse(again.stdout);
     assert.equal(last.changed, false);

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSON5 from 'json5';
 import { startEmulator } from '../../src/emulator/index.js';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { runCli, runMain, withTempDir } from '../helpers/cli.js';
 
 interface Result {
   passed: boolean;
@@ -31,14 +31,15 @@ test('install-cert → apply → test-portal passes end to end (NODE_EXTRA_CA_CE
         join(dir, 'entra-portal.json5'),
         `{\n  version: 1,\n  region: 'Emulator',\n  tenant: 'contoso.onmicrosoft.com',\n  application: { name: 'Veeam Restore Portal', uniqueName: 'veeam-restore-portal' },\n  portal: { url: '${restUrl}', restApiPort: ${port} },\n}\n`,
       );
-      const cert = await runCli(['install-cert', '--generate'], { cwd: dir });
+      const cert = await runMain(['install-cert', '--generate'], { cwd: dir });
       assert.equal(cert.code, 0, cert.stderr);
-      const applied = await runCli(['apply'], { cwd: dir, timeoutMs: 120_000 });
+      const applied = await runMain(['apply'], { cwd: dir, timeoutMs: 120_000 });
       assert.equal(applied.code, 0, applied.stderr);
       const config = JSON5.parse(await readFile(join(dir, 'entra-portal.json5'), 'utf8')) as { application: { appId: string } };
       settings.applicationId = config.application.appId;
 
       const env = { NODE_EXTRA_CA_CERTS: rest.caFile };
+      // NODE_EXTRA_CA_CERTS is read at process start: a real process
       const r = await runCli(['test-portal', '--json'], { cwd: dir, env, timeoutMs: 60_000 });
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
       const doc = JSON.parse(r.stdout) as Result;
@@ -65,7 +66,7 @@ test('install-cert → apply → test-portal passes end to end (NODE_EXTRA_CA_CE
       });
 
       // without the CA the same certificate is an untrusted-CA warning: still exit 0
-      const human = await runCli(['test-portal'], { cwd: dir, timeoutMs: 60_000 });
+      const human = await runMain(['test-portal'], { cwd: dir, timeoutMs: 60_000 });
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, /^! tls\.trust +the chain ends at a root that is not trusted here \(CN=entra-portal emulator CA/m);
       assert.match(human.stdout, /^✔ entra\.sign-in +signed in as application/m);
@@ -82,7 +83,7 @@ test('an unprivileged operator (--auth environment): apply exits 77 naming the r
       join(dir, 'entra-portal.json5'),
       `{\n  version: 1,\n  region: 'Emulator',\n  tenant: 'contoso.onmicrosoft.com',\n  application: { name: 'Portal', uniqueName: 'portal' },\n  portal: { url: 'https://127.0.0.1:9', restApiPort: 9 },\n}\n`,
     );
-    const applied = await runCli(['apply'], { cwd: dir, timeoutMs: 120_000 });
+    const applied = await runMain(['apply'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(applied.code, 0, applied.stderr);
     // the embedded emulator's seeded client without roles (DESIGN §6), from its state beside the config
     const state = JSON.parse(await readFile(join(dir, '.entra-portal', 'emulator-state.json'), 'utf8')) as {
@@ -91,11 +92,11 @@ test('an unprivileged operator (--auth environment): apply exits 77 naming the r
     const tenant = state.tenants.find((t) => t.domain === 'contoso.onmicrosoft.com')!;
     const env = { AZURE_TENANT_ID: tenant.id, AZURE_CLIENT_ID: tenant.unprivileged.clientId, AZURE_CLIENT_SECRET: tenant.unprivileged.clientSecret };
 
-    const denied = await runCli(['apply', '--auth', 'environment'], { cwd: dir, env, timeoutMs: 60_000 });
+    const denied = await runMain(['apply', '--auth', 'environment'], { cwd: dir, env, timeoutMs: 60_000 });
     assert.equal(denied.code, 77, denied.stderr);
     assert.match(denied.stderr, /lacks Application\.ReadWrite\.All and DelegatedPermissionGrant\.ReadWrite\.All/);
 
-    const r = await runCli(['test-portal', '--auth', 'environment', '--timeout', '2', '--json'], { cwd: dir, env, timeoutMs: 60_000 });
+    const r = await runMain(['test-portal', '--auth', 'environment', '--timeout', '2', '--json'], { cwd: dir, env, timeoutMs: 60_000 });
     assert.equal(r.code, 2, r.stderr);
     const app = (JSON.parse(r.stdout) as Result).checks.find((c) => c.id === 'entra.app')!;
     assert.equal(app.status, 'fail');

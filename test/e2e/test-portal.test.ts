@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { repoRoot, runCli, withTempDir } from '../helpers/cli.js';
+import { repoRoot, runMain, withTempDir } from '../helpers/cli.js';
 import { closedPort, startSilentServer, type TestServer } from '../helpers/tls-server.js';
 
 const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'test-result.schema.json'), 'utf8')) as object;
@@ -44,7 +44,7 @@ const config = (portalPort: number) => `{
 test('an invalid config: exit 65, config fails with every problem, everything else is skipped', async () => {
   await withTempDir(async (dir) => {
     await writeFile(join(dir, 'entra-portal.json5'), "{ version: 2, portal: { url: 'ftp://x' } }\n");
-    const r = await runCli(['test-portal', '--json'], { cwd: dir });
+    const r = await runMain(['test-portal', '--json'], { cwd: dir });
     assert.equal(r.code, 65, r.stderr);
     const doc = JSON.parse(r.stdout) as Result;
     assert.ok(validate(doc), JSON.stringify(validate.errors));
@@ -57,7 +57,7 @@ test('an invalid config: exit 65, config fails with every problem, everything el
 
 test('a missing config file is invalid input too (65), with the remedy in the checklist', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['test-portal'], { cwd: dir });
+    const r = await runMain(['test-portal'], { cwd: dir });
     assert.equal(r.code, 65);
     assert.match(r.stdout, /^✖ config +config file .*entra-portal\.json5 does not exist/m);
     assert.match(r.stdout, /→ Create it with "entra-portal new-app/);
@@ -67,7 +67,7 @@ test('a missing config file is invalid input too (65), with the remedy in the ch
 
 test('a bad --timeout is a usage error (64), never 2', async () => {
   await withTempDir(async (dir) => {
-    const r = await runCli(['test-portal', '--timeout', 'soon'], { cwd: dir });
+    const r = await runMain(['test-portal', '--timeout', 'soon'], { cwd: dir });
     assert.equal(r.code, 64, r.stderr);
     assert.match(r.stderr, /--timeout/);
   });
@@ -76,7 +76,7 @@ test('a bad --timeout is a usage error (64), never 2', async () => {
 test('a port that accepts and never answers: exit 2 within the timeout, schema-valid JSON, no colour off a TTY', async () => {
   await withTempDir(async (dir) => {
     await writeFile(join(dir, 'entra-portal.json5'), config(silent.port));
-    const r = await runCli(['test-portal', '--json', '--timeout', '1', '--auth', 'environment'], { cwd: dir, timeoutMs: 30_000 });
+    const r = await runMain(['test-portal', '--json', '--timeout', '1', '--auth', 'environment'], { cwd: dir, timeoutMs: 30_000 });
     assert.equal(r.code, 2, r.stderr);
     const doc = JSON.parse(r.stdout) as Result;
     assert.ok(validate(doc), JSON.stringify(validate.errors));
@@ -87,7 +87,7 @@ test('a port that accepts and never answers: exit 2 within the timeout, schema-v
     assert.equal(byId(doc, 'entra.app').status, 'fail', 'no operator credential in the environment');
     assert.equal(byId(doc, 'entra.consent').message, 'skipped: entra.app failed');
 
-    const human = await runCli(['test-portal', '--timeout', '1', '--auth', 'environment'], { cwd: dir, timeoutMs: 30_000 });
+    const human = await runMain(['test-portal', '--timeout', '1', '--auth', 'environment'], { cwd: dir, timeoutMs: 30_000 });
     assert.equal(human.code, 2);
     assert.match(human.stdout, /^✖ tls\.handshake/m);
     assert.match(human.stdout, /^! url\.format/m);
@@ -100,7 +100,7 @@ test('a port that accepts and never answers: exit 2 within the timeout, schema-v
 test('a closed port: tcp fails with the REST API remedy', async () => {
   await withTempDir(async (dir) => {
     await writeFile(join(dir, 'entra-portal.json5'), config(refused));
-    const r = await runCli(['test-portal', '--json', '--auth', 'environment'], { cwd: dir });
+    const r = await runMain(['test-portal', '--json', '--auth', 'environment'], { cwd: dir });
     assert.equal(r.code, 2);
     const doc = JSON.parse(r.stdout) as Result;
     assert.equal(byId(doc, 'tcp').status, 'fail');
@@ -112,7 +112,7 @@ test('a config whose certificate.file is missing: config warns (apply would fail
   await withTempDir(async (dir) => {
     const t = 'AB'.repeat(20);
     await writeFile(join(dir, 'entra-portal.json5'), config(refused).replace("  portal:", `  certificate: { thumbprint: '${t}', file: 'certs/${t}.cer' },\n  portal:`));
-    const r = await runCli(['test-portal', '--json', '--timeout', '1'], { cwd: dir });
+    const r = await runMain(['test-portal', '--json', '--timeout', '1'], { cwd: dir });
     const doc = JSON.parse(r.stdout) as Result;
     assert.ok(validate(doc), JSON.stringify(validate.errors));
     const c = byId(doc, 'config');

@@ -1,11 +1,19 @@
 /**
- * End-to-end helpers: run the built CLI as a real process (the real argv path, STYLE #13),
- * in a temporary folder per test.
+ * End-to-end helpers for the CLI contract, in a temporary folder per test.
+ *
+ * - `runMain` (the default): the real argv path in this process — `main(argv, { cwd, env, stdin,
+ *   stdout, stderr })`, the exit code it returns and the two streams captured. Each call gets its own
+ *   streams, cwd and environment; nothing reads process.env or process.cwd() behind the context.
+ * - `runCli`: the built CLI (`bin/` → `dist/`) as a real child process, for what only a process shows:
+ *   the exit code through bin/, signals, a TTY, NODE_EXTRA_CA_CERTS (read at process start only),
+ *   runs of several processes on one state or config. Build first (`npx tsc -p tsconfig.json`).
+ * Both take the same options and give the same result shape, and the same minimal environment.
  */
 import { execFile, type ExecFileException } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -20,23 +28,45 @@ export interface CliResult {
 export interface RunOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
-  /** written to the child's stdin, which is then closed */
+  /** written to stdin, which is then closed */
   input?: string;
+  /** runCli only: kill the child after this long (default 60 s); in-process runs are bounded by the test's timeout */
   timeoutMs?: number;
 }
 
-/** Async on purpose: an in-process emulator would deadlock under execFileSync. */
+/** What a run sees as its environment: a home and data folder inside the test's folder, no colour. */
+export function cliEnv(options: RunOptions): NodeJS.ProcessEnv {
+  const { cwd } = options;
+  return { PATH: process.env.PATH, HOME: cwd, XDG_DATA_HOME: join(cwd, '.xdg'), NO_COLOR: '1', ...options.env };
+}
+
+/** A captured output stream: not a terminal, as a pipe is. */
+class Capture {
+  readonly isTTY = false;
+  text = '';
+  write(chunk: string | Uint8Array): boolean {
+    this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }
+}
+
+/** The CLI in this process: main() with its own streams, cwd and environment. */
+export async function runMain(args: string[], options: RunOptions): Promise<CliResult> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const stdin = Readable.from([Buffer.from(options.input ?? '')]) as Readable & { isTTY?: boolean };
+  const { main } = await import('../../src/cli/main.js');
+  const code = await main(args, { cwd: options.cwd, env: cliEnv(options), stdin, stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** The built CLI as a child process. Async on purpose: an in-process emulator would deadlock under execFileSync. */
 export function runCli(args: string[], options: RunOptions): Promise<CliResult> {
   return new Promise((resolvePromise) => {
     const child = execFile(
       process.execPath,
       [binPath, ...args],
-      {
-        cwd: options.cwd,
-        env: { PATH: process.env.PATH, HOME: options.cwd, XDG_DATA_HOME: join(options.cwd, '.xdg'), NO_COLOR: '1', ...options.env },
-        timeout: options.timeoutMs ?? 60_000,
-        maxBuffer: 16 * 1024 * 1024,
-      },
+      { cwd: options.cwd, env: cliEnv(options), timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
       (err: ExecFileException | null, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolvePromise({ code, stdout, stderr });

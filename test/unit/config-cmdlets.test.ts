@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newApp, setApp, setPortalUrl, InputError } from '../../src/index.js';
-import { runCli, withTempDir } from '../helpers/cli.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 
 function capture() {
   const lines: string[] = [];
@@ -18,7 +18,7 @@ test('the package exports the cmdlets; they return what --json prints', async ()
     await mkdir(b);
     const err = capture();
     const inProcess = await newApp({ name: 'Veeam Restore Portal', multiTenant: true, region: 'dod' }, { cwd: a, env: {}, stderr: err.sink });
-    const cli = await runCli(['new-app', '--name', 'Veeam Restore Portal', '--multi-tenant', '--region', 'dod', '--json'], { cwd: b });
+    const cli = await runMain(['new-app', '--name', 'Veeam Restore Portal', '--multi-tenant', '--region', 'dod', '--json'], { cwd: b });
     assert.equal(cli.code, 0, cli.stderr);
     const printed = JSON.parse(cli.stdout);
     assert.deepEqual({ ...inProcess, config: 'x', diff: 'x' }, { ...printed, config: 'x', diff: 'x' });
