@@ -11,6 +11,7 @@ export {
   thumbprintOf,
   derToPem,
   daysUntilExpiry,
+  MAX_CERTIFICATE_BYTES,
 } from './info.js';
 export {
   generateSelfSigned,

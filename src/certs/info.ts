@@ -7,7 +7,7 @@
  * Graph's keyCredentials.customKeyIdentifier show, and identical to `openssl x509 -fingerprint`.
  */
 import { X509Certificate, createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../util/fs.js';
 import { InputError } from '../errors.js';
 
 export interface CertificateInfo {
@@ -95,12 +95,16 @@ export function certificateInfoFromBytes(bytes: Buffer, source: string): Certifi
   }
 }
 
-/** Read a public certificate file (.cer/.crt/.pem; DER or PEM). */
+/** A certificate (or a PFX with a chain) is a few KiB; 1 MiB stops /dev/zero and mistaken paths. */
+export const MAX_CERTIFICATE_BYTES = 1024 * 1024;
+
+/** Read a public certificate file (.cer/.crt/.pem; DER or PEM): a regular file, at most MAX_CERTIFICATE_BYTES. */
 export async function readCertificateFile(path: string): Promise<CertificateInfo> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, { maxBytes: MAX_CERTIFICATE_BYTES, what: 'the certificate file' });
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `certificate file not found: ${path}` : `cannot read certificate file ${path}: ${code ?? String(err)}`, {
       code: 'certificate-file',

@@ -5,7 +5,7 @@
  * never echoed, logged or put in an error message; messages name the variable, not its value.
  */
 import type { Context } from '../context.js';
-import { OperationError, UsageError } from '../errors.js';
+import { InputError, OperationError, UsageError } from '../errors.js';
 
 /** The value of $name; UsageError (64) naming the variable when it is not set. */
 export function passwordFromEnv(name: string, ctx: Pick<Context, 'env'>): string {
@@ -21,10 +21,19 @@ export function passwordFromEnv(name: string, ctx: Pick<Context, 'env'>): string
   return value;
 }
 
+const MAX_PASSWORD_BYTES = 64 * 1024;
+
 /** All of stdin, minus one trailing newline (so `echo pw |` and `printf pw |` both work). */
 export async function passwordFromStdin(ctx: Pick<Context, 'stdin'>): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of ctx.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  let total = 0;
+  for await (const chunk of ctx.stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    // a password is short: `yes |` or /dev/zero on stdin must not fill the memory
+    if (total > MAX_PASSWORD_BYTES) throw new InputError(`--password-stdin: stdin holds more than ${MAX_PASSWORD_BYTES / 1024} KiB; a password is expected`, { code: 'password-too-long' });
+    chunks.push(bytes);
+  }
   const text = Buffer.concat(chunks).toString('utf8');
   return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
 }

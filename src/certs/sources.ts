@@ -3,13 +3,13 @@
  * certificate, import a PFX, or select one already in the store. Each yields the certificate and
  * (except the store) its private key; nothing is written here.
  */
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../util/fs.js';
 import type { Context } from '../context.js';
 import { InputError, UsageError } from '../errors.js';
 import { generateSelfSigned, subjectDn, type KeySize } from './generate.js';
 import { parseDn } from './dn.js';
 import type { RsaKeyPairPem } from './keygen.js';
-import { normalizeThumbprint, type CertificateInfo } from './info.js';
+import { MAX_CERTIFICATE_BYTES, normalizeThumbprint, type CertificateInfo } from './info.js';
 import { readPfx } from './pfx.js';
 import { canPrompt, passwordFromEnv, passwordFromStdin, promptPassword } from './password.js';
 import { listStore, loadFromStore } from './store.js';
@@ -76,8 +76,9 @@ export function checkSourceOptions(input: SourceInput): CertificateSource {
 async function importPfx(file: string, shown: string, input: SourceInput, ctx: Context) {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readRegularFile(file, { maxBytes: MAX_CERTIFICATE_BYTES, what: 'the PFX file' });
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `PFX file not found: ${shown}` : `cannot read ${shown}: ${code ?? String(err)}`, { code: 'pfx-unreadable', cause: err });
   }

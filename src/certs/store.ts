@@ -14,14 +14,14 @@
  * `openssl pkcs12 -in <T>.pfx -passin file:<store>/.store-key` (or `-passin env:ENTRA_PORTAL_STORE_PASSWORD`).
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Context } from '../context.js';
 import { InputError, OperationError } from '../errors.js';
-import { createFileExclusive, writeFileAtomic } from '../util/fs.js';
-import { certificateInfoFromDer, normalizeThumbprint, type CertificateInfo } from './info.js';
+import { createFileExclusive, linkRefused, readRegularFile, removeStaleTemporaries, writeFileAtomic } from '../util/fs.js';
+import { certificateInfoFromDer, MAX_CERTIFICATE_BYTES, normalizeThumbprint, type CertificateInfo } from './info.js';
 import { readPfx, writePfx } from './pfx.js';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
@@ -62,6 +62,14 @@ export function entryPaths(dir: string, thumbprint: string): { pfx: string; cer:
   return { pfx: join(dir, `${thumbprint}.pfx`), cer: join(dir, `${thumbprint}.cer`) };
 }
 
+/**
+ * A file of the store, read without following a link (the store's files are the tool's own: a link
+ * there was put by someone else) and under a cap.
+ */
+function readStoreFile(path: string, maxBytes = MAX_CERTIFICATE_BYTES): Promise<Buffer> {
+  return readRegularFile(path, { maxBytes, what: 'the store file', noFollow: true });
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
@@ -76,8 +84,9 @@ async function exists(path: string): Promise<boolean> {
  * A file or folder that others can read (e.g. after a careless copy): tightened when the store is
  * opened for writing, only reported when it is opened for reading (reads change nothing).
  */
-async function tighten(path: string, mode: number, ctx: Context, write: boolean): Promise<void> {
-  const st = await stat(path);
+async function tighten(path: string, mode: number, ctx: Context, write: boolean, isFile = true): Promise<void> {
+  const st = isFile ? await lstat(path) : await stat(path);
+  if (st.isSymbolicLink()) throw linkRefused(path); // chmod would change the link's target
   const actual = st.mode & 0o777;
   if ((actual & ~mode) === 0) return;
   if (write) {
@@ -95,7 +104,7 @@ async function passwordCheck(password: string, salt: Buffer, N = 1 << 14, r = 8,
 async function readMeta(dir: string): Promise<StoreMeta | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, 'store.json'), 'utf8');
+    text = (await readStoreFile(join(dir, 'store.json'), 64 * 1024)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -136,8 +145,10 @@ export async function openStore(dir: string, ctx: Context, options: { create?: b
     await mkdir(dir, { recursive: true, mode: STORE_DIR_MODE });
     await chmod(dir, STORE_DIR_MODE);
   } else {
-    await tighten(dir, STORE_DIR_MODE, ctx, options.create === true);
+    await tighten(dir, STORE_DIR_MODE, ctx, options.create === true, false);
   }
+  // a run killed while writing left a temporary (a PFX, the store key): gone before anything else is written
+  if (options.create) await removeStaleTemporaries(dir);
   let meta = await readMeta(dir);
   if (!meta) {
     if (!options.create) return undefined;
@@ -167,7 +178,7 @@ export async function openStore(dir: string, ctx: Context, options: { create?: b
   let key: string;
   try {
     await tighten(keyPath, PFX_MODE, ctx, options.create === true);
-    key = (await readFile(keyPath, 'utf8')).trim();
+    key = (await readStoreFile(keyPath, 4096)).toString('utf8').trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     throw new InputError(`the certificate store ${dir} has lost its key (${keyPath}): its private keys cannot be opened`, { code: 'store-key-missing' });
@@ -230,7 +241,7 @@ export async function loadFromStore(
       code: 'store-corrupt',
     });
   }
-  const pfx = await readPfx(await readFile(paths.pfx), store.password, paths.pfx);
+  const pfx = await readPfx(await readStoreFile(paths.pfx), store.password, paths.pfx);
   if (pfx.info.thumbprint !== t) {
     throw new OperationError(`${paths.pfx} holds certificate ${pfx.info.thumbprint}, not ${t}: the store is damaged`, { code: 'store-corrupt' });
   }
@@ -248,7 +259,7 @@ export async function listStore(storeDir: string): Promise<CertificateInfo[]> {
   const out: CertificateInfo[] = [];
   for (const name of names.filter((n) => /^[0-9A-F]{40}\.cer$/.test(n)).sort()) {
     try {
-      out.push(certificateInfoFromDer(await readFile(join(storeDir, name))));
+      out.push(certificateInfoFromDer(await readStoreFile(join(storeDir, name))));
     } catch {
       // a damaged .cer is skipped in listings
     }

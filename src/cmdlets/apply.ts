@@ -16,6 +16,7 @@ import { renderPlan } from '../reconcile/render.js';
 import { displayPath } from '../util/paths.js';
 import type { Plan } from '../reconcile/types.js';
 import type { StepResult } from '../reconcile/execute.js';
+import type { CertificateInfo } from '../certs/info.js';
 
 export interface ApplyInput {
   /** config file path (default: $ENTRA_PORTAL_CONFIG or ./entra-portal.json5) */
@@ -26,6 +27,12 @@ export interface ApplyInput {
   /** seconds; default 120 */
   propagationTimeout?: number;
   auth?: string;
+  /**
+   * What-if of an edit that was not written (the edit verbs' `--what-if --apply`): the config's
+   * would-be text, and files that would exist (absolute path → bytes, e.g. a new certs/<T>.cer).
+   * Nothing is written to show them.
+   */
+  preview?: { text: string; files?: ReadonlyMap<string, Buffer> };
   /**
    * An open Graph session to use instead of opening one (library use, tests, the bench); the caller
    * closes it. Its config should be the same file's.
@@ -61,12 +68,22 @@ function checkInput(input: ApplyInput): void {
   }
 }
 
+/** Certificates from the preview's would-be files, others from disk. */
+function previewReader(files: ReadonlyMap<string, Buffer>): (path: string) => Promise<CertificateInfo> {
+  return async (path) => {
+    const bytes = files.get(path);
+    const certs = await import('../certs/index.js');
+    return bytes ? certs.certificateInfoFromBytes(bytes, path) : certs.readCertificateFile(path);
+  };
+}
+
 export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): Promise<ApplyResult> {
   const ctx = toContext(partialCtx);
   checkInput(input);
   const path = resolveConfigPath(ctx, input.config);
-  const loaded = await loadConfig(path);
-  const desired = await loadDesired(loaded.config, loaded.dir);
+  const preview = input.whatIf ? input.preview : undefined;
+  const loaded = await loadConfig(path, preview ? { text: preview.text } : {});
+  const desired = await loadDesired(loaded.config, loaded.dir, preview?.files?.size ? { readCertificate: previewReader(preview.files) } : {});
   const prune = input.prune === true;
   const whatIf = input.whatIf === true;
 

@@ -2,7 +2,6 @@
  * What the desired-state verbs (new-app, set-app, set-portal-url; install-cert too) return, and the
  * `--apply` that may follow their edit. Light at import time: apply and the config editor load lazily.
  */
-import { dirname, basename, join } from 'node:path';
 import type { Context } from '../context.js';
 import type { ConfigChange, ConfigEditResult } from '../config/edit.js';
 import type { ApplyResult } from './apply.js';
@@ -47,33 +46,22 @@ export function toVerbResult(verb: string, edit: ConfigEditResult, warnings: str
 
 /**
  * `--apply`: run apply on the edited file. Under --what-if the edit was not written, so apply
- * (itself in what-if mode) reads the would-be content from a temporary copy beside the file
- * (same folder: relative paths in it still resolve), removed afterwards.
+ * (itself in what-if mode) is given the would-be content, and `files` that would exist (e.g. a new
+ * certs/<T>.cer), in memory: a what-if run writes nothing, not even a temporary copy.
  */
-export async function chainApply(result: EditVerbResult, edit: ConfigEditResult, ctx: Context): Promise<void> {
+export async function chainApply(result: EditVerbResult, edit: ConfigEditResult, ctx: Context, files?: ReadonlyMap<string, Buffer>): Promise<void> {
   const { apply } = await import('./apply.js');
-  let configPath = result.config;
-  let cleanup: (() => Promise<void>) | undefined;
-  if (result.whatIf && result.changed) {
+  let preview: { text: string; files?: ReadonlyMap<string, Buffer> } | undefined;
+  if (result.whatIf) {
     const { editedText } = await import('../config/edit.js');
-    const { writeFile, rm } = await import('node:fs/promises');
     const text = editedText(edit);
-    if (text !== undefined) {
-      configPath = join(dirname(result.config), `.${basename(result.config)}.what-if-${process.pid}.json5`);
-      await writeFile(configPath, text, { mode: 0o600 });
-      cleanup = () => rm(configPath, { force: true });
-    }
+    if (text !== undefined && (result.changed || files?.size)) preview = { text, ...(files ? { files } : {}) };
   }
   try {
-    const applied = await apply({ config: configPath, whatIf: result.whatIf }, ctx);
-    // the temporary copy is an implementation detail: report the real file
-    if (applied.config === configPath) applied.config = result.config;
-    result.apply = applied;
+    result.apply = await apply({ config: result.config, whatIf: result.whatIf, ...(preview ? { preview } : {}) }, ctx);
   } catch (err) {
     if (result.changed && !result.whatIf) ctx.log.warn(`${displayPath(result.config, ctx.cwd)} was updated, but the apply that followed failed`);
     throw err;
-  } finally {
-    await cleanup?.();
   }
 }
 

@@ -9,12 +9,13 @@
  * edit fails, a .cer this run created is removed again; a new store entry is kept (it is harmless
  * and makes a retry cheap). --what-if writes nothing anywhere.
  */
-import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { toContext, type Context } from '../context.js';
 import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
 import {
   DEFAULT_SUBJECT_NAME,
+  MAX_CERTIFICATE_BYTES,
   daysUntilExpiry,
   openStore,
   resolveStoreDir,
@@ -22,7 +23,7 @@ import {
   storeHas,
   type CertificateInfo,
 } from '../certs/index.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { readRegularFile, writeFileAtomic } from '../util/fs.js';
 import { checkSourceOptions, obtainCertificate, type CertificateSource, type SourceInput } from '../certs/sources.js';
 import { InputError } from '../errors.js';
 import { displayPath } from '../util/paths.js';
@@ -78,7 +79,7 @@ function checkValidity(info: CertificateInfo, now: number, source: string): stri
 
 async function readIfExists(path: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(path);
+    return await readRegularFile(path, { maxBytes: MAX_CERTIFICATE_BYTES, what: 'the certificate file' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -171,33 +172,8 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
     if (cerNeedsWrite) ctx.log.info(`what-if: would write ${displayPath(cerPath, ctx.cwd)}`);
   }
 
-  if (input.apply) await applyAfter(result, edit, ctx, whatIf && cerNeedsWrite ? { path: cerPath, der } : undefined);
+  // under --what-if the edit and the .cer exist only in memory: apply is shown them there
+  if (input.apply) await chainApply(result, edit, ctx, whatIf && cerNeedsWrite ? new Map([[cerPath, der]]) : undefined);
   return result;
 }
 
-/**
- * --apply. Under --what-if the config edit and the .cer exist only in memory; apply (itself in
- * what-if mode) reads the would-be config from a temporary copy and the certificate from a
- * temporary .cer at its final place, both removed afterwards.
- */
-async function applyAfter(
-  result: InstallCertResult,
-  edit: Parameters<typeof chainApply>[1],
-  ctx: Context,
-  tempCer: { path: string; der: Buffer } | undefined,
-): Promise<void> {
-  let madeDir = false;
-  if (tempCer) {
-    const dir = dirname(tempCer.path);
-    madeDir = (await mkdir(dir, { recursive: true })) !== undefined;
-    await writeFileAtomic(tempCer.path, tempCer.der, 0o644);
-  }
-  try {
-    await chainApply(result, edit, ctx);
-  } finally {
-    if (tempCer) {
-      await rm(tempCer.path, { force: true });
-      if (madeDir) await rmdir(dirname(tempCer.path)).catch(() => undefined);
-    }
-  }
-}

@@ -136,7 +136,7 @@ export async function editConfig(
     });
   }
   try {
-    const existing = await readConfigText(target);
+    const existing = await readConfigText(target, shown);
     // an empty file (e.g. made by `touch`) is treated like a missing one
     const before = existing !== undefined && existing.trim() === '' && options.create ? undefined : existing;
     if (before === undefined && !options.create) throw missingConfigError(shown);

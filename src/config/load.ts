@@ -2,7 +2,6 @@
  * Find and load the config file: JSON5 (lossless tree, for locations) + schema + semantic rules.
  * Every problem is reported at once, as `file:line:col: path: message` (exit 65).
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { JsonValueNode } from '@croct/json5-parser';
 import type { Context } from '../context.js';
@@ -11,7 +10,9 @@ import { DEFAULT_CONFIG_FILE, type PortalConfig } from './types.js';
 import { displayPath } from '../util/paths.js';
 
 export { displayPath };
-import { duplicateKeys, parseTree } from './tree.js';
+import { duplicateKeys, parseTree, textProblems } from './tree.js';
+import { decodeConfig, MAX_CONFIG_BYTES } from './bytes.js';
+import { readRegularFile } from '../util/fs.js';
 import { schemaProblems, semanticProblems } from './schema.js';
 
 export interface LoadedConfig {
@@ -42,7 +43,9 @@ export function validateConfigText(text: string, file: string): ValidatedText {
     const problem: Problem = { path: '', message: 'the config must be an object: { version: 1, … }', location: { file, line: tree.location.start.line || 1, column: tree.location.start.column || 1 } };
     return { tree, value, problems: [problem] };
   }
-  const problems = [...duplicateKeys(tree, file), ...schemaProblems(value, tree, file), ...semanticProblems(value, tree, file)];
+  const unreadable = textProblems(tree, file);
+  // a string that is not text would only make the checks below fail in odd ways
+  const problems = unreadable.length ? unreadable : [...duplicateKeys(tree, file), ...schemaProblems(value, tree, file), ...semanticProblems(value, tree, file)];
   problems.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0));
   return { tree, value, problems };
 }
@@ -55,15 +58,22 @@ export function invalidConfigError(file: string, problems: Problem[], prefix = '
   });
 }
 
-export async function readConfigText(path: string): Promise<string | undefined> {
+/**
+ * The config file's text: a regular file of at most MAX_CONFIG_BYTES, strictly UTF-8 (InputError
+ * otherwise, located in `shown`); undefined when it does not exist.
+ */
+export async function readConfigText(path: string, shown = path): Promise<string | undefined> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readRegularFile(path, { maxBytes: MAX_CONFIG_BYTES, what: 'the config file' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     if (code === 'EISDIR') throw new InputError(`${path} is a folder, not a config file`, { code: 'config-not-file' });
+    if (err instanceof InputError) throw err;
     throw new OperationError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
+  return decodeConfig(bytes, shown);
 }
 
 export function missingConfigError(path: string): InputError {
@@ -73,12 +83,15 @@ export function missingConfigError(path: string): InputError {
   });
 }
 
-/** parse JSON5 + validate schemas/entra-portal.schema.json; InputError (exit 65) listing EVERY problem as file:line:col */
-export async function loadConfig(path: string): Promise<LoadedConfig> {
+/**
+ * parse JSON5 + validate schemas/entra-portal.schema.json; InputError (exit 65) listing EVERY problem as file:line:col.
+ * `text`: the content to use instead of the file's (a what-if edit that was not written).
+ */
+export async function loadConfig(path: string, options: { text?: string } = {}): Promise<LoadedConfig> {
   const abs = resolve(path);
-  const text = await readConfigText(abs);
-  if (text === undefined) throw missingConfigError(path);
   const shown = displayPath(abs);
+  const text = options.text ?? (await readConfigText(abs, shown));
+  if (text === undefined) throw missingConfigError(path);
   const { value, problems } = validateConfigText(text, shown);
   if (problems.length) throw invalidConfigError(shown, problems);
   return { path: abs, dir: dirname(abs), text, config: value as PortalConfig };

@@ -1,14 +1,31 @@
 /**
- * An exclusive lock around a config file's read-modify-write: `<file>.lock`, created with `wx`
- * (O_CREAT|O_EXCL, atomic on local file systems), holding {pid, host, time}. A second run polls
- * for a short while, then fails with an OperationError naming the lock. A lock left by a process
- * that no longer runs on this host is stale and taken over.
+ * An exclusive lock around a file's read-modify-write (the config file; the emulator's state file):
+ * `<file>.lock`, holding {pid, host, time, nonce}. A second run polls for a short while, then fails
+ * with an OperationError naming the lock. A lock whose process no longer runs on this host is stale
+ * and taken over.
+ *
+ * Acquisition is link-based: the lock's content is written to a temporary file first, then hard-linked
+ * to `<file>.lock` (link(2) fails with EEXIST when a lock exists), so a lock is never seen half-written.
+ *
+ * Taking over a stale lock must not remove a lock another run has just taken (a check-then-unlink
+ * race let several runs hold the lock at once). A run that judged the lock with content C stale
+ * first hard-links the lock to `<file>.lock.break-<hash(C)>`: the name is the same for every run
+ * breaking C, so only one succeeds (EEXIST for the others). It then reads what it captured: only if
+ * that is C does it remove `<file>.lock` — which no one else can have replaced meanwhile, since only
+ * the holder of C (dead) or the one breaker of C may remove it. If the breaker is killed in that
+ * instant, the marker stays and C is never broken automatically: the timeout message names both
+ * files to delete (never two holders, at the price of a manual step in that rare case).
+ *
+ * `release()` removes the lock only while it is still this run's own (same content).
+ * Taking a lock also removes the temporaries a dead run left beside the file (`removeStaleTemporaries`).
  */
-import { open, readFile, unlink, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { link, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { basename, dirname } from 'node:path';
 import type { Clock } from '../context.js';
 import { OperationError } from '../errors.js';
-import { processAlive } from '../util/fs.js';
+import { processAlive, readRegularFile, removeStaleTemporaries, writeTemp } from '../util/fs.js';
 
 export interface LockInfo {
   pid: number;
@@ -31,24 +48,34 @@ export interface FileLock {
   release(): Promise<void>;
 }
 
-async function readHolder(lockPath: string): Promise<{ info?: LockInfo; raw: string } | undefined> {
+/** A lock file is a few dozen bytes; anything larger is not one of ours (and is not read whole). */
+const MAX_LOCK_BYTES = 4096;
+
+interface Holder {
+  info?: LockInfo;
+  raw: string;
+}
+
+async function readHolder(lockPath: string): Promise<Holder | undefined> {
+  let raw: string;
   try {
-    const raw = await readFile(lockPath, 'utf8');
-    try {
-      const info = JSON.parse(raw) as LockInfo;
-      if (typeof info.pid === 'number' && typeof info.host === 'string') return { info, raw };
-    } catch {
-      /* half-written or foreign: judged by age below */
-    }
-    return { raw };
+    raw = (await readRegularFile(lockPath, { maxBytes: MAX_LOCK_BYTES, what: 'the lock file', noFollow: true })).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((err as { code?: unknown }).code === 'file-too-large') return { raw: `(${lockPath}: too large)` };
     throw err;
   }
+  try {
+    const info = JSON.parse(raw) as LockInfo;
+    if (typeof info.pid === 'number' && typeof info.host === 'string') return { info, raw };
+  } catch {
+    /* foreign or damaged: judged by age below */
+  }
+  return { raw };
 }
 
 /** A lock is stale when its process is gone (same host), or it is unreadable and older than 10 s. */
-async function isStale(lockPath: string, holder: { info?: LockInfo; raw: string }, now: number): Promise<boolean> {
+async function isStale(lockPath: string, holder: Holder, now: number): Promise<boolean> {
   if (holder.info) return holder.info.host === hostname() && !processAlive(holder.info.pid);
   try {
     const st = await stat(lockPath);
@@ -58,54 +85,90 @@ async function isStale(lockPath: string, holder: { info?: LockInfo; raw: string 
   }
 }
 
+const breakMarker = (lockPath: string, raw: string) => `${lockPath}.break-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
+
+/**
+ * Remove the stale lock whose content is `raw`, unless another run is doing so or the lock changed.
+ * Returns false when a marker left by an interrupted takeover blocks it.
+ */
+async function breakStaleLock(lockPath: string, raw: string): Promise<boolean> {
+  const marker = breakMarker(lockPath, raw);
+  try {
+    await link(lockPath, marker);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return true; // released or broken meanwhile: try again
+    if (code === 'EEXIST') return false; // another run is breaking it (or was killed doing so)
+    throw err;
+  }
+  try {
+    const captured = (await readRegularFile(marker, { maxBytes: MAX_LOCK_BYTES, what: 'the lock file', noFollow: true })).toString('utf8');
+    if (captured === raw) await unlink(lockPath);
+    return true;
+  } finally {
+    await unlink(marker).catch(() => undefined);
+  }
+}
+
 export async function acquireLock(target: string, options: LockOptions): Promise<FileLock> {
   const lockPath = `${target}.lock`;
   const { clock } = options;
   const timeoutMs = options.timeoutMs ?? 5000;
   const pollMs = options.pollMs ?? 50;
   const deadline = clock.now() + timeoutMs;
-  const me: LockInfo = { pid: process.pid, host: hostname(), time: new Date(clock.now()).toISOString() };
-  let told = false;
-  for (;;) {
-    try {
-      const fh = await open(lockPath, 'wx', 0o644);
-      try {
-        await fh.writeFile(`${JSON.stringify(me)}\n`);
-      } finally {
-        await fh.close();
-      }
-      let released = false;
-      return {
-        path: lockPath,
-        async release() {
-          if (released) return;
-          released = true;
-          await unlink(lockPath).catch(() => undefined);
-        },
-      };
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new OperationError(`cannot lock ${target}: its folder does not exist`, { cause: err });
-      if (code !== 'EEXIST') throw new OperationError(`cannot create the lock file ${lockPath}: ${(err as Error).message}`, { cause: err });
-    }
-    const holder = await readHolder(lockPath);
-    if (holder && (await isStale(lockPath, holder, clock.now()))) {
-      // take over, unless someone else did in the meantime (the content changed)
-      const again = await readHolder(lockPath);
-      if (again && again.raw === holder.raw) await unlink(lockPath).catch(() => undefined);
-      continue;
-    }
-    if (clock.now() >= deadline) {
-      const who = holder?.info ? ` (held by pid ${holder.info.pid} on ${holder.info.host} since ${holder.info.time})` : '';
-      throw new OperationError(`${target} is locked by another entra-portal run${who}: gave up after ${Math.round(timeoutMs / 100) / 10} s`, {
-        code: 'config-locked',
-        remedy: `Wait for the other run to finish and retry. If no entra-portal run is active, delete ${lockPath}.`,
-      });
-    }
-    if (!told) {
-      told = true;
-      options.onWait?.(holder?.info);
-    }
-    await clock.sleep(pollMs);
+  const me: LockInfo & { nonce: string } = { pid: process.pid, host: hostname(), time: new Date(clock.now()).toISOString(), nonce: randomBytes(8).toString('hex') };
+  const mine = `${JSON.stringify(me)}\n`;
+  let tmp: string;
+  try {
+    tmp = await writeTemp(lockPath, mine, 0o644, false);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new OperationError(`cannot lock ${target}: its folder does not exist`, { cause: err });
+    throw new OperationError(`cannot create the lock file ${lockPath}: ${(err as Error).message}`, { cause: err });
   }
+  let told = false;
+  try {
+    for (;;) {
+      try {
+        await link(tmp, lockPath);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new OperationError(`cannot create the lock file ${lockPath}: ${(err as Error).message}`, { cause: err });
+      }
+      const holder = await readHolder(lockPath);
+      if (!holder) continue; // released between our link and our read
+      let blocked = false;
+      if (await isStale(lockPath, holder, clock.now())) {
+        if (await breakStaleLock(lockPath, holder.raw)) continue;
+        blocked = true;
+      }
+      if (clock.now() >= deadline) {
+        const who = holder.info ? ` (held by pid ${holder.info.pid} on ${holder.info.host} since ${holder.info.time})` : '';
+        const marker = blocked ? ` and ${breakMarker(lockPath, holder.raw)} (left by an interrupted takeover)` : '';
+        throw new OperationError(`${target} is locked by another entra-portal run${who}: gave up after ${Math.round(timeoutMs / 100) / 10} s`, {
+          code: 'config-locked',
+          remedy: `Wait for the other run to finish and retry. If no entra-portal run is active, delete ${lockPath}${marker}.`,
+        });
+      }
+      if (!told) {
+        told = true;
+        options.onWait?.(holder.info);
+      }
+      await clock.sleep(pollMs);
+    }
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+  await removeStaleTemporaries(dirname(target), basename(target));
+  let released = false;
+  return {
+    path: lockPath,
+    async release() {
+      if (released) return;
+      released = true;
+      // only our own lock: a run that found ours stale (it cannot, while we run) must not lose its own
+      const now = await readHolder(lockPath).catch(() => undefined);
+      if (now?.raw === mine) await unlink(lockPath).catch(() => undefined);
+    },
+  };
 }

@@ -12,11 +12,13 @@ import {
   type JsonValueNode,
 } from '@croct/json5-parser';
 import { InputError, type Problem, type SourceLocation } from '../errors.js';
+import { checkNesting } from './bytes.js';
 
 export type Segment = string | number;
 
-/** Parse JSON5 text; a syntax error becomes an InputError (exit 65) at file:line:col. */
+/** Parse JSON5 text; a syntax error or too deep a nesting becomes an InputError (exit 65) at file:line:col. */
 export function parseTree(text: string, file: string): JsonValueNode {
+  checkNesting(text, file);
   try {
     return JsonParser.parse(text);
   } catch (err) {
@@ -140,6 +142,44 @@ export function duplicateKeys(root: JsonValueNode, file: string, path: Segment[]
     }
   } else if (root instanceof JsonArrayNode) {
     root.elements.forEach((el, i) => problems.push(...duplicateKeys(el, file, [...path, i])));
+  }
+  return problems;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+
+/** What is wrong with a string of the config as text, if anything. */
+function textProblem(s: string): string | undefined {
+  const lone = LONE_SURROGATE.exec(s);
+  if (lone) return `contains a lone surrogate (\\u${lone[0].charCodeAt(0).toString(16).toUpperCase()}): not a character; remove the escape`;
+  const control = CONTROL.exec(s);
+  if (control) return `contains a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}): remove it`;
+  return undefined;
+}
+
+/**
+ * Keys and strings that are not plain text: a lone surrogate (`'\uD800'` escapes to one; no API can
+ * encode it) or a control character (a name with an escape sequence would rewrite the terminal of
+ * whoever prints it). No entra-portal value has a use for either.
+ */
+export function textProblems(root: JsonValueNode, file: string, path: Segment[] = []): Problem[] {
+  const problems: Problem[] = [];
+  const report = (at: Segment[], message: string, loc: SourceLocation | undefined) =>
+    problems.push({ path: formatPath(at), message, ...(loc ? { location: loc } : {}) });
+  if (root instanceof JsonObjectNode) {
+    for (const prop of root.properties) {
+      const key = String(prop.key.toJSON());
+      const keyProblem = textProblem(key);
+      if (keyProblem) report(path, `a key ${keyProblem}`, toLocation(file, prop.key.location));
+      problems.push(...textProblems(prop.value, file, [...path, key]));
+    }
+  } else if (root instanceof JsonArrayNode) {
+    root.elements.forEach((el, i) => problems.push(...textProblems(el, file, [...path, i])));
+  } else {
+    const value = root.toJSON();
+    const problem = typeof value === 'string' ? textProblem(value) : undefined;
+    if (problem) report(path, problem, toLocation(file, root.location));
   }
   return problems;
 }

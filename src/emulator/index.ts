@@ -8,10 +8,11 @@
  *   await emu.stop();
  */
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
+import { readRegularFile, writeFileAtomic } from '../util/fs.js';
 import { Engine } from './engine.js';
 import { parseFaults } from './faults.js';
 import { startRestoreApi } from './restore-api.js';
@@ -32,6 +33,18 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e as Error))]);
   const addr = server.address();
   return typeof addr === 'object' && addr ? addr.port : port;
+}
+
+/**
+ * The CA file is rewritten only when its content changes (a run that only reads writes nothing), and
+ * never through a link (writeFileAtomic refuses one: exit 65).
+ */
+async function writeIfChanged(path: string, text: string): Promise<void> {
+  const same = await readRegularFile(path, { maxBytes: 64 * 1024, what: 'the emulator CA file', noFollow: true }).then(
+    (b) => b.toString('utf8') === text,
+    () => false,
+  );
+  if (!same) await writeFileAtomic(path, text, 0o644);
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
@@ -66,7 +79,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tempDir = await mkdtemp(join(tmpdir(), 'entra-portal-emulator-'));
       caFile = join(tempDir, 'emulator-ca.pem');
     }
-    await writeFile(caFile, ca.certPem, { mode: 0o644 });
+    await writeIfChanged(caFile, ca.certPem);
 
     let restore: Awaited<ReturnType<typeof startRestoreApi>> | undefined;
     if (options.restoreApi) {

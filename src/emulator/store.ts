@@ -6,13 +6,13 @@
  * A corrupt file is an error naming the file, never a silent reset.
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, OperationError } from '../errors.js';
 import { seedTenant, stableGuid, Tenant } from './directory.js';
 import { makeCa, makeServerCert, newRsaKeyPem, stillValid } from './tls.js';
 import type { StateFile } from './types.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { readRegularFile, writeFileAtomic } from '../util/fs.js';
 import { acquireLock, type FileLock } from '../config/lock.js';
 import { systemClock } from '../context.js';
 
@@ -138,12 +138,17 @@ function newSigningKey(): StateFile['signing'] {
   return { kid: createHash('sha1').update(der).digest('base64url'), keyPem };
 }
 
+/** Far above any real state (thousands of applications are a few MiB), far below a memory problem. */
+const MAX_STATE_BYTES = 256 * 1024 * 1024;
+
 async function readState(path: string): Promise<StateFile | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // the emulator's own file: a link, a FIFO or a device there was put by someone else
+    text = (await readRegularFile(path, { maxBytes: MAX_STATE_BYTES, what: 'the emulator state file', noFollow: true })).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof InputError) throw err;
     throw new OperationError(`cannot read the emulator state file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let data: StateFile;
