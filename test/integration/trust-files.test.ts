@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, readdir, readFile, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runMain, snapshot } from '../fixtures/run-main.js';
 import { withTempDir } from '../helpers/cli.js';
+import { deadPid } from '../fixtures/dead-pid.js';
 
 const CONFIG = `{
   version: 1,
@@ -21,11 +21,6 @@ const CONFIG = `{
 }
 `;
 
-function deadPid(): Promise<number> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['-e', '0'], () => resolve(child.pid!));
-  });
-}
 
 /** A config folder after one real apply (state, CA file and appId exist). */
 async function applied(dir: string): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFile, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { acquireLock } from '../../src/config/lock.js';
 import { systemClock } from '../../src/context.js';
 import { withTempDir } from '../helpers/cli.js';
+import { deadPid } from '../fixtures/dead-pid.js';
 
 const CONTENDERS = 6;
 const ROUNDS = 15;
 const contender = fileURLToPath(new URL('../fixtures/lock-contender.ts', import.meta.url));
 
-function deadPid(): Promise<number> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['-e', '0'], () => resolve(child.pid!));
-  });
-}
 
 interface Worker {
   child: ChildProcessWithoutNullStreams;

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile, writeFile, utimes, access } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { acquireLock } from '../../src/config/lock.js';
 import type { Clock } from '../../src/context.js';
 import { OperationError } from '../../src/errors.js';
 import { withTempDir } from '../helpers/cli.js';
+import { deadPid } from '../fixtures/dead-pid.js';
 
 /** A clock that jumps forward when slept on: lock timeouts without waiting. */
 function fakeClock(): Clock & { slept: number } {
@@ -23,12 +23,6 @@ function fakeClock(): Clock & { slept: number } {
   return clock;
 }
 
-/** The pid of a process that has exited. */
-function deadPid(): Promise<number> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['-e', '0'], () => resolve(child.pid!));
-  });
-}
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createFileExclusive, readRegularFile, removeStaleTemporaries, writeFileAtomic } from '../../src/util/fs.js';
@@ -12,14 +12,10 @@ import { acquireLock } from '../../src/config/lock.js';
 import { systemClock } from '../../src/context.js';
 import { InputError } from '../../src/errors.js';
 import { withTempDir } from '../helpers/cli.js';
+import { deadPid } from '../fixtures/dead-pid.js';
 
 const opts = { maxBytes: 1024, what: 'the test file' };
 
-function deadPid(): Promise<number> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['-e', '0'], () => resolve(child.pid!));
-  });
-}
 
 const refused = (code: string, text: RegExp) => (err: unknown) => err instanceof InputError && err.code === code && err.exitCode === 65 && text.test(err.message);
 
