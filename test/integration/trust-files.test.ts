@@ -8,8 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readdir, readFile, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runMain, snapshot } from '../fixtures/run-main.js';
-import { withTempDir } from '../helpers/cli.js';
+import { snapshot } from '../fixtures/snapshot.js';
+import { runMain as run, withTempDir } from '../helpers/cli.js';
+
+const runMain = (args: string[], cwd: string) => run(args, { cwd });
 import { deadPid } from '../fixtures/dead-pid.js';
 
 const CONFIG = `{
