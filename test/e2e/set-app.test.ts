@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runMain, withTempDir } from '../helpers/cli.js';
+import { fakeClock } from '../helpers/graph-fakes.js';
 
 const APP = '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c';
 
@@ -81,7 +82,8 @@ test('--apply runs apply after the edit; exit code and result follow apply; a fa
     assert.equal(doc.apply.inSync, true, 'apply result nested under "apply"');
 
     // an application the tenant does not have: the edit is recorded, apply's failure is the exit code
-    const missing = await runMain(['set-app', '--app-id', APP, '--apply', '--json'], opts);
+    // (it is re-read for a while in case it was just created: on a virtual clock that wait passes at once)
+    const missing = await runMain(['set-app', '--app-id', APP, '--apply', '--json'], { ...opts, clock: fakeClock(Date.now()) });
     assert.notEqual(missing.code, 0);
     assert.ok(JSON.parse(missing.stdout).error, 'a failing apply prints the error document');
     assert.match(missing.stderr, /was updated, but the apply that followed failed/);

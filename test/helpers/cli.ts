@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { Clock } from '../../src/context.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const binPath = join(repoRoot, 'bin', 'entra-portal.js');
@@ -30,6 +31,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** written to stdin, which is then closed */
   input?: string;
+  /** runMain only: the run's clock (e.g. fakeClock() from graph-fakes.ts: its waits pass at once) */
+  clock?: Clock;
   /** runCli only: kill the child after this long (default 60 s); in-process runs are bounded by the test's timeout */
   timeoutMs?: number;
 }
@@ -56,7 +59,7 @@ export async function runMain(args: string[], options: RunOptions): Promise<CliR
   const stderr = new Capture();
   const stdin = Readable.from([Buffer.from(options.input ?? '')]) as Readable & { isTTY?: boolean };
   const { main } = await import('../../src/cli/main.js');
-  const code = await main(args, { cwd: options.cwd, env: cliEnv(options), stdin, stdout, stderr });
+  const code = await main(args, { cwd: options.cwd, env: cliEnv(options), stdin, stdout, stderr, ...(options.clock ? { clock: options.clock } : {}) });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
