@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ClientSecretCredential } from '@azure/identity';
 import { Agent } from 'undici';
-import { binPath, runCli, withTempDir } from '../helpers/cli.js';
+import { binPath, runMain, withTempDir } from '../helpers/cli.js';
 
 function startCli(args: string[], cwd: string) {
   const child = spawn(process.execPath, [binPath, 'emulator', ...args], {
@@ -82,10 +82,10 @@ describe('entra-portal emulator (CLI)', () => {
 
   it('refuses a bad fault spec (65) and a bad port (64)', async () => {
     await withTempDir(async (dir) => {
-      const faults = await runCli(['emulator', '--faults', 'bogus=1'], { cwd: dir });
+      const faults = await runMain(['emulator', '--faults', 'bogus=1'], { cwd: dir });
       assert.equal(faults.code, 65);
       assert.match(faults.stderr, /invalid emulator fault 'bogus=1'/);
-      const port = await runCli(['emulator', '--port', 'abc'], { cwd: dir });
+      const port = await runMain(['emulator', '--port', 'abc'], { cwd: dir });
       assert.equal(port.code, 64);
     });
   });
