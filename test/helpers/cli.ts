@@ -12,12 +12,13 @@
 import { execFile, type ExecFileException } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../src/context.js';
 
-export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+import { repoRoot } from './paths.js';
+
+export { repoRoot };
 export const binPath = join(repoRoot, 'bin', 'entra-portal.js');
 
 export interface CliResult {

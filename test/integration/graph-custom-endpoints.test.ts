@@ -11,12 +11,14 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type EmulatorHandle, type EmulatorTenant } from '../../src/emulator/index.js';
 import { probe, type ProbeCase } from '../helpers/graph-probe.js';
+import { nodeScript, repoRoot } from '../helpers/paths.js';
 
 const run = promisify(execFile);
 
 /** The cases in one child process that trusts the emulator CA; its PATH finds no `az`. */
 async function probeTrusting(caFile: string, cases: ProbeCase[]): Promise<Record<string, unknown>[]> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/helpers/graph-probe.ts', JSON.stringify(cases)], {
+  const { stdout } = await run(process.execPath, [...nodeScript(new URL('../helpers/graph-probe.js', import.meta.url)), JSON.stringify(cases)], {
+    cwd: repoRoot,
     env: { PATH: '/nonexistent', HOME: process.env.HOME ?? '', NODE_EXTRA_CA_CERTS: caFile },
     timeout: 60_000,
   });

@@ -10,15 +10,15 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { acquireLock } from '../../src/config/lock.js';
 import { systemClock } from '../../src/context.js';
 import { withTempDir } from '../helpers/cli.js';
+import { nodeScript } from '../helpers/paths.js';
 import { deadPid } from '../fixtures/dead-pid.js';
 
 const CONTENDERS = 6;
 const ROUNDS = 15;
-const contender = fileURLToPath(new URL('../fixtures/lock-contender.ts', import.meta.url));
+const contender = nodeScript(new URL('../fixtures/lock-contender.js', import.meta.url));
 
 
 interface Worker {
@@ -27,7 +27,7 @@ interface Worker {
 }
 
 function startWorker(target: string): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', contender, target], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...contender, target], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines = createInterface({ input: child.stdout });
   const queue: string[] = [];
   const waiting: ((l: string) => void)[] = [];

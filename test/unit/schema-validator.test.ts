@@ -8,17 +8,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { schemaPath, VALIDATOR_OPTIONS } from '../../src/config/schema.js';
+import { repoRoot } from '../helpers/paths.js';
 import type { ErrorObject } from 'ajv';
 import { validate as generatedValidate } from '../../src/config/validator.generated.js';
 
 const standaloneCode = standaloneModule.default;
 /** the generated module is @ts-nocheck: give its function the `errors` member ajv sets on every call */
 const generated = generatedValidate as typeof generatedValidate & { errors?: ErrorObject[] | null };
-const target = fileURLToPath(new URL('../../src/config/validator.generated.ts', import.meta.url));
+const target = join(repoRoot, 'src', 'config', 'validator.generated.ts');
 
 async function generate(): Promise<{ code: string; compiled: ReturnType<Ajv2020['compile']> }> {
   const schema = JSON.parse(await readFile(schemaPath(), 'utf8')) as object;
