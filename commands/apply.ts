@@ -6,6 +6,7 @@ import { AUTH_MODES } from '../src/cloud/auth-modes.js';
 interface ApplyArgs {
   detailedExitcode: boolean;
   prune: boolean;
+  yes: boolean;
   propagationTimeout?: number;
   auth?: string;
 }
@@ -16,13 +17,14 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
   examples: [
     ['entra-portal apply', 'register or update the application so it matches entra-portal.json5'],
     ['entra-portal apply --what-if --detailed-exitcode', 'drift check: exit 2 when Entra differs from the config, change nothing'],
-    ['entra-portal apply --prune', 'also remove redirect URIs, certificates and permissions the config does not list'],
+    ['entra-portal apply --prune', 'also remove what the config does not describe: foreign redirect URIs, client secrets, other certificates, extra permissions'],
     ['entra-portal apply --what-if --json', 'the plan as JSON (schemas/plan.schema.json)'],
   ],
   builder: (y) =>
     y
       .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 2 when changes were pending (with --what-if) or made' })
-      .option('prune', { type: 'boolean', default: false, describe: 'remove redirect URIs, certificates and permissions the config does not manage' })
+      .option('prune', { type: 'boolean', default: false, describe: 'remove what the config does not describe (secrets, foreign redirect URIs, other certificates, extra permissions and consent); asks first on a terminal' })
+      .option('yes', { type: 'boolean', default: false, describe: 'with --prune: do not ask for confirmation on a terminal' })
       .option('propagation-timeout', {
         type: 'string',
         requiresArg: true,
@@ -45,6 +47,7 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
         whatIf: args.whatIf,
         detailedExitcode: args.detailedExitcode,
         prune: args.prune,
+        yes: args.yes,
         propagationTimeout: args.propagationTimeout,
         auth: args.auth,
       },
@@ -53,9 +56,13 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
   },
   render(result) {
     if (result.inSync) return `In sync${result.appId ? ` (appId ${result.appId})` : ''}.`;
-    const n = result.plan.changes.length;
-    if (result.whatIf) return `${n} change${n === 1 ? '' : 's'} pending${result.appId ? ` (appId ${result.appId})` : ''}; nothing was changed (--what-if).`;
-    return `Applied ${n} change${n === 1 ? '' : 's'} (appId ${result.appId}).`;
+    const app = result.appId ? ` (appId ${result.appId})` : '';
+    const kept = result.kept.length;
+    const n = result.plan.changes.filter((c) => c.action !== 'keep').length;
+    const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+    const unmanaged = kept ? `${n ? '; ' : ''}${plural(kept, 'unmanaged item')} ${result.whatIf ? 'in Entra' : 'kept'} (apply --prune removes ${kept === 1 ? 'it' : 'them'})` : '';
+    if (result.whatIf) return `Drift${app}: ${n ? `${plural(n, 'change')} pending` : ''}${unmanaged}; nothing was changed (--what-if).`;
+    return `Applied ${plural(n, 'change')}${app}${unmanaged}.`;
   },
   exitCode: (result) => result.exitCode,
 });

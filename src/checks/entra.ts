@@ -1,22 +1,21 @@
 /**
- * entra.* checks (DESIGN §5): one Graph session, one batched read (observeBatch: the application
- * with keyCredentials selected, its service principal, the Microsoft Graph service principal, then
- * the AllPrincipals grants), judged by entra-judge.ts; and a real client-credentials sign-in as the
- * application with the certificate's private key from the store.
+ * entra.* checks: one Graph session, one observation (src/reconcile/observe.ts, the same reads as
+ * the drift check) and one assessment per aspect (src/reconcile/plan.ts `assess`): each check
+ * reports its aspects' verdicts, so all entra.* checks pass exactly when `apply --what-if
+ * --detailed-exitcode` finds nothing to change (certificate expiry aside: apply cannot fix that);
+ * plus a real client-credentials sign-in as the application with the certificate's private key.
  *
  * Dependencies: entra.app opens the session and reads; everything else hangs off it, so a tenant we
  * cannot reach is one failure. The session is closed by `close()` once the run is over.
  */
 import type { Context } from '../context.js';
 import { EntraPortalError, InputError } from '../errors.js';
-import type { Observed } from '../graph/api.js';
 import type { AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
 import type { SessionConfig } from '../session.js';
-import { judgeApplication, judgeCertificate, judgeConsent, judgePermissions, judgeRedirectUri } from './entra-judge.js';
+import type { AspectId, Assessment, Observed, Verdict } from '../reconcile/types.js';
 import type { LoadedPortalConfig } from './definitions.js';
-import { fail, pass, skip, type CheckDefinition, type CheckOutcome } from './types.js';
-import type { PortalUrl } from './url.js';
+import { fail, pass, skip, type CheckDefinition, type CheckId, type CheckOutcome } from './types.js';
 
 export interface EntraCheckOptions {
   ctx: Context;
@@ -31,6 +30,10 @@ export interface EntraCheckOptions {
    */
   boundedReads: () => boolean;
   now: () => number;
+  /** warn when a certificate expires within this many days (default 30) */
+  warnDays?: number;
+  /** how long a missing service principal or grant is read again (replication lag), ms */
+  settleMs?: number;
   /** test hook: how to open the session (default src/session.ts openSession) */
   openSession?: (loaded: SessionConfig, ctx: Context, options: { auth?: AuthMode; propagationTimeout?: number }) => Promise<GraphSession>;
 }
@@ -38,6 +41,7 @@ export interface EntraCheckOptions {
 interface EntraData {
   session: GraphSession;
   observed: Observed;
+  assessments: Record<AspectId, Assessment>;
 }
 
 export interface EntraChecks {
@@ -46,11 +50,42 @@ export interface EntraChecks {
   close(): Promise<void>;
 }
 
+/** Which aspects each check reports (the worst verdict wins). */
+export const CHECK_ASPECTS: Partial<Record<CheckId, readonly AspectId[]>> = {
+  'entra.app': ['application'],
+  'entra.redirect-uri': ['redirectUris'],
+  'entra.certificate': ['certificates'],
+  'entra.credentials': ['credentials'],
+  'entra.permissions': ['exposedApi', 'permissions'],
+  'entra.consent': ['servicePrincipal', 'consent'],
+};
+
+const RANK = { pass: 0, warn: 1, fail: 2 } as const;
+
+/** The check's outcome from its aspects' verdicts: the worst one, with every failing message. */
+export function verdictOf(assessments: Record<AspectId, Assessment>, aspects: readonly AspectId[]): CheckOutcome {
+  const verdicts: Verdict[] = aspects.map((a) => assessments[a].verdict);
+  const worst = verdicts.reduce((w, v) => (RANK[v.status] > RANK[w.status] ? v : w));
+  if (worst.status === 'pass') return pass(verdicts.map((v) => v.message).join('; '), worst.details);
+  const bad = verdicts.filter((v) => v.status === worst.status);
+  return {
+    status: worst.status,
+    message: bad.map((v) => v.message).join('; '),
+    ...(worst.remedy ? { remedy: worst.remedy } : {}),
+    ...(bad.length === 1 && bad[0]!.details ? { details: bad[0]!.details } : {}),
+  };
+}
+
 export function entraChecks(options: EntraCheckOptions): EntraChecks {
   let opening: Promise<GraphSession> | undefined;
   const secs = options.timeoutMs / 1000;
   const config = (rc: { dep<D>(id: 'config'): CheckOutcome<D> }) => rc.dep<LoadedPortalConfig & SessionConfig>('config').data!;
   const entra = (rc: { dep<D>(id: 'entra.app'): CheckOutcome<D> }) => rc.dep<EntraData>('entra.app').data!;
+  const aspectCheck = (id: CheckId, deps: readonly CheckId[]): CheckDefinition => ({
+    id,
+    deps,
+    run: async (rc) => verdictOf(entra(rc).assessments, CHECK_ASPECTS[id]!),
+  });
 
   const definitions: CheckDefinition[] = [
     {
@@ -68,6 +103,14 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
         if (!c.application?.appId && !c.application?.uniqueName) {
           return fail('the config names no application (application.appId or application.uniqueName)', 'Run entra-portal new-app --name <name> (register) or entra-portal set-app --app-id <guid> (existing), then entra-portal apply');
         }
+        const { loadDesired } = await import('../reconcile/desired.js');
+        let desired: Awaited<ReturnType<typeof loadDesired>>;
+        try {
+          desired = await loadDesired(c, loaded.dir);
+        } catch (err) {
+          if (err instanceof InputError) return fail(err.message, err.remedy);
+          throw err;
+        }
         const open = options.openSession ?? (await import('../session.js')).openSession;
         opening = open(loaded, options.ctx, {
           ...(options.auth ? { auth: options.auth } : {}),
@@ -81,39 +124,44 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
           return failFromError('cannot sign in to Microsoft Entra as the operator', err, 'Check --auth and the operator\'s credentials (AZURE_TENANT_ID, AZURE_CLIENT_ID, … or az login)');
         }
         if (rc.signal.aborted) throw rc.signal.reason;
+        const { observe } = await import('../reconcile/observe.js');
+        const { assess } = await import('../reconcile/plan.js');
         let observed: Observed;
         try {
-          const { observeBatch } = await import('../graph/api.js');
-          observed = await observeBatch(session, {
-            ...(c.application.appId ? { appId: c.application.appId } : { uniqueName: c.application.uniqueName! }),
-          });
+          // the same reads as the drift check, with the same settling of replication lag
+          ({ observed } = await observe(session, desired, { settleMs: options.settleMs ?? 10_000 }));
         } catch (err) {
-          return failFromError('cannot read the application from Microsoft Graph', err, 'The operator needs Application.Read.All and DelegatedPermissionGrant.ReadWrite.All (or Directory.Read.All) to read the application and its consent');
+          if (err instanceof EntraPortalError && err.code === 'application-not-found') {
+            return fail(
+              `application ${c.application.appId} does not exist in tenant ${session.tenant}`,
+              'Check application.appId and tenant in the config. If the application was deleted, restore it (Entra admin center → App registrations → Deleted applications, within 30 days), or remove application.appId and run entra-portal apply to register a new one — then update VB365 (entra-portal export-vb365)',
+              { appId: c.application.appId, tenant: session.tenant },
+            );
+          }
+          return failFromError('cannot read the application from Microsoft Graph', err, 'The operator needs Application.Read.All and Directory.Read.All to read the application and its admin consent');
         }
-        const verdict = judgeApplication(c, observed, session.tenant);
-        return { ...verdict, data: { session, observed } satisfies EntraData };
+        let assessments: Record<AspectId, Assessment>;
+        try {
+          assessments = assess(desired, observed, { now: options.now(), ...(options.warnDays !== undefined ? { warnDays: options.warnDays } : {}) });
+        } catch (err) {
+          return failFromError('cannot judge the application', err);
+        }
+        const outcome = verdictOf(assessments, CHECK_ASPECTS['entra.app']!);
+        if (!observed.application) {
+          return fail(
+            `no application with uniqueName '${c.application.uniqueName}' exists in tenant ${session.tenant}`,
+            'Run entra-portal apply to register it',
+            { uniqueName: c.application.uniqueName, tenant: session.tenant },
+          );
+        }
+        return { ...outcome, data: { session, observed, assessments } satisfies EntraData, dependentsMayRun: true };
       },
     },
-    {
-      id: 'entra.redirect-uri',
-      deps: ['entra.app', 'url.format'],
-      run: async (rc) => judgeRedirectUri(entra(rc).observed.application!, rc.dep<PortalUrl>('url.format').data!.normalized),
-    },
-    {
-      id: 'entra.certificate',
-      deps: ['config', 'entra.app'],
-      run: async (rc) => judgeCertificate(config(rc).config, entra(rc).observed.application!, options.now()),
-    },
-    {
-      id: 'entra.permissions',
-      deps: ['entra.app'],
-      run: async (rc) => judgePermissions(entra(rc).observed.application!),
-    },
-    {
-      id: 'entra.consent',
-      deps: ['entra.app'],
-      run: async (rc) => judgeConsent(entra(rc).observed),
-    },
+    aspectCheck('entra.redirect-uri', ['entra.app', 'url.format']),
+    aspectCheck('entra.certificate', ['config', 'entra.app']),
+    aspectCheck('entra.credentials', ['entra.app']),
+    aspectCheck('entra.permissions', ['entra.app']),
+    aspectCheck('entra.consent', ['entra.app']),
     {
       id: 'entra.sign-in',
       deps: ['config', 'entra.app', 'entra.certificate'],

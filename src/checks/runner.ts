@@ -23,7 +23,7 @@ export interface RunChecksResult {
 
 /** Is this outcome good enough for a dependent check to run? */
 export function satisfies(o: CheckOutcome): boolean {
-  return o.status === 'pass' || o.status === 'warn' || (o.status === 'skip' && o.notApplicable === true);
+  return o.status === 'pass' || o.status === 'warn' || o.dependentsMayRun === true || (o.status === 'skip' && o.notApplicable === true);
 }
 
 export async function runChecks(defs: readonly CheckDefinition[], options: RunChecksOptions = {}): Promise<RunChecksResult> {

@@ -17,6 +17,7 @@ export const CHECK_IDS = [
   'entra.app',
   'entra.redirect-uri',
   'entra.certificate',
+  'entra.credentials',
   'entra.permissions',
   'entra.consent',
   'entra.sign-in',
@@ -53,6 +54,11 @@ export interface CheckOutcome<D = unknown> {
    * the reason instead of failing again: no cascades).
    */
   notApplicable?: boolean;
+  /**
+   * A failure that concerns only this check's own finding, with `data` complete: the checks that
+   * depend on it still run (entra.app found the application but its audience differs).
+   */
+  dependentsMayRun?: boolean;
   /** set by the runner on a dependency skip: the check whose failure (or own skip) started it */
   blockedBy?: CheckId;
 }

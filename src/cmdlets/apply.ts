@@ -1,20 +1,20 @@
 /**
- * apply: reconcile Microsoft Entra with the config (DESIGN §4): load → open the Graph session →
- * preflight rights (exit 77 before any write; --what-if needs only read rights, so a drift monitor
- * may run read-only) → observe → plan (pure) → print the plan on stderr → (--what-if stops here) →
- * execute step by step → result. The edit verbs' `--apply` call this too.
+ * apply: reconcile Microsoft Entra with the config: load → open the Graph session → preflight rights
+ * (exit 77 before any write; --what-if needs only read rights, so a drift monitor may run
+ * read-only) → observe → plan (pure) → print the plan on stderr → (--what-if stops here) →
+ * confirm pruning on a terminal → execute the plan's writes → result. The edit verbs' `--apply`
+ * call this too. The reconciliation itself is src/reconcile/reconcile.ts.
  */
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, OperationError, UsageError } from '../errors.js';
 import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
 import { AUTH_MODES, type AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
 import { loadDesired } from '../reconcile/desired.js';
-import { plan as makePlan, inSync as planInSync } from '../reconcile/plan.js';
 import { renderPlan } from '../reconcile/render.js';
 import { displayPath } from '../util/paths.js';
-import type { Plan } from '../reconcile/types.js';
+import type { Change, Plan, PlannedRun } from '../reconcile/types.js';
 import type { StepResult } from '../reconcile/execute.js';
 import type { CertificateInfo } from '../certs/info.js';
 
@@ -23,7 +23,10 @@ export interface ApplyInput {
   config?: string;
   whatIf?: boolean;
   detailedExitcode?: boolean;
+  /** remove what the config does not describe (unmanaged items) instead of keeping them */
   prune?: boolean;
+  /** do not ask before pruning on a terminal */
+  yes?: boolean;
   /** seconds; default 120 */
   propagationTimeout?: number;
   auth?: string;
@@ -38,23 +41,30 @@ export interface ApplyInput {
    * closes it. Its config should be the same file's.
    */
   session?: GraphSession;
+  /** read-only runs: how long a missing service principal or grant is re-read (ms; default 10 s, capped by the budget) */
+  settleMs?: number;
 }
 
 export interface ApplyResult {
-  version: 1;
+  version: 2;
   /** absolute path of the config file */
   config: string;
   tenant: string;
   /** the application's appId (absent when a what-if run would create it) */
   appId?: string;
-  /** true when nothing was pending before this run */
+  /** true when Entra matched the config before this run (nothing pending, nothing unmanaged) */
   inSync: boolean;
   whatIf: boolean;
   prune: boolean;
+  /** what differed when the run started */
   plan: Plan;
+  /** unmanaged items left in place (no --prune): still drift */
+  kept: Change[];
+  /** things to know that are not changes (e.g. a certificate expiring soon) */
+  warnings: string[];
   /** per-step results in execution order (all `unchanged` when in sync); empty with --what-if */
   steps: StepResult[];
-  /** 0, or 2 with --detailed-exitcode when changes were pending (what-if) or made */
+  /** 0, or 2 with --detailed-exitcode when changes were pending (what-if) or made, or unmanaged items remain */
   exitCode: 0 | 2;
 }
 
@@ -77,6 +87,9 @@ function previewReader(files: ReadonlyMap<string, Buffer>): (path: string) => Pr
   };
 }
 
+/** Removing these cuts someone off: ask first on a terminal. */
+const ASK_BEFORE_REMOVING = new Set<Change['resource']>(['keyCredential', 'passwordCredential', 'federatedCredential', 'redirectUri']);
+
 export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): Promise<ApplyResult> {
   const ctx = toContext(partialCtx);
   checkInput(input);
@@ -95,44 +108,89 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
       ...(input.auth ? { auth: input.auth as AuthMode } : {}),
       ...(input.propagationTimeout ? { propagationTimeout: input.propagationTimeout } : {}),
     });
-    const { checkOperatorRights } = await import('../graph/preflight.js');
-    const { observe } = await import('../reconcile/observe.js');
-    await checkOperatorRights(session, ctx, { need: whatIf ? 'read' : 'apply' });
-    const { observed } = await observe(session, desired);
-    const thePlan = makePlan(desired, observed, { prune });
-    const inSync = planInSync(thePlan);
-    ctx.log.info(renderPlan(thePlan, ctx.color).trimEnd());
-
-    const base = { version: 1 as const, config: loaded.path, tenant: session.tenant, inSync, whatIf, prune, plan: thePlan };
-    const changed = inSync ? 0 : input.detailedExitcode ? ExitCode.Drift : 0;
-    const appId = observed.application?.appId;
-    if (whatIf) {
-      if (!inSync) ctx.log.info(ctx.color.dim('--what-if: nothing was changed.'));
-      return { ...base, ...(appId ? { appId } : {}), steps: [], exitCode: changed as 0 | 2 };
-    }
-    const { execute, STEPS } = await import('../reconcile/execute.js');
-    if (inSync) {
-      return { ...base, ...(appId ? { appId } : {}), steps: STEPS.map((step) => ({ step, status: 'unchanged' as const })), exitCode: 0 };
-    }
-
-    const outcome = await execute({
-      session,
+    const s = session;
+    const { checkOperatorRights, requireRights, RIGHTS } = await import('../graph/preflight.js');
+    const { reconcile } = await import('../reconcile/reconcile.js');
+    const { SETTLE_MS } = await import('../reconcile/observe.js');
+    const operator = await checkOperatorRights(s, ctx, { need: whatIf ? 'read' : 'apply' });
+    const outcome = await reconcile({
+      session: s,
       desired,
-      observed,
-      options: { prune },
+      prune,
+      whatIf,
+      settleMs: input.settleMs ?? Math.min(SETTLE_MS, s.retry.budgetMs),
       recordAppId: async (id) => {
         await editConfig(loaded.path, ctx, (doc) => doc.set(['application', 'appId'], id));
         ctx.log.info(`  ${ctx.color.green('✔')} recorded application.appId = ${id} in ${displayPath(loaded.path, ctx.cwd)}`);
+      },
+      onPlan: (run, attempt) => {
+        if (attempt === 1 || run.writes.length > 0) ctx.log.info(renderPlan(run.plan, ctx.color).trimEnd());
+      },
+      confirm: async (run) => {
+        if (run.writes.some((w) => w.op === 'deleteAppRoleAssignment')) requireRights(operator, [RIGHTS.appRoleAssignmentWrite], 'removing application permissions (--prune)');
+        return confirmPrune(run, input, ctx);
       },
       onStep: (r) => {
         if (r.status !== 'unchanged') ctx.log.info(`  ${ctx.color.green('✔')} ${r.step}: ${r.status}`);
         else ctx.log.verbose(`  ${r.step}: unchanged`);
       },
     });
-    return { ...base, appId: outcome.appId, steps: outcome.steps, exitCode: changed as 0 | 2 };
+    if (outcome.declined) {
+      throw new OperationError('pruning was not confirmed: nothing was changed', {
+        code: 'prune-declined',
+        remedy: 'Run entra-portal apply without --prune to keep the unmanaged items (they stay drift), or with --prune --yes to remove them without asking.',
+      });
+    }
+    const first = outcome.first;
+    const inSync = first.plan.changes.length === 0;
+    const kept = outcome.last.plan.changes.filter((c) => c.action === 'keep');
+    const warnings = [...first.warnings];
+    if (kept.length > 0) {
+      warnings.push(
+        `${kept.length} item${kept.length === 1 ? '' : 's'} in Entra ${kept.length === 1 ? 'is' : 'are'} not described by the config and ${whatIf ? 'would be' : 'were'} kept: list ${kept.length === 1 ? 'it' : 'them'} in the config if ${kept.length === 1 ? 'it belongs' : 'they belong'} there, or remove ${kept.length === 1 ? 'it' : 'them'} with "entra-portal apply --prune".`,
+      );
+    }
+    for (const w of warnings) ctx.log.warn(w);
+    if (whatIf && !inSync) ctx.log.info(ctx.color.dim('--what-if: nothing was changed.'));
+    const changed = inSync ? 0 : input.detailedExitcode ? ExitCode.Drift : 0;
+    const { ASPECTS } = await import('../reconcile/types.js');
+    const steps = whatIf ? [] : inSync ? ASPECTS.map((step) => ({ step, status: 'unchanged' as const })) : outcome.steps;
+    return {
+      version: 2,
+      config: loaded.path,
+      tenant: s.tenant,
+      ...(outcome.appId ? { appId: outcome.appId } : {}),
+      inSync,
+      whatIf,
+      prune,
+      plan: first.plan,
+      kept,
+      warnings,
+      steps,
+      exitCode: changed as 0 | 2,
+    };
   } catch (err) {
     throw toPortalError(err);
   } finally {
     if (session && !input.session) await session.close();
+  }
+}
+
+/** On a terminal, --prune asks before removing a credential or a redirect URI (unless --yes). */
+async function confirmPrune(run: PlannedRun, input: ApplyInput, ctx: Context): Promise<boolean> {
+  if (!input.prune || input.yes) return true;
+  const risky = run.plan.changes.filter((c) => c.action === 'remove' && c.unmanaged && ASK_BEFORE_REMOVING.has(c.resource));
+  if (risky.length === 0) return true;
+  // without a terminal, --prune was asked for: proceed (a scheduler cannot answer)
+  if (!ctx.stdin.isTTY || !ctx.stderr.isTTY) return true;
+  const { confirm } = await import('@inquirer/prompts');
+  try {
+    return await confirm(
+      { message: `Remove ${risky.length} credential${risky.length === 1 ? '' : 's'} / redirect URI${risky.length === 1 ? '' : 's'} the config does not describe (listed above)?`, default: false },
+      { input: ctx.stdin, output: ctx.stderr as NodeJS.WritableStream },
+    );
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ExitPromptError') return false;
+    throw err;
   }
 }

@@ -34,6 +34,13 @@ export interface TestPortalInput {
   auth?: AuthMode;
   /** extra trust anchors (PEM) for tls.trust, in addition to Node's roots and NODE_EXTRA_CA_CERTS */
   ca?: string | string[];
+  /** warn when a certificate expires within this many days (default 30) */
+  warnDays?: number;
+  /**
+   * seconds a missing service principal or admin-consent grant is read again before it counts as
+   * missing (Entra replicates them with a delay); default the smaller of --timeout × 2 and 10
+   */
+  settle?: number;
   /** cancels the run */
   signal?: AbortSignal;
   /** test hook: how to open the Graph session */
@@ -60,6 +67,8 @@ export async function testPortal(input: TestPortalInput = {}, context?: Partial<
     timeoutMs,
     boundedReads: () => !interactive || (loaded !== undefined && safeIsEmulator(loaded)),
     now: () => ctx.clock.now(),
+    settleMs: Math.round((input.settle ?? Math.min(timeout * 2, 10)) * 1000),
+    ...(input.warnDays !== undefined ? { warnDays: input.warnDays } : {}),
     ...(input.openSession ? { openSession: input.openSession } : {}),
   });
   ctx.log.progress('Testing the Restore Portal…');

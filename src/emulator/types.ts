@@ -90,6 +90,15 @@ export interface PasswordCredential {
   startDateTime: string;
 }
 
+export interface FederatedIdentityCredential {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  description: string | null;
+}
+
 export interface PermissionScope {
   id: string;
   value: string;
@@ -115,6 +124,8 @@ export interface Application extends GraphObject {
   identifierUris: string[];
   keyCredentials: KeyCredential[];
   passwordCredentials: PasswordCredential[];
+  /** a navigation property: served at /applications/{id}/federatedIdentityCredentials, absent in older states */
+  federatedIdentityCredentials?: FederatedIdentityCredential[];
   appRoles: AppRole[];
   api: { oauth2PermissionScopes: PermissionScope[]; [k: string]: unknown };
   tags: string[];

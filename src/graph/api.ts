@@ -13,7 +13,8 @@
  *   listAllPrincipalsGrants(s, clientSpId)               → OAuth2PermissionGrant[]  (consentType AllPrincipals only)
  *   createGrant(s, { clientId, resourceId, scope })      → OAuth2PermissionGrant (AllPrincipals; 409/dropped → the existing one, scope PATCHed)
  *   patchGrantScope(s, grantId, scope)                   → void   (replaces the whole scope string)
- *   observeBatch(s, { appId?, uniqueName?, resourceAppIds? }) → Observed   (≤ 2 round trips with an appId)
+ *   removePassword(s, appObjectId, keyId) / deleteFederatedCredential(s, appObjectId, id)
+ *   deleteGrant(s, grantId) / deleteAppRoleAssignment(s, spId, assignmentId)   → void (404: already gone)
  *
  * Errors: `GraphCallError` (a `GraphRequestError`: status, graphCode, requestId) for Graph answers,
  * `GraphConnectionError` for transport failures, `TransientError` (75) when 429/503/504 or replication
@@ -39,7 +40,6 @@ import {
 } from './types.js';
 
 export * from './types.js';
-export { observeBatch } from './observe.js';
 
 function isNotFound(err: unknown): boolean {
   return err instanceof GraphCallError && err.status === 404;
@@ -215,6 +215,38 @@ export async function createGrant(session: GraphSession, input: { clientId: stri
 /** `PATCH /oauth2PermissionGrants/{id} {scope}` (204): replaces the whole scope string. */
 export async function patchGrantScope(session: GraphSession, grantId: string, scope: string): Promise<void> {
   await graphCall(session, { method: 'PATCH', path: `/oauth2PermissionGrants/${encodeURIComponent(grantId)}`, body: { scope } });
+}
+
+/* ------------------------------------------------------------------------------------------ removals */
+
+/** `POST /applications/{id}/removePassword {keyId}` (204): client secrets cannot be removed by PATCH. */
+export async function removePassword(session: GraphSession, appObjectId: string, keyId: string): Promise<void> {
+  await ignoreGone(graphCall(session, { method: 'POST', path: `/applications/${encodeURIComponent(appObjectId)}/removePassword`, body: { keyId }, idempotent: true }));
+}
+
+/** `DELETE /applications/{id}/federatedIdentityCredentials/{id}` (204). */
+export async function deleteFederatedCredential(session: GraphSession, appObjectId: string, id: string): Promise<void> {
+  await ignoreGone(graphCall(session, { method: 'DELETE', path: `/applications/${encodeURIComponent(appObjectId)}/federatedIdentityCredentials/${encodeURIComponent(id)}` }));
+}
+
+/** `DELETE /oauth2PermissionGrants/{id}` (204). */
+export async function deleteGrant(session: GraphSession, grantId: string): Promise<void> {
+  await ignoreGone(graphCall(session, { method: 'DELETE', path: `/oauth2PermissionGrants/${encodeURIComponent(grantId)}` }));
+}
+
+/** `DELETE /servicePrincipals/{id}/appRoleAssignments/{id}` (204). */
+export async function deleteAppRoleAssignment(session: GraphSession, spId: string, assignmentId: string): Promise<void> {
+  await ignoreGone(graphCall(session, { method: 'DELETE', path: `/servicePrincipals/${encodeURIComponent(spId)}/appRoleAssignments/${encodeURIComponent(assignmentId)}` }));
+}
+
+/** A removal whose object is already gone (a retried request, or another run) has done its job. */
+async function ignoreGone(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
 }
 
 /** The object already exists (409 / Request_MultipleObjectsWithSameKeyValue). */

@@ -231,12 +231,15 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Which right a 403 on this request most likely lacks (DESIGN §1; graph-behaviour.md §4). */
+/**
+ * Which right a 403 on this request most likely lacks: the least-privileged application permission
+ * Graph documents for it — a read names a read right, never a write one.
+ */
 export function likelyMissingRight(request: RequestRef): string {
   const p = request.path.toLowerCase();
   const write = request.method.toUpperCase() !== 'GET';
-  if (p.includes('oauth2permissiongrants')) return 'DelegatedPermissionGrant.ReadWrite.All';
-  if (p.includes('approleassignedto') || p.includes('approleassignments')) return 'AppRoleAssignment.ReadWrite.All';
+  if (p.includes('oauth2permissiongrants')) return write ? 'DelegatedPermissionGrant.ReadWrite.All' : 'Directory.Read.All';
+  if (p.includes('approleassignedto') || p.includes('approleassignments')) return write ? 'AppRoleAssignment.ReadWrite.All' : 'Application.Read.All';
   return write ? 'Application.ReadWrite.All' : 'Application.Read.All';
 }
 

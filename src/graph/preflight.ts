@@ -1,6 +1,9 @@
 /**
- * Preflight before any write (DESIGN §1, issue 4): who is signed in, and does the token carry the
- * rights `apply` needs? The access token's claims are only *read* (Graph verifies it; we do not):
+ * Preflight before any write: who is signed in, and does the token carry the rights the run needs?
+ * `apply` needs Application.ReadWrite.All and DelegatedPermissionGrant.ReadWrite.All; a read-only
+ * drift check needs only to read applications (Application.Read.All) and to list
+ * oauth2PermissionGrants, whose least-privileged application permission is Directory.Read.All
+ * (https://learn.microsoft.com/graph/api/oauth2permissiongrant-list) — never a write right. The access token's claims are only *read* (Graph verifies it; we do not):
  *   app-only tokens: `roles` (application permissions), `appid`/`azp`, `tid`, `idtyp: "app"`;
  *   delegated tokens: `scp` (space-separated), `wids` (directory role template ids), `upn`/`preferred_username`.
  * Missing rights → PermissionError (exit 77) naming them, before anything changes.
@@ -13,8 +16,16 @@ export const RIGHTS = {
   appWrite: 'Application.ReadWrite.All',
   appRead: 'Application.Read.All',
   grantWrite: 'DelegatedPermissionGrant.ReadWrite.All',
+  directoryRead: 'Directory.Read.All',
+  directoryWrite: 'Directory.ReadWrite.All',
+  appRoleAssignmentWrite: 'AppRoleAssignment.ReadWrite.All',
   directoryAsUser: 'Directory.AccessAsUser.All',
 } as const;
+
+/** Any one of these lets the run read applications. */
+const READ_APPS = [RIGHTS.appRead, RIGHTS.appWrite, RIGHTS.directoryRead, RIGHTS.directoryWrite];
+/** Any one of these lets the run list oauth2PermissionGrants. */
+const READ_GRANTS = [RIGHTS.directoryRead, RIGHTS.grantWrite, RIGHTS.directoryWrite];
 
 /** Global Administrator's role template id (the `wids` claim). */
 export const GLOBAL_ADMINISTRATOR_ROLE = '62e90394-69f5-4237-9190-012177145e10';
@@ -82,10 +93,26 @@ function requiredMissing(have: Set<string>, need: Need): string[] {
   if (need === 'apply') {
     if (!have.has(RIGHTS.appWrite)) missing.push(RIGHTS.appWrite);
     if (!have.has(RIGHTS.grantWrite)) missing.push(RIGHTS.grantWrite);
-  } else if (!have.has(RIGHTS.appRead) && !have.has(RIGHTS.appWrite)) {
-    missing.push(RIGHTS.appRead);
+  } else {
+    // name the least-privileged right of each kind
+    if (!READ_APPS.some((r) => have.has(r))) missing.push(RIGHTS.appRead);
+    if (!READ_GRANTS.some((r) => have.has(r))) missing.push(RIGHTS.directoryRead);
   }
   return missing;
+}
+
+/**
+ * Rights a planned write needs beyond `apply`'s own (pruning an application permission needs
+ * AppRoleAssignment.ReadWrite.All): PermissionError (77) before anything is written.
+ */
+export function requireRights(report: OperatorReport, rights: readonly string[], what: string): void {
+  if (report.kind !== 'application' || rights.length === 0) return;
+  const missing = rights.filter((r) => !report.roles.includes(r));
+  if (missing.length === 0) return;
+  throw new PermissionError(`the application ${report.appId ?? ''} in tenant ${report.tenant} lacks ${missing.join(' and ')}, which ${what} needs`, {
+    missing,
+    remedy: `Add the application permission(s) ${missing.join(', ')} (Microsoft Graph) to application ${report.appId ?? ''} and grant admin consent, or run without --prune.`,
+  });
 }
 
 function str(v: unknown): string | undefined {
@@ -117,7 +144,7 @@ export async function checkOperatorRights(session: GraphSession, ctx: Pick<Conte
       report.kind === 'user'
         ? `Sign in with an account that can consent to ${report.missing.join(' and ')} (e.g. a Global Administrator), or use an application identity (--auth environment).`
         : `Add the application permission(s) ${report.missing.join(', ')} (Microsoft Graph) to application ${report.appId ?? ''} and grant admin consent.`;
-    throw new PermissionError(`the ${who} in tenant ${report.tenant} lacks ${report.missing.join(' and ')}, which ${options.need === 'read' ? 'reading the application' : 'apply'} needs`, {
+    throw new PermissionError(`the ${who} in tenant ${report.tenant} lacks ${report.missing.join(' and ')}, which ${options.need === 'read' ? 'a read-only drift check (reading the application and its admin consent)' : 'apply'} needs`, {
       missing: report.missing,
       remedy: how,
     });

@@ -1,126 +1,17 @@
 /**
- * The Graph resource shapes the reconciler reads and writes (graph-behaviour.md §1–§4), and the
- * `$select`/paths used to read them. Types only, plus constants: no runtime dependencies.
+ * The `$select`s and paths entra-portal reads Graph objects with. The object types themselves live
+ * in src/model/graph.ts (re-exported here for the Graph client's callers).
  */
 import { odataString } from './request.js';
 
-export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-/** the service principal tag VB365 and the Entra portal put on integrated apps */
-export const INTEGRATED_APP_TAG = 'WindowsAzureActiveDirectoryIntegratedApp';
+export type * from '../model/graph.js';
+export { MICROSOFT_GRAPH_APP_ID, INTEGRATED_APP_TAG } from '../model/portal.js';
 
-export interface KeyCredential {
-  keyId?: string;
-  /** 'AsymmetricX509Cert' */
-  type: string;
-  /** 'Verify' */
-  usage: string;
-  /** standard base64 of the DER certificate; null unless `keyCredentials` was `$select`ed */
-  key?: string | null;
-  displayName?: string | null;
-  /** base64 text; Graph defaults it to the SHA-1 thumbprint */
-  customKeyIdentifier?: string | null;
-  startDateTime?: string | null;
-  endDateTime?: string | null;
-}
-
-export interface ResourceAccess {
-  id: string;
-  type: 'Scope' | 'Role';
-}
-
-export interface RequiredResourceAccess {
-  resourceAppId: string;
-  resourceAccess: ResourceAccess[];
-}
-
-export interface PermissionScope {
-  id: string;
-  value: string;
-  type: 'User' | 'Admin';
-  isEnabled: boolean;
-  adminConsentDisplayName?: string | null;
-  adminConsentDescription?: string | null;
-  userConsentDisplayName?: string | null;
-  userConsentDescription?: string | null;
-}
-
-export interface AppRole {
-  id: string;
-  value: string | null;
-  allowedMemberTypes: string[];
-  isEnabled: boolean;
-  displayName?: string | null;
-  description?: string | null;
-}
-
-export interface ImplicitGrantSettings {
-  enableIdTokenIssuance: boolean;
-  enableAccessTokenIssuance: boolean;
-}
-
-export interface Application {
-  /** object id */
-  id: string;
-  appId: string;
-  displayName: string;
-  uniqueName?: string | null;
-  signInAudience?: string;
-  identifierUris?: string[];
-  api?: { requestedAccessTokenVersion?: number | null; oauth2PermissionScopes?: PermissionScope[]; [k: string]: unknown };
-  spa?: { redirectUris: string[] };
-  web?: { redirectUris?: string[]; homePageUrl?: string | null; logoutUrl?: string | null; implicitGrantSettings?: ImplicitGrantSettings };
-  publicClient?: { redirectUris: string[] };
-  isFallbackPublicClient?: boolean | null;
-  requiredResourceAccess?: RequiredResourceAccess[];
-  keyCredentials?: KeyCredential[];
-  tags?: string[];
-  publisherDomain?: string;
-}
-
-/** A PATCH body: any writable subset (collections replace the whole array). */
-export type ApplicationPatch = Partial<Omit<Application, 'id' | 'appId' | 'publisherDomain'>>;
-
-export interface ServicePrincipal {
-  id: string;
-  appId: string;
-  displayName?: string;
-  tags?: string[];
-  servicePrincipalNames?: string[];
-  appRoles?: AppRole[];
-  oauth2PermissionScopes?: PermissionScope[];
-  accountEnabled?: boolean;
-}
-
-export type ServicePrincipalPatch = Partial<Omit<ServicePrincipal, 'id' | 'appId'>>;
-
-export interface OAuth2PermissionGrant {
-  id: string;
-  /** the client's service principal object id */
-  clientId: string;
-  consentType: 'AllPrincipals' | 'Principal';
-  principalId?: string | null;
-  /** the resource's service principal object id */
-  resourceId: string;
-  /** space-separated scope values (not ids) */
-  scope: string;
-}
-
-/** What `observeBatch` found. Absent objects are undefined. */
-export interface Observed {
-  application?: Application;
-  /** the application's service principal */
-  servicePrincipal?: ServicePrincipal;
-  /** resource service principals by appId (always includes Microsoft Graph) */
-  resources: Record<string, ServicePrincipal | undefined>;
-  /** AllPrincipals grants whose client is the application's service principal */
-  grants: OAuth2PermissionGrant[];
-  /** HTTP round trips used (after the token) */
-  roundTrips: number;
-}
-
-/* -------------------------------------------------------------------------------- selects and paths */
-
-/** Properties read for an application; `keyCredentials` must be selected for `key` to come back (graph-behaviour.md §1.2). */
+/**
+ * Properties read for an application. `keyCredentials` must be selected for `key` to come back, and
+ * reads that select it count against a per-tenant limit of 150 requests a minute
+ * (https://learn.microsoft.com/graph/api/application-get).
+ */
 export const APPLICATION_SELECT = [
   'id',
   'appId',
@@ -129,20 +20,35 @@ export const APPLICATION_SELECT = [
   'signInAudience',
   'identifierUris',
   'api',
+  'appRoles',
   'spa',
   'web',
   'publicClient',
   'isFallbackPublicClient',
   'requiredResourceAccess',
   'keyCredentials',
+  'passwordCredentials',
   'tags',
   'publisherDomain',
+  'createdDateTime',
 ].join(',');
 
-export const SERVICE_PRINCIPAL_SELECT = ['id', 'appId', 'displayName', 'tags', 'servicePrincipalNames', 'appRoles', 'oauth2PermissionScopes', 'accountEnabled'].join(',');
+export const SERVICE_PRINCIPAL_SELECT = ['id', 'appId', 'displayName', 'tags', 'servicePrincipalNames', 'accountEnabled'].join(',');
+/** Enough of a resource service principal to name its permissions. */
+export const RESOURCE_SELECT = ['id', 'appId', 'displayName', 'appRoles', 'oauth2PermissionScopes'].join(',');
 
-export const appByAppIdPath = (appId: string) => `/applications(appId='${odataString(appId)}')?$select=${APPLICATION_SELECT}`;
-export const appByUniqueNamePath = (uniqueName: string) => `/applications(uniqueName='${odataString(uniqueName)}')?$select=${APPLICATION_SELECT}`;
-export const spByAppIdPath = (appId: string) => `/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${appId.replace(/'/g, "''")}'`)}&$select=${SERVICE_PRINCIPAL_SELECT}`;
+const eq = (prop: string, value: string) => encodeURIComponent(`${prop} eq '${value.replace(/'/g, "''")}'`);
+
+/** `/applications(appId='…')` or `(uniqueName='…')`: the application addressed by its alternate key. */
+export const appKey = (key: { appId: string } | { uniqueName: string }) =>
+  'appId' in key ? `/applications(appId='${odataString(key.appId)}')` : `/applications(uniqueName='${odataString(key.uniqueName)}')`;
+export const appByAppIdPath = (appId: string) => `${appKey({ appId })}?$select=${APPLICATION_SELECT}`;
+export const appByUniqueNamePath = (uniqueName: string) => `${appKey({ uniqueName })}?$select=${APPLICATION_SELECT}`;
+export const federatedCredentialsPath = (key: { appId: string } | { uniqueName: string }) => `${appKey(key)}/federatedIdentityCredentials`;
+export const spByAppIdPath = (appId: string, select = SERVICE_PRINCIPAL_SELECT) => `/servicePrincipals?$filter=${eq('appId', appId)}&$select=${select}`;
+export const spByIdPath = (id: string, select = RESOURCE_SELECT) => `/servicePrincipals/${encodeURIComponent(id)}?$select=${select}`;
+/** AllPrincipals grants of a client; filtering on clientId also shortens replication delay (oauth2permissiongrant-list). */
 export const grantsPath = (clientSpId: string) =>
   `/oauth2PermissionGrants?$filter=${encodeURIComponent(`clientId eq '${clientSpId.replace(/'/g, "''")}' and consentType eq 'AllPrincipals'`)}`;
+/** App roles granted to a service principal (the application permissions it holds). */
+export const appRoleAssignmentsPath = (spId: string) => `/servicePrincipals/${encodeURIComponent(spId)}/appRoleAssignments`;

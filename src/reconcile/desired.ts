@@ -1,11 +1,12 @@
 /**
- * The desired state from the config (DESIGN §1 table). `desiredState` is pure; `loadDesired` also
- * reads the configured certificate's public part (certificate.file, relative to the config).
- * An omitted config field is unmanaged.
+ * The desired state from the config (docs/managed-surface.md). `desiredState` is pure;
+ * `loadDesired` also reads the configured certificate's public part (certificate.file, relative to
+ * the config). The config is the whole truth: what it does not list is not wanted.
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { PortalConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
+import { AUDIENCE_MULTI, AUDIENCE_SINGLE } from '../model/portal.js';
 import type { DesiredCertificate, DesiredState } from './types.js';
 import { normalizeRedirectUri, redirectUriKey } from './uri.js';
 
@@ -18,8 +19,9 @@ export interface CertificateFacts {
   derBase64: string;
 }
 
-export function desiredCertificate(info: CertificateFacts): DesiredCertificate {
+export function desiredCertificate(info: CertificateFacts, role: DesiredCertificate['role'] = 'current'): DesiredCertificate {
   return {
+    role,
     thumbprint: info.thumbprint.toUpperCase(),
     subject: info.subject,
     notBefore: info.notBefore.toISOString(),
@@ -28,27 +30,25 @@ export function desiredCertificate(info: CertificateFacts): DesiredCertificate {
   };
 }
 
-/** Pure: config (+ the certificate already read) → desired state. */
+/** Pure: config (+ the certificate already read) → desired state. Nothing is left unmanaged. */
 export function desiredState(config: PortalConfig, certificate?: CertificateFacts): DesiredState {
   const app = config.application ?? {};
-  const desired: DesiredState = {};
+  const desired: DesiredState = {
+    signInAudience: app.multiTenant === true ? AUDIENCE_MULTI : AUDIENCE_SINGLE,
+    audienceDefaulted: app.multiTenant === undefined,
+    redirectUris: [],
+    certificates: [],
+  };
   if (app.name !== undefined) desired.displayName = app.name;
   if (app.uniqueName !== undefined) desired.uniqueName = app.uniqueName;
   if (app.appId !== undefined) desired.appId = app.appId.toLowerCase();
-  if (app.multiTenant !== undefined) desired.signInAudience = app.multiTenant ? 'AzureADMultipleOrgs' : 'AzureADMyOrg';
 
-  const portalUrl = config.portal?.url;
-  const extras = app.extraRedirectUris;
-  if (portalUrl !== undefined || extras !== undefined) {
-    const uris: string[] = [];
-    const seen = new Set<string>();
-    for (const u of [...(portalUrl !== undefined ? [portalUrl] : []), ...(extras ?? [])]) {
-      const key = redirectUriKey(u);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      uris.push(normalizeRedirectUri(u));
-    }
-    desired.redirectUris = uris;
+  const seen = new Set<string>();
+  for (const u of [...(config.portal?.url !== undefined ? [config.portal.url] : []), ...(app.extraRedirectUris ?? [])]) {
+    const key = redirectUriKey(u);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    desired.redirectUris.push(normalizeRedirectUri(u));
   }
   if (certificate) {
     const wanted = config.certificate?.thumbprint?.toUpperCase();
@@ -59,7 +59,7 @@ export function desiredState(config: PortalConfig, certificate?: CertificateFact
           remedy: 'Select the certificate again with "entra-portal install-cert --thumbprint <sha1>".' },
       );
     }
-    desired.certificate = desiredCertificate(certificate);
+    desired.certificates.push(desiredCertificate(certificate, 'current'));
   }
   return desired;
 }

@@ -1,84 +1,62 @@
 /**
- * Execute: carry the plan out, step by step, against Graph (DESIGN §4). Each step recomputes its
- * write from the same aspect functions the planner uses, so the plan shown and the writes agree.
+ * Execute: perform the plan's writes, in order, exactly as planned. The only thing execute adds is
+ * binding the references (`{{app.id}}`, `{{app.appId}}`, `{{sp.id}}`) to the objects earlier writes
+ * of the same run created.
  *
- * Order: application (upsert by uniqueName with `Prefer: create-if-missing`, or the observed one by
- * id; the appId recorded in the config right after a create) → one PATCH with every application
- * field that differs (identifierUris + access_as_user scope need the appId, hence a second write
- * after a create; audience/public-client/implicit flags; the whole `spa` object; the whole
- * keyCredentials array merged by thumbprint; requiredResourceAccess as a union) → service principal
- * (ensured with its tag, replication waited out by src/graph) → admin consent (AllPrincipals grant per
- * resource, scope extended to the union; created when missing).
+ * A plan is made from one observation. When a write shows that Entra changed in between — the
+ * upsert found the application already there (another run created it, or lag hid it from the
+ * read), or Entra refuses a write because of another run's write (409, CannotDeleteOrUpdate…) —
+ * execute stops with `StalePlan`, and `reconcile` observes and plans again (bounded).
  *
  * Idempotent: a crash or dropped response anywhere, then a rerun, converges with exactly one
  * application — the uniqueName upsert cannot create a second one.
  */
-import { randomUUID } from 'node:crypto';
 import { OperationError } from '../errors.js';
 import {
   createGrant,
   createServicePrincipal,
+  deleteAppRoleAssignment,
+  deleteFederatedCredential,
+  deleteGrant,
   patchApplication,
   patchGrantScope,
   patchServicePrincipal,
+  removePassword,
   upsertApplicationByUniqueName,
-  type ApplicationPatch,
 } from '../graph/api.js';
+import { GraphCallError } from '../graph/errors.js';
 import type { GraphSession } from '../graph/session.js';
-import { applicationPatch, findAccessAsUser } from './aspects/application.js';
-import { certificatePatch } from './aspects/certificates.js';
-import { CONSENT_TARGETS, findAllPrincipalsGrant, scopeUnion, type ConsentTarget } from './aspects/consent.js';
-import { permissionPatch } from './aspects/permissions.js';
-import { redirectUriPatch } from './aspects/redirect-uris.js';
-import { servicePrincipalTags } from './aspects/service-principal.js';
-import { INTEGRATED_APP_TAG } from './constants.js';
-import type { DesiredState, GraphApplication, GraphServicePrincipal, Observed, PlanOptions } from './types.js';
+import { ASPECTS, REF, type AspectId, type Observed, type Write } from './types.js';
 
-export type StepName =
-  | 'application'
-  | 'identifierUris'
-  | 'accessAsUserScope'
-  | 'flags'
-  | 'redirectUris'
-  | 'keyCredentials'
-  | 'requiredResourceAccess'
-  | 'servicePrincipal'
-  | 'consent.microsoftGraph'
-  | 'consent.application'
-  | 'config';
-
+export type StepName = AspectId | 'config';
 export type StepStatus = 'unchanged' | 'created' | 'updated';
-
-/** The steps of every run, in order ('config' appears only when the appId is recorded). */
-export const STEPS: readonly StepName[] = [
-  'application',
-  'identifierUris',
-  'accessAsUserScope',
-  'flags',
-  'redirectUris',
-  'keyCredentials',
-  'requiredResourceAccess',
-  'servicePrincipal',
-  'consent.microsoftGraph',
-  'consent.application',
-];
 
 export interface StepResult {
   step: StepName;
   status: StepStatus;
 }
 
+/** Entra changed since the observation the plan was made from: observe and plan again. */
+export class StalePlan extends Error {
+  /** the steps done before the plan went stale (set by execute) */
+  steps: StepResult[] = [];
+  constructor(
+    readonly why: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the plan is out of date: ${why}`, options);
+    this.name = 'StalePlan';
+  }
+}
+
 export interface ExecuteInput {
   session: GraphSession;
-  desired: DesiredState;
+  writes: readonly Write[];
   observed: Observed;
-  options: PlanOptions;
-  /** records the appId in the config (editConfig); called right after a create, and whenever the config lacks it */
+  /** records the appId in the config; called right after a create, and whenever the config lacks it */
   recordAppId: (appId: string) => Promise<void>;
   /** live per-step report (human output) */
   onStep?: (result: StepResult) => void;
-  /** id for a new access_as_user scope (default: a random UUID) */
-  newScopeId?: string;
 }
 
 export interface ExecuteOutcome {
@@ -86,128 +64,140 @@ export interface ExecuteOutcome {
   steps: StepResult[];
 }
 
-/** Raised when a step fails after earlier steps changed Entra: says what was done (never success). */
+/** Says what was done (for a step that fails after earlier ones changed Entra). */
 export function describeDone(steps: readonly StepResult[]): string {
   const done = steps.filter((s) => s.status !== 'unchanged').map((s) => `${s.step} ${s.status}`);
   return done.length ? done.join(', ') : 'nothing';
 }
 
+interface Bindings {
+  appObjectId?: string;
+  appId?: string;
+  spId?: string;
+}
+
+/** Replace the references in a planned value by what this run created. */
+export function bind<T>(value: T, b: Bindings): T {
+  const text = JSON.stringify(value);
+  if (!text.includes('{{')) return value;
+  const replaced = text.replace(/\{\{(app\.id|app\.appId|sp\.id)\}\}/g, (ref) => {
+    const v = ref === REF.appObjectId ? b.appObjectId : ref === REF.appId ? b.appId : b.spId;
+    if (!v) throw new OperationError(`internal: ${ref} is used before it exists`);
+    return v;
+  });
+  return JSON.parse(replaced) as T;
+}
+
+const aspectsOf = (w: Write): StepName[] => (w.aspects?.length ? w.aspects : [w.aspect]);
+
 export async function execute(input: ExecuteInput): Promise<ExecuteOutcome> {
-  const { session, desired, options } = input;
+  const { session, writes } = input;
+  const b: Bindings = {
+    ...(input.observed.application ? { appObjectId: input.observed.application.id, appId: input.observed.application.appId } : {}),
+    ...(input.observed.servicePrincipal ? { spId: input.observed.servicePrincipal.id } : {}),
+  };
+  const status = new Map<StepName, StepStatus>();
+  const last = new Map<StepName, number>();
+  writes.forEach((w, i) => aspectsOf(w).forEach((a) => last.set(a, i)));
   const steps: StepResult[] = [];
-  const report = (step: StepName, status: StepStatus) => {
-    const r = { step, status };
+  const report = (step: StepName) => {
+    const r = { step, status: status.get(step) ?? 'unchanged' };
     steps.push(r);
     input.onStep?.(r);
   };
-  const newScopeId = input.newScopeId ?? randomUUID();
+  const mark = (w: Write, s: StepStatus) => {
+    for (const a of aspectsOf(w)) if (status.get(a) !== 'created') status.set(a, s);
+  };
 
   try {
-    // 1. the application itself
-    let app = input.observed.application;
-    let created = false;
-    if (!app) {
-      if (!desired.uniqueName) throw new OperationError('cannot register an application without application.uniqueName');
-      // Only scalars go into the upsert: if the application exists after all (a dropped response, or
-      // lag hid it from observe) the upsert is an update, and must not replace any collection.
-      const body: ApplicationPatch & { displayName: string } = {
-        displayName: desired.displayName ?? desired.uniqueName,
-        isFallbackPublicClient: true,
-        ...(desired.signInAudience ? { signInAudience: desired.signInAudience } : {}),
-      };
-      const upserted = await upsertApplicationByUniqueName(session, desired.uniqueName, body);
-      app = upserted.application as GraphApplication;
-      created = upserted.created;
-      report('application', created ? 'created' : 'updated');
+    for (const [i, w] of writes.entries()) {
+      mark(w, await perform(input, w, b));
+      for (const a of aspectsOf(w)) if (last.get(a) === i) report(a);
     }
-    if (!desired.appId || desired.appId.toLowerCase() !== app.appId.toLowerCase()) {
-      await recordAppId(input, app);
-      report('config', 'updated');
-    }
-
-    // 2. every application field that differs, in one PATCH
-    const scope = findAccessAsUser(app);
-    const appFields = applicationPatch(desired, app, { appId: app.appId, newScopeId });
-    const patch: Partial<GraphApplication> = {
-      ...appFields,
-      ...redirectUriPatch(desired, app, options),
-      ...certificatePatch(desired, app, options),
-      ...permissionPatch(app, { appId: app.appId, scopeId: scope?.id ?? newScopeId }, options),
-    };
-    if (Object.keys(patch).length > 0) await patchApplication(session, app.id, patch as ApplicationPatch);
-    const status = (...fields: (keyof GraphApplication)[]): StepStatus => (fields.some((f) => f in patch) ? 'updated' : 'unchanged');
-    if (!steps.some((s) => s.step === 'application')) report('application', status('displayName', 'uniqueName'));
-    report('identifierUris', status('identifierUris'));
-    report('accessAsUserScope', status('api'));
-    report('flags', status('signInAudience', 'isFallbackPublicClient', 'web'));
-    report('redirectUris', status('spa'));
-    report('keyCredentials', status('keyCredentials'));
-    report('requiredResourceAccess', status('requiredResourceAccess'));
-
-    // 3. the service principal, with its tag
-    let sp = created ? undefined : input.observed.servicePrincipal;
-    if (!sp) {
-      sp = (await createServicePrincipal(session, { appId: app.appId, tags: [INTEGRATED_APP_TAG] })) as GraphServicePrincipal;
-      const tags = servicePrincipalTags(sp);
-      if (tags) await patchServicePrincipal(session, sp.id, { tags });
-      report('servicePrincipal', 'created');
-    } else {
-      const tags = servicePrincipalTags(sp);
-      if (tags) await patchServicePrincipal(session, sp.id, { tags });
-      report('servicePrincipal', tags ? 'updated' : 'unchanged');
-    }
-
-    // 4. admin consent, per resource
-    const graphSp = input.observed.graphServicePrincipal;
-    if (!graphSp) {
-      throw new OperationError(`the Microsoft Graph service principal was not found in tenant ${session.tenant}: admin consent for User.Read cannot be granted`, {
-        code: 'graph-principal-missing',
-      });
-    }
-    const grants = sp.id === input.observed.servicePrincipal?.id ? input.observed.grants : [];
-    for (const target of CONSENT_TARGETS) {
-      const resourceId = target.target === 'Microsoft Graph' ? graphSp.id : sp.id;
-      report(stepFor(target), await ensureGrant(session, grants, sp.id, resourceId, target));
-    }
-    return { appId: app.appId, steps };
+    for (const a of ASPECTS) if (!last.has(a)) report(a);
+    if (!b.appId) throw new OperationError('internal: the plan registered no application');
+    return { appId: b.appId, steps };
   } catch (err) {
-    if (steps.some((s) => s.status !== 'unchanged')) {
+    if (err instanceof StalePlan) err.steps = steps;
+    else if (steps.some((s) => s.status !== 'unchanged')) {
       session.ctx.log.warn(`apply stopped part-way; already done: ${describeDone(steps)}. Run "entra-portal apply" again to finish (it resumes safely).`);
     }
     throw err;
   }
 }
 
-const stepFor = (t: ConsentTarget): StepName => (t.target === 'Microsoft Graph' ? 'consent.microsoftGraph' : 'consent.application');
-
-async function ensureGrant(
-  session: GraphSession,
-  grants: Observed['grants'],
-  clientId: string,
-  resourceId: string,
-  target: ConsentTarget,
-): Promise<StepStatus> {
-  const existing = findAllPrincipalsGrant(grants, clientId, resourceId);
-  if (!existing) {
-    await createGrant(session, { clientId, resourceId, scope: target.scopes.join(' ') });
-    return 'created';
+async function perform(input: ExecuteInput, planned: Write, b: Bindings): Promise<StepStatus> {
+  const s = input.session;
+  const w = bind(planned, b);
+  try {
+    switch (w.op) {
+      case 'upsertApplication': {
+        const { created, application } = await upsertApplicationByUniqueName(s, w.uniqueName, w.body);
+        b.appObjectId = application.id;
+        b.appId = application.appId;
+        if (!created) {
+          // it was there after all: record it (crash safety), then plan against what Entra holds
+          await recordAppId(input, application.appId, application.displayName);
+          throw new StalePlan(`application '${w.uniqueName}' already exists (created by another run, or not yet visible when read)`);
+        }
+        return 'created';
+      }
+      case 'recordAppId':
+        await recordAppId(input, b.appId!, undefined);
+        return 'updated';
+      case 'patchApplication':
+        await patchApplication(s, b.appObjectId!, w.body);
+        return 'updated';
+      case 'removePassword':
+        await removePassword(s, b.appObjectId!, w.keyId);
+        return 'updated';
+      case 'deleteFederatedCredential':
+        await deleteFederatedCredential(s, b.appObjectId!, w.id);
+        return 'updated';
+      case 'createServicePrincipal': {
+        const sp = await createServicePrincipal(s, w.body);
+        b.spId = sp.id;
+        return 'created';
+      }
+      case 'patchServicePrincipal':
+        await patchServicePrincipal(s, b.spId!, w.body);
+        return 'updated';
+      case 'createGrant':
+        await createGrant(s, w.body);
+        return 'created';
+      case 'patchGrant':
+        await patchGrantScope(s, w.grantId, w.scope);
+        return 'updated';
+      case 'deleteGrant':
+        await deleteGrant(s, w.grantId);
+        return 'updated';
+      case 'deleteAppRoleAssignment':
+        await deleteAppRoleAssignment(s, w.servicePrincipalId, w.assignmentId);
+        return 'updated';
+    }
+  } catch (err) {
+    if (isConcurrentChange(err)) throw new StalePlan(`Entra refused a write another run's change made out of date (${(err as GraphCallError).graphCode})`, { cause: err });
+    throw err;
   }
-  const scope = scopeUnion(existing.scope, target.scopes);
-  if (scope === undefined) return 'unchanged';
-  await patchGrantScope(session, existing.id, scope);
-  return 'updated';
 }
 
-async function recordAppId(input: ExecuteInput, app: GraphApplication): Promise<void> {
+/** Refusals caused by another writer changing the object since it was read. */
+function isConcurrentChange(err: unknown): boolean {
+  if (!(err instanceof GraphCallError)) return false;
+  if (err.status === 409 || err.status === 412) return true;
+  return err.status === 400 && /CannotDeleteOrUpdateEnabledEntitlement/i.test(`${err.graphCode} ${err.graphMessage}`);
+}
+
+async function recordAppId(input: ExecuteInput, appId: string, displayName: string | undefined): Promise<void> {
   try {
-    await input.recordAppId(app.appId);
+    await input.recordAppId(appId);
   } catch (err) {
     throw new OperationError(
-      `the application '${app.displayName ?? ''}' exists in Entra (appId ${app.appId}) but its appId could not be recorded in the config: ${(err as Error).message}`,
+      `the application${displayName ? ` '${displayName}'` : ''} exists in Entra (appId ${appId}) but its appId could not be recorded in the config: ${(err as Error).message}`,
       {
         code: 'config-write-failed',
         cause: err,
-        remedy: `Record it with "entra-portal set-app --app-id ${app.appId}", then run "entra-portal apply" again (a rerun also finds it by uniqueName).`,
+        remedy: `Record it with "entra-portal set-app --app-id ${appId}", then run "entra-portal apply" again (a rerun also finds it by uniqueName).`,
       },
     );
   }

@@ -1,137 +1,49 @@
 /**
- * Shapes the reconciler works with (DESIGN §1, §4):
- * - the Graph objects it reads (only the fields it looks at or must send back whole),
- * - `Observed`: what Entra holds now, `DesiredState`: what the config asks for,
- * - `Plan`: the versioned, secret-free list of changes (schemas/plan.schema.json).
+ * The plan (schemas/plan.schema.json): a versioned, secret-free list of differences between the
+ * config and Entra, and the writes that remove them. Both come from the same per-aspect
+ * comparison (src/reconcile/aspects/*): `execute` performs `writes` as planned, never recomputing
+ * them; test-portal reports each aspect's `verdict`.
  */
+import type { ApplicationPatch, ServicePrincipalPatch } from '../model/graph.js';
 
-export type SignInAudience = 'AzureADMyOrg' | 'AzureADMultipleOrgs' | (string & {});
+export type { DesiredCertificate, DesiredState, Observed } from '../model/state.js';
 
-/** Graph `permissionScope` (application.api.oauth2PermissionScopes[]). */
-export interface PermissionScope {
-  id: string;
-  value: string;
-  type: 'Admin' | 'User' | (string & {});
-  isEnabled: boolean;
-  adminConsentDisplayName?: string | null;
-  adminConsentDescription?: string | null;
-  userConsentDisplayName?: string | null;
-  userConsentDescription?: string | null;
-  [key: string]: unknown;
-}
+/** The aspects of the Restore Portal application, in the order `apply` carries them out. */
+export const ASPECTS = [
+  'application',
+  'exposedApi',
+  'redirectUris',
+  'certificates',
+  'credentials',
+  'permissions',
+  'servicePrincipal',
+  'consent',
+] as const;
+export type AspectId = (typeof ASPECTS)[number];
 
-/** Graph `keyCredential`. `key` is standard base64 of the DER certificate; present only when `$select`ed. */
-export interface KeyCredential {
-  keyId?: string;
-  customKeyIdentifier?: string | null;
-  displayName?: string | null;
-  type: string;
-  usage: string;
-  key?: string | null;
-  startDateTime?: string | null;
-  endDateTime?: string | null;
-  [key: string]: unknown;
-}
-
-export interface ResourceAccess {
-  id: string;
-  type: 'Scope' | 'Role' | (string & {});
-}
-
-export interface RequiredResourceAccess {
-  resourceAppId: string;
-  resourceAccess: ResourceAccess[];
-}
-
-export interface WebSettings {
-  redirectUris?: string[];
-  homePageUrl?: string | null;
-  logoutUrl?: string | null;
-  implicitGrantSettings?: { enableIdTokenIssuance?: boolean | null; enableAccessTokenIssuance?: boolean | null } | null;
-  [key: string]: unknown;
-}
-
-export interface GraphApplication {
-  /** object id */
-  id: string;
-  appId: string;
-  displayName?: string | null;
-  uniqueName?: string | null;
-  signInAudience?: string | null;
-  identifierUris?: string[];
-  isFallbackPublicClient?: boolean | null;
-  spa?: { redirectUris?: string[] } | null;
-  web?: WebSettings | null;
-  api?: { oauth2PermissionScopes?: PermissionScope[]; [key: string]: unknown } | null;
-  requiredResourceAccess?: RequiredResourceAccess[];
-  keyCredentials?: KeyCredential[];
-  [key: string]: unknown;
-}
-
-export interface GraphServicePrincipal {
-  id: string;
-  appId: string;
-  displayName?: string | null;
-  tags?: string[];
-}
-
-export interface OAuth2PermissionGrant {
-  id: string;
-  clientId: string;
-  consentType: 'AllPrincipals' | 'Principal' | (string & {});
-  principalId?: string | null;
-  resourceId: string;
-  /** space-separated scope values */
-  scope?: string | null;
-}
-
-/** What Entra holds now. Absent objects are `undefined`. */
-export interface Observed {
-  application?: GraphApplication;
-  /** the application's own service principal */
-  servicePrincipal?: GraphServicePrincipal;
-  /** the Microsoft Graph service principal of the tenant (resource of User.Read) */
-  graphServicePrincipal?: GraphServicePrincipal;
-  /** oauth2PermissionGrants whose client is the application's service principal (any consentType) */
-  grants: OAuth2PermissionGrant[];
-}
-
-/** The configured certificate as the plan and execute need it. `derBase64` never enters a plan. */
-export interface DesiredCertificate {
-  /** SHA-1 of the DER, uppercase hex */
-  thumbprint: string;
-  subject: string;
-  /** ISO 8601 UTC */
-  notBefore: string;
-  notAfter: string;
-  derBase64: string;
-}
-
-/**
- * The end state the config asks for (DESIGN §1). `undefined` = the config does not manage it.
- * The Restore Portal's fixed shape (identifier URI, scope, flags, permissions, principal, consent)
- * is always managed.
- */
-export interface DesiredState {
-  displayName?: string;
-  uniqueName?: string;
-  appId?: string;
-  signInAudience?: 'AzureADMyOrg' | 'AzureADMultipleOrgs';
-  /** normalised SPA redirect URIs (portal URL first, then extras); undefined: unmanaged */
-  redirectUris?: string[];
-  certificate?: DesiredCertificate;
-}
+/* ------------------------------------------------------------------------------------------ changes */
 
 export type ChangeResource =
   | 'application'
-  | 'servicePrincipal'
-  | 'keyCredential'
+  | 'identifierUri'
+  | 'permissionScope'
+  | 'appRole'
   | 'redirectUri'
+  | 'keyCredential'
+  | 'passwordCredential'
+  | 'federatedCredential'
   | 'requiredResourceAccess'
+  | 'servicePrincipal'
   | 'oauth2PermissionGrant'
+  | 'appRoleAssignment'
   | 'config';
 
-export type ChangeAction = 'create' | 'update' | 'add' | 'remove' | 'record';
+/**
+ * - create/update/add/remove/record: a write this run makes (or, with --what-if, would make);
+ * - keep: an unmanaged item `apply` leaves in place because --prune was not given. It is drift all
+ *   the same: the drift check exits 2 on it, and `apply --prune` removes it.
+ */
+export type ChangeAction = 'create' | 'update' | 'add' | 'remove' | 'keep' | 'record';
 
 /** A certificate as the plan shows it: never the key bytes. */
 export interface KeyCredentialView {
@@ -142,44 +54,95 @@ export interface KeyCredentialView {
   endDateTime?: string;
 }
 
+/** A client secret as the plan shows it: never the secret (Graph returns only a hint). */
+export interface PasswordCredentialView {
+  keyId: string;
+  displayName?: string;
+  hint?: string;
+  startDateTime?: string;
+  endDateTime?: string;
+}
+
+export interface FederatedCredentialView {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+}
+
 export interface PermissionView {
   resourceAppId: string;
-  /** human name of the resource, e.g. "Microsoft Graph" */
+  /** the resource's name, e.g. "Microsoft Graph" (when known) */
   resource?: string;
   id: string;
   type: string;
-  /** the permission's value when known, e.g. "User.Read" */
+  /** the permission's value, e.g. "User.Read" (when known) */
+  value?: string;
+}
+
+export interface ScopeView {
+  id: string;
+  value: string;
+  type?: string;
+  isEnabled?: boolean;
+}
+
+export interface AppRoleAssignmentView {
+  id: string;
+  resourceId: string;
+  resource?: string;
+  appRoleId: string;
+  /** the role's value, e.g. "Directory.ReadWrite.All" (when known) */
   value?: string;
 }
 
 interface ChangeBase {
-  /** why this change, in words (e.g. "not managed by the config (--prune)") */
+  /** why, in words (e.g. "not in the config") */
   reason?: string;
+  /** the item is not described by the config: drift until listed in the config or pruned */
+  unmanaged?: true;
 }
 
 export type ApplicationChange =
   | (ChangeBase & { resource: 'application'; action: 'create'; after: { displayName?: string; uniqueName?: string } })
   | (ChangeBase & { resource: 'application'; action: 'update'; field: string; before?: unknown; after: unknown });
 
-export type RedirectUriChange = ChangeBase & {
-  resource: 'redirectUri';
-  action: 'add' | 'remove';
-  field: 'spa.redirectUris';
-  before?: string;
-  after?: string;
+export type IdentifierUriChange = ChangeBase & { resource: 'identifierUri'; action: 'add' | 'remove' | 'keep'; field: 'identifierUris'; before?: string; after?: string };
+
+export type PermissionScopeChange = ChangeBase & {
+  resource: 'permissionScope';
+  action: 'add' | 'update' | 'remove' | 'keep';
+  field: 'api.oauth2PermissionScopes';
+  before?: ScopeView;
+  after?: ScopeView;
 };
+
+export type AppRoleChange = ChangeBase & { resource: 'appRole'; action: 'remove' | 'keep'; field: 'appRoles'; before: ScopeView };
+
+export type RedirectPlatformField = 'spa.redirectUris' | 'web.redirectUris' | 'publicClient.redirectUris';
+
+export type RedirectUriChange = ChangeBase & { resource: 'redirectUri'; action: 'add' | 'remove' | 'keep'; field: RedirectPlatformField; before?: string; after?: string };
 
 export type KeyCredentialChange = ChangeBase & {
   resource: 'keyCredential';
-  action: 'add' | 'remove';
+  action: 'add' | 'remove' | 'keep';
   field: 'keyCredentials';
   before?: KeyCredentialView;
   after?: KeyCredentialView;
 };
 
+export type PasswordCredentialChange = ChangeBase & { resource: 'passwordCredential'; action: 'remove' | 'keep'; field: 'passwordCredentials'; before: PasswordCredentialView };
+
+export type FederatedCredentialChange = ChangeBase & {
+  resource: 'federatedCredential';
+  action: 'remove' | 'keep';
+  field: 'federatedIdentityCredentials';
+  before: FederatedCredentialView;
+};
+
 export type RequiredResourceAccessChange = ChangeBase & {
   resource: 'requiredResourceAccess';
-  action: 'add' | 'remove';
+  action: 'add' | 'remove' | 'keep';
   field: 'requiredResourceAccess';
   before?: PermissionView;
   after?: PermissionView;
@@ -187,43 +150,111 @@ export type RequiredResourceAccessChange = ChangeBase & {
 
 export type ServicePrincipalChange =
   | (ChangeBase & { resource: 'servicePrincipal'; action: 'create'; after: { appId: string; tags: string[] } })
-  | (ChangeBase & { resource: 'servicePrincipal'; action: 'update'; field: 'tags'; before: string[]; after: string[] });
+  | (ChangeBase & { resource: 'servicePrincipal'; action: 'update'; field: 'tags' | 'accountEnabled'; before: unknown; after: unknown });
 
 export type GrantChange = ChangeBase & {
   resource: 'oauth2PermissionGrant';
-  action: 'create' | 'update';
+  action: 'create' | 'update' | 'remove' | 'keep';
   field: 'scope';
-  /** which resource service principal the grant is for, e.g. "Microsoft Graph" */
+  /** which resource the grant is for: "Microsoft Graph", "this application", or another resource's name */
   target: string;
   before?: string;
-  after: string;
+  after?: string;
 };
 
-export type ConfigChange = ChangeBase & {
-  resource: 'config';
-  action: 'record';
-  field: 'application.appId';
-  before?: string;
-  after: string;
-};
+export type AppRoleAssignmentChange = ChangeBase & { resource: 'appRoleAssignment'; action: 'remove' | 'keep'; before: AppRoleAssignmentView };
+
+export type ConfigChange = ChangeBase & { resource: 'config'; action: 'record'; field: 'application.appId'; before?: string; after: string };
 
 export type Change =
   | ApplicationChange
+  | IdentifierUriChange
+  | PermissionScopeChange
+  | AppRoleChange
   | RedirectUriChange
   | KeyCredentialChange
+  | PasswordCredentialChange
+  | FederatedCredentialChange
   | RequiredResourceAccessChange
   | ServicePrincipalChange
   | GrantChange
+  | AppRoleAssignmentChange
   | ConfigChange;
 
-export const PLAN_VERSION = 1 as const;
+export const PLAN_VERSION = 2 as const;
 
+/** The plan as printed and serialised (`apply --json`'s `plan`). */
 export interface Plan {
   version: typeof PLAN_VERSION;
   changes: Change[];
 }
 
+/* ------------------------------------------------------------------------------------------- writes */
+
+/**
+ * References to objects a write earlier in the same run creates, bound by `execute` when it gets
+ * there: `{{app.id}}`, `{{app.appId}}`, `{{sp.id}}` (anywhere inside a string).
+ */
+export const REF = { appObjectId: '{{app.id}}', appId: '{{app.appId}}', spId: '{{sp.id}}' } as const;
+
+interface WriteBase {
+  /** the aspect whose changes this write carries out (its step in the run report) */
+  aspect: AspectId | 'config';
+  /** a merged application PATCH: every aspect it carries out (the first is `aspect`) */
+  aspects?: AspectId[];
+}
+
+/** One Graph (or config) write. `execute` performs these in order, binding references only. */
+export type Write = WriteBase &
+  (
+    | { op: 'upsertApplication'; uniqueName: string; body: ApplicationPatch & { displayName: string } }
+    /** phase 2: a second PATCH that needs the first one done (removing what the first disabled) */
+    | { op: 'patchApplication'; body: ApplicationPatch; phase?: 2 }
+    | { op: 'removePassword'; keyId: string }
+    | { op: 'deleteFederatedCredential'; id: string }
+    | { op: 'createServicePrincipal'; body: { appId: string; tags: string[] } }
+    | { op: 'patchServicePrincipal'; body: ServicePrincipalPatch }
+    | { op: 'createGrant'; body: { clientId: string; resourceId: string; scope: string } }
+    | { op: 'patchGrant'; grantId: string; scope: string }
+    | { op: 'deleteGrant'; grantId: string }
+    | { op: 'deleteAppRoleAssignment'; servicePrincipalId: string; assignmentId: string }
+    | { op: 'recordAppId' }
+  );
+
+/* ---------------------------------------------------------------------------------------- verdicts */
+
+/** What test-portal's entra.* check says about one aspect: `fail` exactly when the aspect has changes. */
+export interface Verdict {
+  status: 'pass' | 'warn' | 'fail';
+  message: string;
+  remedy?: string;
+  details?: Record<string, unknown>;
+}
+
+/** One aspect's comparison of desired and observed: what the plan shows, the writes, the verdict. */
+export interface Assessment {
+  aspect: AspectId;
+  changes: Change[];
+  writes: Write[];
+  verdict: Verdict;
+}
+
 export interface PlanOptions {
-  /** remove entries of managed collections the config does not list */
+  /** remove unmanaged items instead of keeping them */
   prune?: boolean;
+  /** the id a new access_as_user scope gets (drawn once by the caller, so `plan` stays pure) */
+  newScopeId?: string;
+  /** now, ms since the epoch (certificate expiry warnings); default: no expiry judgement */
+  now?: number;
+  /** warn when a managed certificate expires within this many days (default 30) */
+  warnDays?: number;
+}
+
+/** Everything `plan()` decides: the printable plan, the writes, and each aspect's assessment. */
+export interface PlannedRun {
+  plan: Plan;
+  writes: Write[];
+  assessments: Record<AspectId, Assessment>;
+  /** notes for the operator (e.g. an audience read as single-tenant because the config does not say) */
+  warnings: string[];
 }

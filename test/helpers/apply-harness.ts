@@ -15,7 +15,7 @@ import type { RetryPolicy } from '../../src/graph/retry.js';
 import { graphCall, graphList } from '../../src/graph/request.js';
 import { apply, type ApplyInput, type ApplyResult } from '../../src/cmdlets/apply.js';
 import { generateSelfSigned, type CertificateInfo } from '../../src/certs/index.js';
-import type { GraphApplication } from '../../src/reconcile/types.js';
+import type { Application as GraphApplication } from '../../src/model/graph.js';
 
 export interface RunOutcome {
   result?: ApplyResult;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { graphCall } from '../../src/graph/request.js';
 import type { GraphSession } from '../../src/graph/session.js';
-import type { GraphApplication } from '../../src/reconcile/types.js';
+import type { Application as GraphApplication } from '../../src/model/graph.js';
 import { baseConfig, grantsOf, patchApp, readApp, spOf, withWorkspace } from '../helpers/apply-harness.js';
 
 interface Drift {
@@ -25,12 +25,12 @@ const DRIFTS: Drift[] = [
     make: (s, a) => patchApp(s, a.id, { web: { ...(a.web ?? {}), implicitGrantSettings: { enableIdTokenIssuance: true, enableAccessTokenIssuance: true } } }),
     expect: ['application:update:web.implicitGrantSettings'],
   },
-  { name: 'identifier URI removed', make: (s, a) => patchApp(s, a.id, { identifierUris: [] }), expect: ['application:update:identifierUris'] },
+  { name: 'identifier URI removed', make: (s, a) => patchApp(s, a.id, { identifierUris: [] }), expect: ['identifierUri:add:identifierUris'] },
   {
     name: 'access_as_user scope made a User scope',
     make: (s, a) =>
       patchApp(s, a.id, { api: { ...(a.api ?? {}), oauth2PermissionScopes: (a.api?.oauth2PermissionScopes ?? []).map((x) => ({ ...x, type: 'User' })) } }),
-    expect: ['application:update:api.oauth2PermissionScopes'],
+    expect: ['permissionScope:update:api.oauth2PermissionScopes'],
   },
   { name: 'display name changed', make: (s, a) => patchApp(s, a.id, { displayName: 'Renamed by someone' }), expect: ['application:update:displayName'] },
   {
@@ -48,7 +48,8 @@ const DRIFTS: Drift[] = [
       const graphGrant = (await grantsOf(s, sp!.id)).find((g) => g.scope.includes('User.Read'));
       await graphCall(s, { method: 'PATCH', path: `/oauth2PermissionGrants/${graphGrant!.id}`, body: { scope: 'openid' } });
     },
-    expect: ['oauth2PermissionGrant:update:scope'],
+    // User.Read is missing (added back), and openid was never asked for (unmanaged, kept until --prune)
+    expect: ['oauth2PermissionGrant:update:scope', 'oauth2PermissionGrant:keep:scope'],
   },
 ];
 
@@ -73,6 +74,12 @@ test('every managed field: drift detected (exit 2, nothing written) and repaired
       assert.equal(repair.result?.exitCode, 2, `${drift.name}: changes made → 2 with --detailed-exitcode`);
       assert.ok(repair.writes.length >= 1 && repair.writes.length <= 2, `${drift.name}: ${repair.writes.length} writes`);
     }
+    // the unmanaged scope is still there: drift until pruned
+    const kept = await ws.run({ whatIf: true, detailedExitcode: true });
+    assert.equal(kept.result?.exitCode, 2);
+    assert.deepEqual(kept.result?.kept.map((c) => c.resource), ['oauth2PermissionGrant']);
+    const pruned = await ws.run({ prune: true });
+    assert.equal(pruned.error, undefined, String(pruned.error));
     const final = await ws.run({ whatIf: true, detailedExitcode: true });
     assert.equal(final.result?.exitCode, 0);
     assert.equal(final.result?.inSync, true);
@@ -83,7 +90,7 @@ test('every managed field: drift detected (exit 2, nothing written) and repaired
       const sp = await spOf(s, appId);
       const grants = await grantsOf(s, sp!.id);
       assert.equal(grants.length, 2, 'grants extended, never duplicated');
-      assert.ok(grants.some((g) => g.scope === 'openid User.Read'));
+      assert.ok(grants.some((g) => g.scope === 'User.Read'));
     });
   });
 });

@@ -17,7 +17,7 @@ test('register from scratch, then a second run makes zero writes in ≤ 3 round 
     assert.ok(r.appId);
     assert.deepEqual(
       r.steps.filter((s) => s.status !== 'unchanged').map((s) => `${s.step}:${s.status}`),
-      ['application:created', 'config:updated', 'identifierUris:updated', 'accessAsUserScope:updated', 'redirectUris:updated', 'keyCredentials:updated', 'requiredResourceAccess:updated', 'servicePrincipal:created', 'consent.microsoftGraph:created', 'consent.application:created'],
+      ['application:created', 'config:updated', 'exposedApi:updated', 'redirectUris:updated', 'certificates:updated', 'permissions:updated', 'servicePrincipal:created', 'consent:created'],
     );
     // the appId is recorded losslessly (the comment survives)
     const text = await ws.configText();
@@ -59,8 +59,8 @@ test('register from scratch, then a second run makes zero writes in ≤ 3 round 
     assert.equal(second.result?.exitCode, 0);
     assert.deepEqual(second.writes, [], 'a second run writes nothing');
     assert.ok(second.roundTrips <= 3, `no-op run used ${second.roundTrips} round trips`);
-    assert.deepEqual(second.result?.plan, { version: 1, changes: [] });
-    assert.ok(second.result!.steps.length >= 10 && second.result!.steps.every((s) => s.status === 'unchanged'));
+    assert.deepEqual(second.result?.plan, { version: 2, changes: [] });
+    assert.ok(second.result!.steps.length === 8 && second.result!.steps.every((s) => s.status === 'unchanged'));
     assertValidApplyResult(second.result);
 
     const whatIf = await ws.run({ whatIf: true, detailedExitcode: true });

@@ -27,6 +27,8 @@ test('an operator without the rights exits 77 before anything changes (apply and
 
     const check = await ws.run({ whatIf: true, detailedExitcode: true }, { env, auth: 'environment' });
     assert.ok(check.error instanceof PermissionError);
-    assert.deepEqual(check.error.missing, ['Application.Read.All']);
+    // a read-only run is told the read rights it lacks, never a write right
+    assert.deepEqual(check.error.missing, ['Application.Read.All', 'Directory.Read.All']);
+    assert.doesNotMatch(check.error.message, /ReadWrite/);
   });
 });

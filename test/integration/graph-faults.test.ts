@@ -17,11 +17,11 @@ import {
   INTEGRATED_APP_TAG,
   listAllPrincipalsGrants,
   MICROSOFT_GRAPH_APP_ID,
-  observeBatch,
   patchApplication,
   upsertApplicationByUniqueName,
   type ServicePrincipal,
 } from '../../src/graph/api.js';
+import { observe } from '../../src/reconcile/observe.js';
 import { graphList } from '../../src/graph/request.js';
 import { graphBatch } from '../../src/graph/batch.js';
 import { openSession, type Session as GraphSession } from '../../src/session.js';
@@ -68,7 +68,7 @@ async function assertExactlyOne(session: GraphSession, uniqueName: string, appId
   const grants = await listAllPrincipalsGrants(session, spId);
   assert.equal(grants.length, 1);
   assert.equal(grants[0]?.scope, 'User.Read openid');
-  const observed = await observeBatch(session, { uniqueName });
+  const { observed } = await observe(session, { uniqueName });
   assert.equal(observed.application?.appId, appId);
   assert.equal(observed.servicePrincipal?.id, spId);
   assert.equal(observed.grants.length, 1);

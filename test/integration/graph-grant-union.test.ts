@@ -48,5 +48,5 @@ it('a second createGrant for the same client and resource extends the existing g
 
   const grants = (await listAllPrincipalsGrants(session, sp.id)).filter((g) => g.resourceId === graphSp.id);
   assert.equal(grants.length, 1, 'never a duplicate grant');
-  assert.deepEqual(grants[0]!.scope.split(' ').sort(), ['User.Read', 'openid', 'profile']);
+  assert.deepEqual(grants[0]!.scope!.split(' ').sort(), ['User.Read', 'openid', 'profile']);
 });

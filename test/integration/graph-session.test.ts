@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createContext, type Context } from '../../src/context.js';
 import { PermissionError } from '../../src/errors.js';
-import { getServicePrincipalByAppId, MICROSOFT_GRAPH_APP_ID, observeBatch, upsertApplicationByUniqueName } from '../../src/graph/api.js';
+import { getServicePrincipalByAppId, MICROSOFT_GRAPH_APP_ID, RESOURCE_SELECT, spByAppIdPath, upsertApplicationByUniqueName, type ServicePrincipal } from '../../src/graph/api.js';
+import { graphList } from '../../src/graph/request.js';
+import { observe } from '../../src/reconcile/observe.js';
 import { toPortalError } from '../../src/graph/errors.js';
 import { checkOperatorRights } from '../../src/graph/preflight.js';
 import { openSession, type Session as GraphSession } from '../../src/session.js';
@@ -50,7 +52,8 @@ describe('Graph session in Emulator mode', () => {
   it('a Graph call works: the Microsoft Graph service principal is seeded', async () => {
     const sp = await getServicePrincipalByAppId(session, MICROSOFT_GRAPH_APP_ID);
     assert.equal(sp?.appId, MICROSOFT_GRAPH_APP_ID);
-    assert.ok(sp?.oauth2PermissionScopes?.some((s) => s.value === 'User.Read'));
+    const [named] = await graphList<ServicePrincipal>(session, spByAppIdPath(MICROSOFT_GRAPH_APP_ID, RESOURCE_SELECT));
+    assert.ok(named?.oauth2PermissionScopes?.some((s) => s.value === 'User.Read'));
   });
 
   it('preflight: the operator holds the rights apply needs', async () => {
@@ -60,17 +63,17 @@ describe('Graph session in Emulator mode', () => {
     assert.ok(report.roles.includes('Application.ReadWrite.All'));
   });
 
-  it('observeBatch: a registered app, its (missing) service principal and grants in ≤ 2 round trips', async () => {
+  it('observe: a registered app, its (missing) service principal and grants in ≤ 2 round trips', async () => {
     const { application } = await upsertApplicationByUniqueName(session, 'observe-me', { displayName: 'Observe me' });
     const before = session.emulator!.requests.filter((r) => !r.inBatch).length;
-    const observed = await observeBatch(session, { appId: application.appId });
+    const { observed, roundTrips: counted } = await observe(session, { appId: application.appId });
     const roundTrips = session.emulator!.requests.filter((r) => !r.inBatch).length - before;
     assert.equal(observed.application?.appId, application.appId);
     assert.equal(observed.servicePrincipal, undefined);
     assert.equal(observed.resources[MICROSOFT_GRAPH_APP_ID]?.appId, MICROSOFT_GRAPH_APP_ID);
     assert.deepEqual(observed.grants, []);
     assert.ok(roundTrips <= 2, `round trips: ${roundTrips}`);
-    assert.equal(observed.roundTrips, roundTrips);
+    assert.equal(counted, roundTrips);
   });
 });
 

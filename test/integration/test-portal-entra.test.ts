@@ -42,7 +42,7 @@ test('test-portal against the emulator: a healthy portal, then Entra broken one 
       assert.equal(applied.error, undefined, String(applied.error));
       const appId = (await loadConfig(ws.configPath)).config.application!.appId!;
       settings.applicationId = appId;
-      const run = (extra: { store?: string } = {}) => testPortal({ config: ws.configPath, ca: rest.caPem, timeout: 10, ...extra }, ctx);
+      const run = (extra: { store?: string } = {}) => testPortal({ config: ws.configPath, ca: rest.caPem, timeout: 10, settle: 1, ...extra }, ctx);
 
       await t.test('healthy: every check passes (the loopback URL is only a warning), sign-in included', async () => {
         const r = await run();
@@ -75,7 +75,7 @@ test('test-portal against the emulator: a healthy portal, then Entra broken one 
         const r = await run();
         const c = by(r, 'entra.redirect-uri');
         assert.equal(c.status, 'fail');
-        assert.match(c.message, /registered: https:\/\/old-portal\.abc\.com:4443/);
+        assert.match(c.message, /unmanaged spa redirect URI https:\/\/old-portal\.abc\.com:4443/);
         assert.match(c.message, /AADSTS50011/);
         assert.equal(testPortalExitCode(r), 2);
         assert.equal(by(r, 'entra.consent').status, 'pass', 'one problem, one failure');
@@ -91,7 +91,7 @@ test('test-portal against the emulator: a healthy portal, then Entra broken one 
         const r = await run();
         const c = by(r, 'entra.consent');
         assert.equal(c.status, 'fail');
-        assert.match(c.message, /does not cover access_as_user/);
+        assert.match(c.message, /admin consent on this application: "access_as_user" will be granted/);
         assert.match(c.remedy!, /entra-portal apply/);
       });
 
@@ -109,7 +109,7 @@ test('test-portal against the emulator: a healthy portal, then Entra broken one 
         const r = await run();
         assert.equal(by(r, 'entra.app').status, 'fail');
         assert.match(by(r, 'entra.app').message, new RegExp(`application ${appId} does not exist`));
-        for (const id of ['entra.redirect-uri', 'entra.certificate', 'entra.permissions', 'entra.consent', 'entra.sign-in']) {
+        for (const id of ['entra.redirect-uri', 'entra.certificate', 'entra.credentials', 'entra.permissions', 'entra.consent', 'entra.sign-in']) {
           assert.equal(by(r, id).status, 'skip', id);
         }
         assert.equal(by(r, 'restapi.settings').status, 'pass', 'the network side is unaffected');

@@ -1,105 +1,90 @@
-/** The Entra verdicts as pure functions of what Graph returned (no network). */
+/**
+ * The entra.* checks report the aspects' verdicts (src/reconcile/aspects): the same judgement as
+ * the drift check, with the messages an operator acts on (no network).
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import type { Application, Observed } from '../../src/graph/api.js';
-import { judgeApplication, judgeCertificate, judgeConsent, judgePermissions, judgeRedirectUri, keyCredentialThumbprint } from '../../src/checks/entra-judge.js';
+import { CHECK_ASPECTS, verdictOf } from '../../src/checks/entra.js';
+import { assess } from '../../src/reconcile/plan.js';
+import { ASPECTS } from '../../src/reconcile/types.js';
+import { thumbprintOf } from '../../src/reconcile/aspects/certificates.js';
+import type { DesiredState, Observed } from '../../src/model/state.js';
+import { GRAPH_SP_ID, SP_ID, desired, fakeCert, grant, storedKey, syncedApp, syncedObserved } from '../fixtures/plan/builders.js';
 
-const APP_ID = '11111111-2222-3333-4444-555555555555';
-const GRAPH = '00000003-0000-0000-c000-000000000000';
-const SCOPE_ID = 'aaaaaaaa-0000-0000-0000-000000000001';
-const DER = Buffer.from('not really a certificate, but bytes to hash');
-const THUMB = createHash('sha1').update(DER).digest('hex').toUpperCase();
-const NOW = Date.parse('2026-11-27T12:00:00Z');
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+const check = (id: keyof typeof CHECK_ASPECTS, d: DesiredState, o: Observed, now = NOW) => verdictOf(assess(d, o, { now }), CHECK_ASPECTS[id]!);
 
-function app(over: Partial<Application> = {}): Application {
-  return {
-    id: 'obj-1',
-    appId: APP_ID,
-    displayName: 'Veeam Restore Portal',
-    signInAudience: 'AzureADMyOrg',
-    identifierUris: [`api://${APP_ID}`],
-    api: { oauth2PermissionScopes: [{ id: SCOPE_ID, value: 'access_as_user', type: 'Admin', isEnabled: true }] },
-    spa: { redirectUris: ['https://portal.abc.com:4443'] },
-    requiredResourceAccess: [
-      { resourceAppId: GRAPH, resourceAccess: [{ id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', type: 'Scope' }] },
-      { resourceAppId: APP_ID, resourceAccess: [{ id: SCOPE_ID, type: 'Scope' }] },
-    ],
-    keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: DER.toString('base64'), keyId: 'k1', startDateTime: '2026-01-01T00:00:00Z', endDateTime: '2027-06-01T00:00:00Z' }],
-    ...over,
-  };
-}
+test('every aspect is reported by exactly one check', () => {
+  const reported = Object.values(CHECK_ASPECTS).flat();
+  assert.deepEqual([...reported].sort(), [...ASPECTS].sort());
+});
 
-function observed(over: Partial<Observed> = {}): Observed {
-  return {
-    application: app(),
-    servicePrincipal: { id: 'sp-own', appId: APP_ID },
-    resources: { [GRAPH]: { id: 'sp-graph', appId: GRAPH } },
-    grants: [
-      { id: 'g1', clientId: 'sp-own', consentType: 'AllPrincipals', resourceId: 'sp-graph', scope: 'openid User.Read' },
-      { id: 'g2', clientId: 'sp-own', consentType: 'AllPrincipals', resourceId: 'sp-own', scope: 'access_as_user' },
-    ],
-    roundTrips: 2,
-    ...over,
-  };
-}
-
-test('entra.app: present with the wanted audience passes; wrong audience fails; missing names the remedy', () => {
-  assert.equal(judgeApplication({ version: 1, application: { appId: APP_ID, multiTenant: false } }, observed(), 'contoso').status, 'pass');
-  const multi = judgeApplication({ version: 1, application: { appId: APP_ID, multiTenant: true } }, observed(), 'contoso');
+test('entra.app: the audience is judged, and the message names both', () => {
+  const d = desired();
+  assert.equal(check('entra.app', d, syncedObserved(d)).status, 'pass');
+  const multi = check('entra.app', desired({ signInAudience: 'AzureADMultipleOrgs' }), syncedObserved(d));
   assert.equal(multi.status, 'fail');
-  assert.match(multi.message, /AzureADMyOrg, the config wants AzureADMultipleOrgs/);
-  const gone = judgeApplication({ version: 1, application: { appId: APP_ID } }, observed({ application: undefined }), 'contoso');
-  assert.equal(gone.status, 'fail');
-  assert.match(gone.message, /does not exist in tenant contoso/);
-  assert.match(gone.remedy!, /Deleted applications/);
-  assert.equal(judgeApplication({ version: 1, application: { uniqueName: 'x' } }, observed(), 'contoso').status, 'warn');
+  assert.match(multi.message, /signInAudience: AzureADMyOrg → AzureADMultipleOrgs/);
+  assert.match(multi.remedy!, /entra-portal apply/);
 });
 
-test('entra.redirect-uri: normalised match passes; a miss names the registered URIs and AADSTS50011', () => {
-  assert.equal(judgeRedirectUri(app(), 'HTTPS://Portal.ABC.com:4443/').status, 'pass');
-  const miss = judgeRedirectUri(app({ spa: { redirectUris: ['https://old.abc.com:4443'] } }), 'https://portal.abc.com:4443');
+test('entra.redirect-uri: a normalised match passes; a miss says AADSTS50011; a foreign URI on any platform fails', () => {
+  const d = desired();
+  assert.equal(check('entra.redirect-uri', d, syncedObserved(d, { application: syncedApp(d, { spa: { redirectUris: ['HTTPS://Portal.ABC.com:4443/'] } }) })).status, 'pass');
+  const miss = check('entra.redirect-uri', d, syncedObserved(d, { application: syncedApp(d, { spa: { redirectUris: [] } }) }));
   assert.equal(miss.status, 'fail');
-  assert.match(miss.message, /registered: https:\/\/old\.abc\.com:4443/);
   assert.match(miss.message, /AADSTS50011/);
-  const web = judgeRedirectUri(app({ spa: { redirectUris: [] }, web: { redirectUris: ['https://portal.abc.com:4443'] } }), 'https://portal.abc.com:4443');
-  assert.match(web.message, /Web redirect URI/);
+  const web = check('entra.redirect-uri', d, syncedObserved(d, { application: syncedApp(d, { web: { redirectUris: ['https://evil.example.com/cb'] } }) }));
+  assert.equal(web.status, 'fail');
+  assert.match(web.message, /unmanaged web redirect URI https:\/\/evil\.example\.com\/cb/);
+  assert.match(web.remedy!, /apply --prune/);
 });
 
-test('entra.certificate: by thumbprint over the key bytes; missing, expired and expiring', () => {
-  const config = { version: 1 as const, certificate: { thumbprint: THUMB.toLowerCase() } };
-  assert.equal(judgeCertificate(config, app(), NOW).status, 'pass');
-  const missing = judgeCertificate({ version: 1, certificate: { thumbprint: 'A'.repeat(40) } }, app(), NOW);
-  assert.equal(missing.status, 'fail');
-  assert.ok(missing.message.includes(THUMB), 'names the registered thumbprints');
-  assert.equal(judgeCertificate(config, app(), Date.parse('2027-07-01T00:00:00Z')).status, 'fail');
-  const soon = judgeCertificate(config, app(), Date.parse('2027-05-20T00:00:00Z'));
+test('entra.certificate: by thumbprint; an unknown certificate fails; expiring warns; expired fails', () => {
+  const d = desired();
+  assert.equal(check('entra.certificate', d, syncedObserved(d)).status, 'pass');
+  const extra = check('entra.certificate', d, syncedObserved(d, { application: syncedApp(d, { keyCredentials: [storedKey(d.certificates[0]!), storedKey(fakeCert('x', 'CN=x'))] }) }));
+  assert.equal(extra.status, 'fail');
+  assert.match(extra.message, /unmanaged certificate .* \(CN=x\)/);
+  const soon = check('entra.certificate', d, syncedObserved(d), Date.parse('2026-12-20T00:00:00Z'));
   assert.equal(soon.status, 'warn');
-  assert.match(soon.message, /expires in 12 days, on 2027-06-01/);
-  assert.equal(judgeCertificate({ version: 1 }, app(), NOW).status, 'fail');
+  assert.match(soon.message, /expires in 12 days, on 2027-01-01/);
+  assert.equal(check('entra.certificate', d, syncedObserved(d), Date.parse('2027-02-01T00:00:00Z')).status, 'fail');
+  assert.equal(check('entra.certificate', desired({ certificates: [] }), syncedObserved(desired({ certificates: [] }))).status, 'fail');
 });
 
-test('keyCredentialThumbprint falls back to customKeyIdentifier (hex or base64 of 20 bytes)', () => {
-  assert.equal(keyCredentialThumbprint({ type: 'AsymmetricX509Cert', usage: 'Verify', key: null, customKeyIdentifier: THUMB.toLowerCase() }), THUMB);
-  assert.equal(keyCredentialThumbprint({ type: 'AsymmetricX509Cert', usage: 'Verify', customKeyIdentifier: Buffer.from(THUMB, 'hex').toString('base64') }), THUMB);
+test('thumbprintOf falls back to customKeyIdentifier (hex or base64 of 20 bytes)', () => {
+  const c = fakeCert();
+  assert.equal(thumbprintOf({ type: 'AsymmetricX509Cert', usage: 'Verify', key: null, customKeyIdentifier: c.thumbprint.toLowerCase() }), c.thumbprint);
+  assert.equal(thumbprintOf({ type: 'AsymmetricX509Cert', usage: 'Verify', customKeyIdentifier: Buffer.from(c.thumbprint, 'hex').toString('base64') }), c.thumbprint);
 });
 
-test('entra.permissions: User.Read, the exposed access_as_user and its own delegated access', () => {
-  assert.equal(judgePermissions(app()).status, 'pass');
-  const none = judgePermissions(app({ requiredResourceAccess: [], api: { oauth2PermissionScopes: [] } }));
+test('entra.credentials: a client secret or a federated credential fails, naming it', () => {
+  const d = desired();
+  assert.equal(check('entra.credentials', d, syncedObserved(d)).status, 'pass');
+  const secret = check('entra.credentials', d, syncedObserved(d, { application: syncedApp(d, { passwordCredentials: [{ keyId: 'pw-1', displayName: 'backdoor', hint: 'xY1' }] }) }));
+  assert.equal(secret.status, 'fail');
+  assert.match(secret.message, /client secret "backdoor" keyId pw-1 hint xY1/);
+});
+
+test('entra.permissions: the exposed scope and exactly the two delegated permissions', () => {
+  const d = desired();
+  assert.equal(check('entra.permissions', d, syncedObserved(d)).status, 'pass');
+  const none = check('entra.permissions', d, syncedObserved(d, { application: syncedApp(d, { requiredResourceAccess: [], api: { oauth2PermissionScopes: [] } }) }));
   assert.equal(none.status, 'fail');
+  assert.match(none.message, /access_as_user/);
   assert.match(none.message, /User\.Read/);
-  assert.match(none.message, /exposed scope access_as_user/);
 });
 
-test('entra.consent: the service principal and both AllPrincipals grants', () => {
-  assert.equal(judgeConsent(observed()).status, 'pass');
-  const noSp = judgeConsent(observed({ servicePrincipal: undefined, grants: [] }));
+test('entra.consent: the service principal and both AllPrincipals grants, exactly', () => {
+  const d = desired();
+  assert.equal(check('entra.consent', d, syncedObserved(d)).status, 'pass');
+  const noSp = check('entra.consent', d, syncedObserved(d, { servicePrincipal: undefined, grants: [] }));
   assert.equal(noSp.status, 'fail');
   assert.match(noSp.message, /no service principal/);
-  const revoked = judgeConsent(observed({ grants: [{ id: 'g1', clientId: 'sp-own', consentType: 'AllPrincipals', resourceId: 'sp-graph', scope: 'User.Read' }] }));
+  const revoked = check('entra.consent', d, syncedObserved(d, { grants: [grant(GRAPH_SP_ID, 'User.Read')] }));
   assert.equal(revoked.status, 'fail');
-  assert.match(revoked.message, /does not cover access_as_user/);
-  const perUser = judgeConsent(observed({ grants: observed().grants.map((g) => ({ ...g, consentType: 'Principal' as const })) }));
+  assert.match(revoked.message, /admin consent on this application: "access_as_user" will be granted.*Need admin approval/);
+  const perUser = check('entra.consent', d, syncedObserved(d, { grants: [grant(GRAPH_SP_ID, 'User.Read', { consentType: 'Principal' }), grant(SP_ID, 'access_as_user', { consentType: 'Principal' })] }));
   assert.equal(perUser.status, 'fail', 'per-user grants are not admin consent');
 });

@@ -7,7 +7,7 @@ import { desiredState, loadDesired } from '../../src/reconcile/desired.js';
 import { generateSelfSigned } from '../../src/certs/index.js';
 import { InputError } from '../../src/errors.js';
 
-test('desired state: audience from multiTenant, redirect URIs normalised and de-duplicated, omitted = unmanaged', () => {
+test('desired state: audience from multiTenant (single-tenant when omitted, and said so), redirect URIs normalised and de-duplicated, nothing unmanaged', () => {
   const d = desiredState({
     version: 1,
     application: { name: 'Portal', uniqueName: 'portal', multiTenant: true, extraRedirectUris: ['https://Extra.ABC.com/', 'https://PORTAL.abc.com:4443/'] },
@@ -15,11 +15,15 @@ test('desired state: audience from multiTenant, redirect URIs normalised and de-
   });
   assert.equal(d.signInAudience, 'AzureADMultipleOrgs');
   assert.deepEqual(d.redirectUris, ['https://portal.abc.com:4443', 'https://extra.abc.com']);
-  assert.equal(d.certificate, undefined);
+  assert.deepEqual(d.certificates, []);
+  assert.equal(d.audienceDefaulted, false);
   const bare = desiredState({ version: 1, application: { uniqueName: 'x' } });
-  assert.equal(bare.signInAudience, undefined);
-  assert.equal(bare.redirectUris, undefined);
-  assert.equal(desiredState({ version: 1, application: { multiTenant: false } }).signInAudience, 'AzureADMyOrg');
+  assert.equal(bare.signInAudience, 'AzureADMyOrg');
+  assert.equal(bare.audienceDefaulted, true);
+  assert.deepEqual(bare.redirectUris, []);
+  const single = desiredState({ version: 1, application: { multiTenant: false } });
+  assert.equal(single.signInAudience, 'AzureADMyOrg');
+  assert.equal(single.audienceDefaulted, false);
 });
 
 test('the certificate comes from certificate.file (relative to the config), dates and thumbprint from the certificate', async () => {
@@ -30,7 +34,7 @@ test('the certificate comes from certificate.file (relative to the config), date
     await writeFile(join(dir, 'certs', 'portal.cer'), info.certPem);
     const d = await loadDesired({ version: 1, certificate: { thumbprint: info.thumbprint.toLowerCase(), file: 'certs/portal.cer' } }, dir);
     assert.deepEqual(
-      { t: d.certificate?.thumbprint, s: d.certificate?.subject, nb: d.certificate?.notBefore, na: d.certificate?.notAfter, k: d.certificate?.derBase64 },
+      { t: d.certificates[0]?.thumbprint, s: d.certificates[0]?.subject, nb: d.certificates[0]?.notBefore, na: d.certificates[0]?.notAfter, k: d.certificates[0]?.derBase64 },
       { t: info.thumbprint, s: 'CN=Desired Test', nb: info.notBefore.toISOString(), na: info.notAfter.toISOString(), k: info.derBase64 },
     );
     await assert.rejects(loadDesired({ version: 1, certificate: { thumbprint: 'AB'.repeat(20), file: 'certs/portal.cer' } }, dir), (e: unknown) => e instanceof InputError && /certificate\.thumbprint says/.test(e.message));

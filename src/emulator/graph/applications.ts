@@ -8,6 +8,7 @@ import { badRequest, notFound, type GraphResult } from '../http.js';
 import { newApplication, syncServicePrincipal } from '../shapes.js';
 import type { Application } from '../types.js';
 import { addKey, addPassword, removeKey, removePassword } from './app-actions.js';
+import { handleFederated } from './federated.js';
 import { applyApplicationBody } from './app-body.js';
 import { requireAny, ROLES } from './auth.js';
 import { methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
@@ -120,6 +121,10 @@ export function handleApplications(call: GraphCall, seg: Segment, rest: string[]
       return { status: 204, write: true };
     }
     throw methodNotAllowed();
+  }
+  if (tail[0]?.toLowerCase() === 'federatedidentitycredentials') {
+    if (!app || !engine.visible(tenant, app.id)) throw notFound(keyText);
+    return handleFederated(call, app, tail.slice(1));
   }
   if (tail.length === 1) {
     const action = tail[0]!.replace(/^microsoft\.graph\./, '');

@@ -48,6 +48,8 @@ function parseSelect(call: GraphCall, sample: Record<string, unknown> | undefine
 export function project(obj: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
   if (!select) {
     const out = { ...obj };
+    // a navigation property (federated credentials): read through its own path, never inline
+    delete out.federatedIdentityCredentials;
     const keys = out.keyCredentials;
     if (Array.isArray(keys)) out.keyCredentials = (keys as Record<string, unknown>[]).map((k) => ({ ...k, key: null }));
     return out;

@@ -1,114 +1,80 @@
 /**
- * The application object's scalar and single-entry aspects (DESIGN §1): display name, uniqueName,
- * signInAudience, `api://<appId>` in identifierUris, the `access_as_user` scope (its GUID kept),
- * implicit-grant flags off, public client flows on.
+ * The application object's own fields: it exists (registered by uniqueName when absent), its
+ * display name, its uniqueName (set once), its audience (always pinned: single-tenant unless the
+ * config says multiTenant), public client flows on, implicit grant off — and the appId recorded in
+ * the config.
  */
-import { ACCESS_AS_USER, ACCESS_AS_USER_TEXTS, ASSIGNED_ON_CREATE, identifierUriFor } from '../constants.js';
-import type { ApplicationChange, DesiredState, GraphApplication, PermissionScope } from '../types.js';
+import { ASSIGNED_ON_CREATE } from '../../model/portal.js';
+import type { Application } from '../../model/graph.js';
+import type { Change, DesiredState, Observed, Write } from '../types.js';
+import { assessment } from './judge.js';
 
-/** Context execute supplies: the appId once known, and the id a new scope gets. */
-export interface ApplicationPatchContext {
-  appId?: string;
-  /** GUID for a new `access_as_user` scope (execute draws it once, randomly) */
-  newScopeId: string;
-}
+const implicitOn = (app: Application): boolean =>
+  app.web?.implicitGrantSettings?.enableIdTokenIssuance === true || app.web?.implicitGrantSettings?.enableAccessTokenIssuance === true;
 
-export function findAccessAsUser(app: GraphApplication | undefined): PermissionScope | undefined {
-  return app?.api?.oauth2PermissionScopes?.find((s) => s.value === ACCESS_AS_USER);
-}
+const IMPLICIT_OFF = { enableIdTokenIssuance: false, enableAccessTokenIssuance: false };
 
-function scopeInShape(scope: PermissionScope | undefined): boolean {
-  return (
-    scope !== undefined &&
-    scope.isEnabled === true &&
-    scope.type === 'Admin' &&
-    !!scope.adminConsentDisplayName &&
-    !!scope.adminConsentDescription
-  );
-}
+export function assessApplication(desired: DesiredState, observed: Observed) {
+  const app = observed.application;
+  const changes: Change[] = [];
+  const writes: Write[] = [];
+  const audienceReason = desired.audienceDefaulted ? 'application.multiTenant is not set in the config: read as false (single-tenant)' : undefined;
 
-/** The `access_as_user` scope as it should be: an existing one keeps its id and any custom texts. */
-export function desiredScope(existing: PermissionScope | undefined, newScopeId: string): PermissionScope {
-  const texts = Object.fromEntries(
-    Object.entries(ACCESS_AS_USER_TEXTS).map(([k, v]) => [k, (existing?.[k] as string | null | undefined) || v]),
-  );
-  return { ...(existing ?? {}), ...texts, id: existing?.id ?? newScopeId, value: ACCESS_AS_USER, type: 'Admin', isEnabled: true };
-}
-
-const implicitOn = (app: GraphApplication | undefined): boolean =>
-  app?.web?.implicitGrantSettings?.enableIdTokenIssuance === true ||
-  app?.web?.implicitGrantSettings?.enableAccessTokenIssuance === true;
-
-const scopeView = (s: PermissionScope | undefined) =>
-  s === undefined ? undefined : { value: s.value, type: s.type, isEnabled: s.isEnabled };
-
-/** Plan entries for the application object itself. */
-export function applicationChanges(desired: DesiredState, app: GraphApplication | undefined): ApplicationChange[] {
-  const out: ApplicationChange[] = [];
   if (!app) {
-    out.push({
+    const displayName = desired.displayName ?? desired.uniqueName ?? '';
+    changes.push({
       resource: 'application',
       action: 'create',
-      after: {
-        displayName: desired.displayName ?? desired.uniqueName,
-        ...(desired.uniqueName !== undefined ? { uniqueName: desired.uniqueName } : {}),
-      },
+      after: { displayName, ...(desired.uniqueName !== undefined ? { uniqueName: desired.uniqueName } : {}) },
     });
+    // Entra's defaults on create: AzureADMyOrg, public client flows off, implicit grant off
+    if (desired.signInAudience !== 'AzureADMyOrg') {
+      changes.push({ resource: 'application', action: 'update', field: 'signInAudience', after: desired.signInAudience });
+    }
+    changes.push({ resource: 'application', action: 'update', field: 'isFallbackPublicClient', after: true });
+    // Only scalars go into the upsert: if the application exists after all (another run, or lag hid
+    // it), the upsert is an update and must replace no collection. execute then re-plans.
+    writes.push({
+      aspect: 'application',
+      op: 'upsertApplication',
+      uniqueName: desired.uniqueName ?? '',
+      body: { displayName, signInAudience: desired.signInAudience, isFallbackPublicClient: true },
+    });
+  } else {
+    const patch: Write & { op: 'patchApplication' } = { aspect: 'application', op: 'patchApplication', body: {} };
+    const update = (field: string, before: unknown, after: unknown, reason?: string) =>
+      changes.push({ resource: 'application', action: 'update', field, ...(before !== undefined && before !== null ? { before } : {}), after, ...(reason ? { reason } : {}) });
+    if (desired.displayName !== undefined && app.displayName !== desired.displayName) {
+      update('displayName', app.displayName, desired.displayName);
+      patch.body.displayName = desired.displayName;
+    }
+    if (desired.uniqueName !== undefined && !app.uniqueName) {
+      update('uniqueName', undefined, desired.uniqueName);
+      patch.body.uniqueName = desired.uniqueName;
+    }
+    if ((app.signInAudience ?? 'AzureADMyOrg') !== desired.signInAudience) {
+      update('signInAudience', app.signInAudience, desired.signInAudience, audienceReason);
+      patch.body.signInAudience = desired.signInAudience;
+    }
+    if (app.isFallbackPublicClient !== true) {
+      update('isFallbackPublicClient', app.isFallbackPublicClient, true);
+      patch.body.isFallbackPublicClient = true;
+    }
+    if (implicitOn(app)) {
+      update('web.implicitGrantSettings', app.web?.implicitGrantSettings, IMPLICIT_OFF);
+      patch.body.web = { implicitGrantSettings: IMPLICIT_OFF };
+    }
+    if (Object.keys(patch.body).length > 0) writes.push(patch);
   }
-  const update = (field: string, before: unknown, after: unknown) => {
-    out.push(before !== undefined ? { resource: 'application', action: 'update', field, before, after } : { resource: 'application', action: 'update', field, after });
-  };
-  if (app && desired.displayName !== undefined && app.displayName !== desired.displayName) {
-    update('displayName', app.displayName ?? undefined, desired.displayName);
-  }
-  if (app && desired.uniqueName !== undefined && !app.uniqueName) update('uniqueName', undefined, desired.uniqueName);
-  if (desired.signInAudience !== undefined && (app ? app.signInAudience !== desired.signInAudience : desired.signInAudience !== 'AzureADMyOrg')) {
-    update('signInAudience', app?.signInAudience ?? undefined, desired.signInAudience);
-  }
-  const id = identifierUriFor(app?.appId ?? ASSIGNED_ON_CREATE);
-  const uris = app?.identifierUris ?? [];
-  if (!uris.some((u) => u.toLowerCase() === id.toLowerCase())) update('identifierUris', app ? uris : undefined, [...uris, id]);
-  const scope = findAccessAsUser(app);
-  if (!scopeInShape(scope)) {
-    update('api.oauth2PermissionScopes', scopeView(scope), { value: ACCESS_AS_USER, type: 'Admin', isEnabled: true });
-  }
-  if (implicitOn(app)) {
-    update(
-      'web.implicitGrantSettings',
-      app?.web?.implicitGrantSettings ?? undefined,
-      { enableIdTokenIssuance: false, enableAccessTokenIssuance: false },
-    );
-  }
-  if (app?.isFallbackPublicClient !== true) update('isFallbackPublicClient', app?.isFallbackPublicClient ?? undefined, true);
-  return out;
-}
 
-/**
- * The PATCH body fields the application aspect needs (empty when in shape). Collection and complex
- * properties are sent whole (Graph replaces them; graph-behaviour.md §1.4). `identifierUris` waits
- * for the appId (after a create, a second PATCH).
- */
-export function applicationPatch(desired: DesiredState, app: GraphApplication | undefined, ctx: ApplicationPatchContext): Partial<GraphApplication> {
-  const body: Partial<GraphApplication> = {};
-  if (desired.displayName !== undefined && app?.displayName !== desired.displayName) body.displayName = desired.displayName;
-  if (app && desired.uniqueName !== undefined && !app.uniqueName) body.uniqueName = desired.uniqueName;
-  if (desired.signInAudience !== undefined && (app?.signInAudience ?? 'AzureADMyOrg') !== desired.signInAudience) {
-    body.signInAudience = desired.signInAudience;
+  if (desired.appId === undefined || (app && desired.appId.toLowerCase() !== app.appId.toLowerCase())) {
+    changes.push({ resource: 'config', action: 'record', field: 'application.appId', ...(desired.appId ? { before: desired.appId } : {}), after: app?.appId ?? ASSIGNED_ON_CREATE });
+    writes.push({ aspect: 'config', op: 'recordAppId' });
   }
-  const appId = app?.appId ?? ctx.appId;
-  if (appId) {
-    const id = identifierUriFor(appId);
-    const uris = app?.identifierUris ?? [];
-    if (!uris.some((u) => u.toLowerCase() === id.toLowerCase())) body.identifierUris = [...uris, id];
-  }
-  const scope = findAccessAsUser(app);
-  if (!scopeInShape(scope)) {
-    const others = (app?.api?.oauth2PermissionScopes ?? []).filter((s) => s !== scope);
-    body.api = { ...(app?.api ?? {}), oauth2PermissionScopes: [...others, desiredScope(scope, ctx.newScopeId)] };
-  }
-  if (implicitOn(app) || !app) {
-    body.web = { ...(app?.web ?? {}), implicitGrantSettings: { enableIdTokenIssuance: false, enableAccessTokenIssuance: false } };
-  }
-  if (app?.isFallbackPublicClient !== true) body.isFallbackPublicClient = true;
-  return body;
+
+  const label = app ? `application ${app.appId} ('${app.displayName}')` : `application '${desired.uniqueName ?? desired.appId ?? ''}' (not registered yet)`;
+  return assessment('application', label, changes, writes, {
+    message: `${label}, audience ${app?.signInAudience ?? desired.signInAudience}`,
+    ...(app ? { details: { appId: app.appId, objectId: app.id, displayName: app.displayName, signInAudience: app.signInAudience } } : {}),
+  });
 }

@@ -1,16 +1,25 @@
 /**
- * keyCredentials ∋ the configured certificate (DESIGN §1). Merged by thumbprint, whole array
- * read-modify-written (Graph replaces collections; STYLE #5); an existing keyId is never changed
- * ("Update to existing credential with KeyId is not allowed", graph-behaviour.md §2). The plan shows
- * thumbprints and dates, never key bytes.
+ * `keyCredentials`: exactly the certificates the config manages (the configured one, and the
+ * outgoing one while a rotation is in progress). Matched by SHA-1 thumbprint; the whole array is
+ * read-modify-written (Graph replaces collections) and an existing entry goes back as read (Entra
+ * refuses a changed keyId). Any other certificate is unmanaged: whoever holds its private key can
+ * sign in as the application. The plan shows thumbprints and dates, never key bytes.
+ *
+ * Health (not drift): a managed certificate that expires within `warnDays` warns, an expired one
+ * fails — apply cannot fix either; a new certificate can (rotate-cert / install-cert).
  */
 import { createHash } from 'node:crypto';
-import type { DesiredCertificate, DesiredState, GraphApplication, KeyCredential, KeyCredentialChange, KeyCredentialView, PlanOptions } from '../types.js';
+import type { KeyCredential } from '../../model/graph.js';
+import type { Change, DesiredCertificate, DesiredState, KeyCredentialView, Observed, PlanOptions, Verdict, Write } from '../types.js';
+import { assessment, unmanagedAction, unmanagedReason } from './judge.js';
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_WARN_DAYS = 30;
 
 /**
- * The SHA-1 thumbprint (uppercase hex) of a stored key credential: from its `key` when Graph returned
- * it (`$select=keyCredentials`), else from `customKeyIdentifier` (the hex thumbprint string the
- * Graph how-to sends, or base64 of the 20 thumbprint bytes, which is Graph's default).
+ * The SHA-1 thumbprint (uppercase hex) of a stored key credential: from its `key` when Graph
+ * returned it, else from `customKeyIdentifier` (the hex thumbprint string, or base64 of the 20
+ * thumbprint bytes, which is Graph's default).
  */
 export function thumbprintOf(kc: KeyCredential): string | undefined {
   if (kc.key) {
@@ -25,17 +34,17 @@ export function thumbprintOf(kc: KeyCredential): string | undefined {
 }
 
 export function keyCredentialView(kc: KeyCredential): KeyCredentialView {
-  const v: KeyCredentialView = {};
   const t = thumbprintOf(kc);
-  if (t) v.thumbprint = t;
-  if (kc.keyId) v.keyId = kc.keyId;
-  if (kc.displayName) v.displayName = kc.displayName;
-  if (kc.startDateTime) v.startDateTime = kc.startDateTime;
-  if (kc.endDateTime) v.endDateTime = kc.endDateTime;
-  return v;
+  return {
+    ...(t ? { thumbprint: t } : {}),
+    ...(kc.keyId ? { keyId: kc.keyId } : {}),
+    ...(kc.displayName ? { displayName: kc.displayName } : {}),
+    ...(kc.startDateTime ? { startDateTime: kc.startDateTime } : {}),
+    ...(kc.endDateTime ? { endDateTime: kc.endDateTime } : {}),
+  };
 }
 
-/** The new entry for the configured certificate (public part only; Graph assigns the keyId). */
+/** The new entry for a configured certificate (public part only; Graph assigns the keyId). */
 export function newKeyCredential(cert: DesiredCertificate): KeyCredential {
   return {
     type: 'AsymmetricX509Cert',
@@ -48,43 +57,66 @@ export function newKeyCredential(cert: DesiredCertificate): KeyCredential {
   };
 }
 
-function diff(desired: DesiredState, app: GraphApplication | undefined) {
-  if (!desired.certificate) return undefined;
-  const current = app?.keyCredentials ?? [];
-  const want = desired.certificate.thumbprint.toUpperCase();
-  return {
-    present: current.some((kc) => thumbprintOf(kc) === want),
-    others: current.filter((kc) => thumbprintOf(kc) !== want),
-  };
+export interface CertificateHealth {
+  thumbprint: string;
+  role: DesiredCertificate['role'];
+  notAfter: string;
+  daysLeft: number;
 }
 
-export function certificateChanges(desired: DesiredState, app: GraphApplication | undefined, opts: PlanOptions): KeyCredentialChange[] {
-  const d = diff(desired, app);
-  if (!d || !desired.certificate) return [];
-  const out: KeyCredentialChange[] = [];
-  if (!d.present) {
-    const c = desired.certificate;
-    out.push({
-      resource: 'keyCredential',
-      action: 'add',
-      field: 'keyCredentials',
-      after: { thumbprint: c.thumbprint, displayName: c.subject, startDateTime: c.notBefore, endDateTime: c.notAfter },
-    });
-  }
-  if (opts.prune) {
-    for (const kc of d.others) {
-      out.push({ resource: 'keyCredential', action: 'remove', field: 'keyCredentials', before: keyCredentialView(kc), reason: 'not the configured certificate (--prune)' });
-    }
-  }
-  return out;
+/** Days left for each managed certificate (whole days, rounded down). */
+export function certificateHealth(certs: readonly DesiredCertificate[], now: number): CertificateHealth[] {
+  return certs.map((c) => ({ thumbprint: c.thumbprint, role: c.role, notAfter: c.notAfter, daysLeft: Math.floor((Date.parse(c.notAfter) - now) / DAY_MS) }));
 }
 
-/** The whole keyCredentials array to send, or {} when nothing changes. Existing entries go back as read. */
-export function certificatePatch(desired: DesiredState, app: GraphApplication | undefined, opts: PlanOptions): Partial<GraphApplication> {
-  const d = diff(desired, app);
-  if (!d || !desired.certificate) return {};
-  const prune = opts.prune === true && d.others.length > 0;
-  if (d.present && !prune) return {};
-  const kept = (app?.keyCredentials ?? []).filter((kc) => !(opts.prune && d.others.includes(kc)));
-  return { keyCredentials: d.present ? kept : [...kept, newKeyCredential(desired.certificate)] };
+function healthVerdict(desired: DesiredState, options: PlanOptions, okMessage: string): Verdict | undefined {
+  if (desired.certificates.length === 0) {
+    return {
+      status: 'fail',
+      message: 'the config names no certificate: VB365 cannot sign in as the application',
+      remedy: 'Create or import one: entra-portal install-cert --generate (or --pfx <file>), then entra-portal apply',
+    };
+  }
+  if (options.now === undefined) return undefined;
+  const warnDays = options.warnDays ?? DEFAULT_WARN_DAYS;
+  const health = certificateHealth(desired.certificates, options.now);
+  // the configured (current) certificate matters; the previous one is on its way out
+  const current = health.find((h) => h.role === 'current') ?? health[0]!;
+  const details = { certificates: health };
+  const renew = 'Renew it: entra-portal rotate-cert --generate, then entra-portal apply, then give VB365 the new certificate (entra-portal export-vb365)';
+  if (current.daysLeft < 0) {
+    return { status: 'fail', message: `certificate ${current.thumbprint} expired on ${current.notAfter}: sign-in fails (AADSTS700027)`, remedy: renew, details };
+  }
+  if (current.daysLeft < warnDays) {
+    return { status: 'warn', message: `certificate ${current.thumbprint} expires in ${current.daysLeft} day${current.daysLeft === 1 ? '' : 's'}, on ${current.notAfter}`, remedy: renew, details };
+  }
+  return { status: 'pass', message: okMessage, details };
+}
+
+export function assessCertificates(desired: DesiredState, observed: Observed, options: PlanOptions) {
+  const prune = options.prune === true;
+  const current = observed.application?.keyCredentials ?? [];
+  const wanted = new Set(desired.certificates.map((c) => c.thumbprint.toUpperCase()));
+  const present = new Set(current.map(thumbprintOf).filter((t): t is string => !!t));
+  const missing = desired.certificates.filter((c) => !present.has(c.thumbprint.toUpperCase()));
+  const others = current.filter((kc) => !wanted.has(thumbprintOf(kc) ?? ''));
+
+  const changes: Change[] = missing.map((c) => ({
+    resource: 'keyCredential',
+    action: 'add',
+    field: 'keyCredentials',
+    after: { thumbprint: c.thumbprint, displayName: c.subject, startDateTime: c.notBefore, endDateTime: c.notAfter },
+  }));
+  for (const kc of others) {
+    changes.push({ resource: 'keyCredential', action: unmanagedAction(prune), field: 'keyCredentials', before: keyCredentialView(kc), unmanaged: true, reason: unmanagedReason(prune, 'not a certificate the config manages') });
+  }
+  const writes: Write[] = [];
+  if (missing.length > 0 || (prune && others.length > 0)) {
+    const kept = prune ? current.filter((kc) => !others.includes(kc)) : current;
+    writes.push({ aspect: 'certificates', op: 'patchApplication', body: { keyCredentials: [...kept, ...missing.map(newKeyCredential)] } });
+  }
+  const list = desired.certificates.map((c) => c.thumbprint).join(' and ');
+  const okMessage = `certificate ${list} ${desired.certificates.length > 1 ? 'are' : 'is'} registered, and no other`;
+  const health = healthVerdict(desired, options, okMessage);
+  return assessment('certificates', 'certificates', changes, writes, { message: okMessage, ...(health ? { health } : {}) });
 }

@@ -1,43 +1,63 @@
 /**
- * spa.redirectUris ⊇ {portal URL, extra URIs} (DESIGN §1), compared as canonical sets (scheme/host
- * case, trailing slash, order). URIs the config does not list are kept; with prune they go.
+ * Redirect URIs on all three platforms. The Restore Portal signs users in as a single-page app:
+ * `spa.redirectUris` is exactly the portal URL plus `application.extraRedirectUris`, compared as
+ * canonical sets (scheme/host case, trailing slash and order never count). Anything else — another
+ * SPA URI, any `web` or `publicClient` URI — is unmanaged: a foreign redirect URI is where an
+ * attacker would receive tokens.
  */
-import type { DesiredState, GraphApplication, PlanOptions, RedirectUriChange } from '../types.js';
+import type { Application, ApplicationPatch } from '../../model/graph.js';
+import type { Change, DesiredState, Observed, PlanOptions, RedirectPlatformField, Write } from '../types.js';
 import { redirectUriKey } from '../uri.js';
+import { assessment, unmanagedAction, unmanagedReason } from './judge.js';
 
-interface RedirectDiff {
-  missing: string[];
-  unmanaged: string[];
-}
+const OTHER_PLATFORMS = [
+  { key: 'web', field: 'web.redirectUris' },
+  { key: 'publicClient', field: 'publicClient.redirectUris' },
+] as const satisfies readonly { key: keyof Application; field: RedirectPlatformField }[];
 
-function diff(desired: DesiredState, app: GraphApplication | undefined): RedirectDiff | undefined {
-  if (desired.redirectUris === undefined) return undefined;
-  const current = app?.spa?.redirectUris ?? [];
-  const have = new Set(current.map(redirectUriKey));
+export function assessRedirectUris(desired: DesiredState, observed: Observed, options: PlanOptions) {
+  const app = observed.application;
+  const prune = options.prune === true;
+  const changes: Change[] = [];
+  const body: ApplicationPatch = {};
+
+  const spa = app?.spa?.redirectUris ?? [];
+  const have = new Set(spa.map(redirectUriKey));
   const want = new Set(desired.redirectUris.map(redirectUriKey));
-  return {
-    missing: desired.redirectUris.filter((u) => !have.has(redirectUriKey(u))),
-    unmanaged: current.filter((u) => !want.has(redirectUriKey(u))),
-  };
-}
-
-export function redirectUriChanges(desired: DesiredState, app: GraphApplication | undefined, opts: PlanOptions): RedirectUriChange[] {
-  const d = diff(desired, app);
-  if (!d) return [];
-  const out: RedirectUriChange[] = d.missing.map((after) => ({ resource: 'redirectUri', action: 'add', field: 'spa.redirectUris', after }));
-  if (opts.prune) {
-    for (const before of d.unmanaged) {
-      out.push({ resource: 'redirectUri', action: 'remove', field: 'spa.redirectUris', before, reason: 'not in the config (--prune)' });
-    }
+  const missing = desired.redirectUris.filter((u) => !have.has(redirectUriKey(u)));
+  const foreign = spa.filter((u) => !want.has(redirectUriKey(u)));
+  for (const u of missing) changes.push({ resource: 'redirectUri', action: 'add', field: 'spa.redirectUris', after: u });
+  for (const u of foreign) {
+    changes.push({ resource: 'redirectUri', action: unmanagedAction(prune), field: 'spa.redirectUris', before: u, unmanaged: true, reason: unmanagedReason(prune) });
   }
-  return out;
-}
+  if (missing.length > 0 || (prune && foreign.length > 0)) {
+    // existing spellings are kept; only the missing ones are added
+    body.spa = { redirectUris: [...spa.filter((u) => !prune || want.has(redirectUriKey(u))), ...missing] };
+  }
 
-/** The whole `spa` object to send, or undefined when nothing changes (existing spellings are kept). */
-export function redirectUriPatch(desired: DesiredState, app: GraphApplication | undefined, opts: PlanOptions): Partial<GraphApplication> {
-  const d = diff(desired, app);
-  if (!d || (d.missing.length === 0 && (!opts.prune || d.unmanaged.length === 0))) return {};
-  const drop = new Set(opts.prune ? d.unmanaged : []);
-  const kept = (app?.spa?.redirectUris ?? []).filter((u) => !drop.has(u));
-  return { spa: { ...(app?.spa ?? {}), redirectUris: [...kept, ...d.missing] } };
+  for (const { key, field } of OTHER_PLATFORMS) {
+    const uris = (app?.[key] as { redirectUris?: string[] } | null | undefined)?.redirectUris ?? [];
+    for (const u of uris) {
+      changes.push({
+        resource: 'redirectUri',
+        action: unmanagedAction(prune),
+        field,
+        before: u,
+        unmanaged: true,
+        reason: unmanagedReason(prune, `a ${key} redirect URI (the portal signs in as a single-page app)`),
+      });
+    }
+    if (prune && uris.length > 0) body[key] = { redirectUris: [] };
+  }
+
+  const writes: Write[] = Object.keys(body).length > 0 ? [{ aspect: 'redirectUris', op: 'patchApplication', body }] : [];
+  const portal = desired.redirectUris[0];
+  const portalMissing = portal !== undefined && missing.some((u) => redirectUriKey(u) === redirectUriKey(portal));
+  return assessment('redirectUris', 'redirect URIs', changes, writes, {
+    ...(portalMissing ? { consequence: `sign-in to ${portal} fails with AADSTS50011 (redirect URI mismatch)` } : {}),
+    message: portal
+      ? `${portal} is the application's SPA redirect URI${desired.redirectUris.length > 1 ? ` (with ${desired.redirectUris.length - 1} extra)` : ''}; no other redirect URI is registered`
+      : 'no redirect URI is configured or registered (the config has no portal.url)',
+    details: { expected: desired.redirectUris, registered: { spa, web: app?.web?.redirectUris ?? [], publicClient: app?.publicClient?.redirectUris ?? [] } },
+  });
 }

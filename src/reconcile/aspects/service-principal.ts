@@ -1,21 +1,41 @@
 /**
- * The application's service principal exists and carries the tag
- * `WindowsAzureActiveDirectoryIntegratedApp` (DESIGN §1; what the portal's "enterprise app" needs).
+ * The application's service principal (its "enterprise application") exists in the tenant, is
+ * enabled, and carries the tag `WindowsAzureActiveDirectoryIntegratedApp` (what the Entra admin
+ * center and VB365 put on integrated apps). Without it nobody can sign in to the portal.
  */
-import { ASSIGNED_ON_CREATE, INTEGRATED_APP_TAG } from '../constants.js';
-import type { GraphServicePrincipal, Observed, ServicePrincipalChange } from '../types.js';
+import { ASSIGNED_ON_CREATE, INTEGRATED_APP_TAG } from '../../model/portal.js';
+import type { ServicePrincipalPatch } from '../../model/graph.js';
+import { REF, type Change, type DesiredState, type Observed, type Write } from '../types.js';
+import { assessment } from './judge.js';
 
-/** Tags to send when the tag is missing (existing tags kept), or undefined when in shape. */
-export function servicePrincipalTags(sp: GraphServicePrincipal): string[] | undefined {
-  const tags = sp.tags ?? [];
-  return tags.includes(INTEGRATED_APP_TAG) ? undefined : [...tags, INTEGRATED_APP_TAG];
-}
-
-export function servicePrincipalChanges(observed: Observed): ServicePrincipalChange[] {
+export function assessServicePrincipal(_desired: DesiredState, observed: Observed) {
   const sp = observed.servicePrincipal;
+  const changes: Change[] = [];
+  const writes: Write[] = [];
   if (!sp) {
-    return [{ resource: 'servicePrincipal', action: 'create', after: { appId: observed.application?.appId ?? ASSIGNED_ON_CREATE, tags: [INTEGRATED_APP_TAG] } }];
+    changes.push({ resource: 'servicePrincipal', action: 'create', after: { appId: observed.application?.appId ?? ASSIGNED_ON_CREATE, tags: [INTEGRATED_APP_TAG] } });
+    writes.push({ aspect: 'servicePrincipal', op: 'createServicePrincipal', body: { appId: observed.application?.appId ?? REF.appId, tags: [INTEGRATED_APP_TAG] } });
+  } else {
+    const body: ServicePrincipalPatch = {};
+    const tags = sp.tags ?? [];
+    if (!tags.includes(INTEGRATED_APP_TAG)) {
+      changes.push({ resource: 'servicePrincipal', action: 'update', field: 'tags', before: tags, after: [...tags, INTEGRATED_APP_TAG] });
+      body.tags = [...tags, INTEGRATED_APP_TAG];
+    }
+    if (sp.accountEnabled === false) {
+      changes.push({ resource: 'servicePrincipal', action: 'update', field: 'accountEnabled', before: false, after: true });
+      body.accountEnabled = true;
+    }
+    if (Object.keys(body).length > 0) writes.push({ aspect: 'servicePrincipal', op: 'patchServicePrincipal', body });
   }
-  const tags = servicePrincipalTags(sp);
-  return tags ? [{ resource: 'servicePrincipal', action: 'update', field: 'tags', before: sp.tags ?? [], after: tags }] : [];
+  return assessment(
+    'servicePrincipal',
+    sp ? `service principal ${sp.id}` : 'the service principal (enterprise application)',
+    changes,
+    writes,
+    {
+      ...(!sp ? { consequence: 'the application has no service principal (enterprise application) in this tenant: nobody can sign in' } : {}),
+      ...(sp?.accountEnabled === false ? { consequence: 'the service principal is disabled: nobody can sign in' } : {}),
+      message: sp ? `service principal ${sp.id} present, enabled, tagged ${INTEGRATED_APP_TAG}` : '', ...(sp ? { details: { servicePrincipalId: sp.id } } : {}) },
+  );
 }
