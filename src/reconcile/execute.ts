@@ -88,6 +88,8 @@ export function bind<T>(value: T, b: Bindings): T {
   return JSON.parse(replaced) as T;
 }
 
+const STEP_ORDER: readonly StepName[] = ['application', 'config', ...ASPECTS.slice(1)];
+
 const aspectsOf = (w: Write): StepName[] => (w.aspects?.length ? w.aspects : [w.aspect]);
 
 export async function execute(input: ExecuteInput): Promise<ExecuteOutcome> {
@@ -116,7 +118,8 @@ export async function execute(input: ExecuteInput): Promise<ExecuteOutcome> {
     }
     for (const a of ASPECTS) if (!last.has(a)) report(a);
     if (!b.appId) throw new OperationError('internal: the plan registered no application');
-    return { appId: b.appId, steps };
+    // reported live in the order done; returned in the order of the aspects
+    return { appId: b.appId, steps: steps.sort((x, y) => STEP_ORDER.indexOf(x.step) - STEP_ORDER.indexOf(y.step)) };
   } catch (err) {
     if (err instanceof StalePlan) err.steps = steps;
     else if (steps.some((s) => s.status !== 'unchanged')) {

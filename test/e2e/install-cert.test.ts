@@ -202,7 +202,7 @@ test('--generate --apply registers the certificate in (emulated) Entra; the app 
     const t = out.certificate.thumbprint as string;
     assert.ok(out.apply, 'the apply result is included');
     assert.ok(
-      (out.apply.steps as { step: string; status: string }[]).some((s) => s.step === 'keyCredentials' && s.status !== 'unchanged'),
+      (out.apply.steps as { step: string; status: string }[]).some((s) => s.step === 'certificates' && s.status !== 'unchanged'),
       JSON.stringify(out.apply.steps),
     );
     // human output: apply's own summary follows the certificate and the config edit, as after the other verbs

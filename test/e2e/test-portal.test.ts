@@ -51,7 +51,7 @@ test('an invalid config: exit 65, config fails with every problem, everything el
     assert.equal(doc.passed, false);
     assert.equal(byId(doc, 'config').status, 'fail');
     assert.ok(doc.checks.filter((c) => c.id !== 'config').every((c) => c.status === 'skip'));
-    assert.equal(doc.checks.length, 16);
+    assert.equal(doc.checks.length, 17);
   });
 });
 

@@ -18,8 +18,16 @@ describe('preflight claims', () => {
   it('an application without roles misses both, named', () => {
     assert.deepEqual(assessClaims({ tid: 'T', appid: 'A' }, 'apply', 'c').missing, ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All']);
     assert.deepEqual(assessClaims({ roles: ['Application.Read.All'] }, 'apply', 'c').missing, ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All']);
-    assert.deepEqual(assessClaims({ roles: ['Application.Read.All'] }, 'read', 'c').missing, []);
-    assert.deepEqual(assessClaims({ roles: [] }, 'read', 'c').missing, ['Application.Read.All']);
+  });
+
+  it('a read-only drift check needs to read applications and to list grants: named by their least-privileged rights, never a write right', () => {
+    assert.deepEqual(assessClaims({ roles: [] }, 'read', 'c').missing, ['Application.Read.All', 'Directory.Read.All']);
+    assert.deepEqual(assessClaims({ roles: ['Application.Read.All'] }, 'read', 'c').missing, ['Directory.Read.All']);
+    assert.deepEqual(assessClaims({ roles: ['Application.Read.All', 'Directory.Read.All'] }, 'read', 'c').missing, []);
+    // Directory.Read.All alone reads applications too
+    assert.deepEqual(assessClaims({ roles: ['Directory.Read.All'] }, 'read', 'c').missing, []);
+    // apply's rights cover a read
+    assert.deepEqual(assessClaims({ roles: ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All'] }, 'read', 'c').missing, []);
   });
 
   it('users: Directory.AccessAsUser.All or Global Administrator are fine; otherwise the scopes decide', () => {
