@@ -29,10 +29,11 @@ test('demo: the whole job end to end on the embedded emulator, exit 0, drift fou
   });
 });
 
-test('demo --dir keeps the folder with the config, the certificate and the emulator state', async () => {
+test('demo --dir keeps the folder with the config, the certificate and the emulator state; it passes under replication lag', async () => {
   await withTempDir(async (dir) => {
-    // a relative --dir is a new folder under the working directory
-    const r = await runMain(['demo', '--dir', 'demo-run', '--quiet'], { cwd: dir, timeoutMs: 120_000 });
+    // a relative --dir is a new folder under the working directory; with lag=2000 new objects stay
+    // invisible for 2 s, so the drift check right after apply must wait for them, not report drift
+    const r = await runMain(['demo', '--dir', 'demo-run', '--quiet'], { cwd: dir, timeoutMs: 120_000, env: { ENTRA_PORTAL_EMULATOR_FAULTS: 'lag=2000' } });
     assert.equal(r.code, 0, r.stderr);
     const { readdir, readFile } = await import('node:fs/promises');
     const files = await readdir(`${dir}/demo-run`);

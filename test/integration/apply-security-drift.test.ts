@@ -159,7 +159,7 @@ test('every intrusion is drift, named; kept without --prune, removed with it; ch
       assert.match(drift.stderr, intrusion.named, `${intrusion.name}: named in the plan`);
 
       const checks = await entraChecks(ws);
-      const failed = checks.filter((c) => c.status === 'fail').map((c) => c.id);
+      const failed: string[] = checks.filter((c) => c.status === 'fail').map((c) => c.id);
       assert.ok(failed.includes(intrusion.check), `${intrusion.name}: ${intrusion.check} must fail (failed: ${failed.join(', ')})`);
 
       const kept = await ws.run();
