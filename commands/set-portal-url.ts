@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { defineCommand } from '../src/cli/command.js';
-import { APPLY_OPTION, integerOption, singleString } from '../src/cli/options.js';
+import { APPLY_OPTION, REDIRECT_URI_OPTIONS, integerOption, singleString } from '../src/cli/options.js';
 import type { SetPortalUrlResult } from '../src/cmdlets/set-portal-url.js';
 import { editVerbOutput } from './edit-output.js';
 
@@ -8,6 +8,8 @@ interface Args {
   url: string;
   restApiPort?: number;
   apply: boolean;
+  extraRedirectUri?: string[];
+  removeRedirectUri?: string[];
 }
 
 export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
@@ -18,6 +20,7 @@ export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
     ['entra-portal set-portal-url https://portal.abc.com:4443 --apply', 'record it and make it the application\'s redirect URI in Entra'],
     ['entra-portal set-portal-url https://203.0.113.10:9443 --rest-api-port 9443', 'the REST API listens on another port'],
     ['entra-portal set-portal-url https://portal.abc.com:4443 --what-if', 'show the edit as a diff; write nothing'],
+    ['entra-portal set-portal-url https://portal.abc.com:4443 --extra-redirect-uri https://203.0.113.10:4443', 'the portal is also reached by its IP address'],
   ],
   builder: (y: Argv) =>
     y
@@ -31,6 +34,7 @@ export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
         requiresArg: true,
         coerce: integerOption('rest-api-port'),
       })
+      .options(REDIRECT_URI_OPTIONS)
       .option('apply', APPLY_OPTION)
       .epilog(
         [
@@ -50,6 +54,8 @@ export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
         config: args.config,
         whatIf: args.whatIf,
         apply: args.apply,
+        ...(args.extraRedirectUri ? { extraRedirectUris: args.extraRedirectUri } : {}),
+        ...(args.removeRedirectUri ? { removeRedirectUris: args.removeRedirectUri } : {}),
       },
       ctx,
     );

@@ -54,6 +54,32 @@ export function singleString(option: string): (value: unknown) => string | undef
   };
 }
 
+/** A string option that may be given many times: always a list (each value trimmed, none empty). */
+export function repeatableString(option: string): (value: unknown) => string[] | undefined {
+  return (value) => {
+    if (value === undefined) return undefined;
+    const list = (Array.isArray(value) ? value : [value]).map((v) => String(v).trim());
+    if (list.some((v) => v === '')) throw usage(`--${option} needs a value`);
+    return list;
+  };
+}
+
+/** `--extra-redirect-uri` / `--remove-redirect-uri` (set-app, set-portal-url). */
+export const REDIRECT_URI_OPTIONS = {
+  'extra-redirect-uri': {
+    type: 'string',
+    requiresArg: true,
+    describe: 'also allow this SPA redirect URI (application.extraRedirectUris); repeatable',
+    coerce: repeatableString('extra-redirect-uri'),
+  },
+  'remove-redirect-uri': {
+    type: 'string',
+    requiresArg: true,
+    describe: 'remove this URI from application.extraRedirectUris (apply --prune then removes it from Entra); repeatable',
+    coerce: repeatableString('remove-redirect-uri'),
+  },
+} as const;
+
 function usage(message: string): UsageError {
   return new UsageError(message);
 }

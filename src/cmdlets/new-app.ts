@@ -25,7 +25,7 @@ export interface NewAppInput extends EditVerbInput {
 
 export interface NewAppResult extends EditVerbResult {
   verb: 'new-app';
-  application: { name: string; uniqueName: string; multiTenant?: boolean };
+  application: { name: string; uniqueName: string; multiTenant: boolean };
   region?: string;
   tenant?: string;
   /** the appId that --force removed from the file */
@@ -51,6 +51,7 @@ export async function newApp(input: NewAppInput, ctx?: Partial<Context>): Promis
   const tenant = input.tenant !== undefined ? normalizeTenant(input.tenant) : undefined;
   const path = resolveConfigPath(c, input.config);
   let unpinned: string | undefined;
+  let multiTenant = input.multiTenant ?? false;
 
   const edit = await editConfig(
     path,
@@ -71,7 +72,15 @@ export async function newApp(input: NewAppInput, ctx?: Partial<Context>): Promis
       if (tenant !== undefined) doc.set(['tenant'], tenant);
       doc.set(['application', 'name'], name);
       doc.set(['application', 'uniqueName'], uniqueName);
-      if (input.multiTenant !== undefined) doc.set(['application', 'multiTenant'], input.multiTenant);
+      // the audience is always pinned: single-tenant unless said otherwise (an existing choice is kept)
+      const current = doc.get(['application', 'multiTenant']);
+      if (input.multiTenant !== undefined) {
+        if (current !== input.multiTenant) doc.set(['application', 'multiTenant'], input.multiTenant);
+      } else if (typeof current === 'boolean') {
+        multiTenant = current;
+      } else {
+        doc.set(['application', 'multiTenant'], false);
+      }
     },
     { create: true, whatIf: input.whatIf === true },
   );
@@ -81,7 +90,7 @@ export async function newApp(input: NewAppInput, ctx?: Partial<Context>): Promis
   const result: NewAppResult = {
     ...toVerbResult('new-app', edit, unpinned ? [`application ${unpinned} is no longer pinned by this config (it still exists in Entra)`] : []),
     verb: 'new-app',
-    application: { name, uniqueName, ...(input.multiTenant !== undefined ? { multiTenant: input.multiTenant } : {}) },
+    application: { name, uniqueName, multiTenant },
     ...(region ? { region } : {}),
     ...(tenant ? { tenant } : {}),
     ...(unpinned ? { unpinned } : {}),

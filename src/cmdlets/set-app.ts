@@ -7,17 +7,22 @@ import { resolveRegion } from '../cloud/regions.js';
 import { editConfig, resolveConfigPath } from '../config/index.js';
 import { normalizeAppId, normalizeTenant } from '../config/values.js';
 import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
+import { editRedirectUris, notListedWarnings, type RedirectUriEdits } from './redirect-uris.js';
 
-export interface SetAppInput extends EditVerbInput {
+export interface SetAppInput extends EditVerbInput, RedirectUriEdits {
   /** the Application (client) ID; any case, stored lowercase */
   appId: string;
   region?: string;
   tenant?: string;
+  /** the audience; when not given and the file does not say, single-tenant is written (the audience is always pinned) */
+  multiTenant?: boolean;
 }
 
 export interface SetAppResult extends EditVerbResult {
   verb: 'set-app';
   appId: string;
+  multiTenant: boolean;
+  extraRedirectUris: { added: string[]; removed: string[] };
   region?: string;
   tenant?: string;
 }
@@ -28,6 +33,8 @@ export async function setApp(input: SetAppInput, ctx?: Partial<Context>): Promis
   const region = input.region !== undefined ? resolveRegion(input.region).name : undefined;
   const tenant = input.tenant !== undefined ? normalizeTenant(input.tenant) : undefined;
   const path = resolveConfigPath(c, input.config);
+  let multiTenant = input.multiTenant ?? false;
+  let redirects = { added: [] as string[], removed: [] as string[], notListed: [] as string[] };
   const edit = await editConfig(
     path,
     c,
@@ -37,13 +44,26 @@ export async function setApp(input: SetAppInput, ctx?: Partial<Context>): Promis
       if (typeof current !== 'string' || current.toLowerCase() !== appId) doc.set(['application', 'appId'], appId);
       if (region !== undefined) doc.set(['region'], region);
       if (tenant !== undefined) doc.set(['tenant'], tenant);
+      const audience = doc.get(['application', 'multiTenant']);
+      if (input.multiTenant !== undefined) {
+        if (audience !== input.multiTenant) doc.set(['application', 'multiTenant'], input.multiTenant);
+      } else if (typeof audience === 'boolean') {
+        multiTenant = audience;
+      } else {
+        doc.set(['application', 'multiTenant'], false);
+      }
+      redirects = editRedirectUris(doc, input);
     },
     { create: true, whatIf: input.whatIf === true },
   );
+  const warnings = notListedWarnings(redirects);
+  for (const w of warnings) c.log.warn(w);
   const result: SetAppResult = {
-    ...toVerbResult('set-app', edit, []),
+    ...toVerbResult('set-app', edit, warnings),
     verb: 'set-app',
     appId,
+    multiTenant,
+    extraRedirectUris: { added: redirects.added, removed: redirects.removed },
     ...(region ? { region } : {}),
     ...(tenant ? { tenant } : {}),
   };

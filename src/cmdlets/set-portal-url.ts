@@ -5,10 +5,11 @@
 import { toContext, type Context } from '../context.js';
 import { editConfig, resolveConfigPath, DEFAULT_REST_API_PORT } from '../config/index.js';
 import { checkPort } from '../config/values.js';
-import { validatePortalUrl, type PortalUrl } from '../url/portal-url.js';
+import { normalizeRedirectUri, validatePortalUrl, type PortalUrl } from '../url/portal-url.js';
 import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
+import { editRedirectUris, notListedWarnings, type RedirectUriEdits } from './redirect-uris.js';
 
-export interface SetPortalUrlInput extends EditVerbInput {
+export interface SetPortalUrlInput extends EditVerbInput, RedirectUriEdits {
   url: string;
   /** the port the VB365 REST API listens on; default: the config's, else 4443 */
   restApiPort?: number;
@@ -17,6 +18,9 @@ export interface SetPortalUrlInput extends EditVerbInput {
 export interface SetPortalUrlResult extends EditVerbResult {
   verb: 'set-portal-url';
   portal: { url: string; restApiPort: number; host: string; hostKind: PortalUrl['hostKind'] };
+  extraRedirectUris: { added: string[]; removed: string[] };
+  /** the portal URL this edit replaced: unmanaged in Entra from now on (apply --prune removes it) */
+  previousUrl?: string;
 }
 
 export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Context>): Promise<SetPortalUrlResult> {
@@ -27,6 +31,8 @@ export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Conte
   const path = resolveConfigPath(c, input.config);
   let checked: PortalUrl | undefined;
   let port = input.restApiPort ?? DEFAULT_REST_API_PORT;
+  let redirects = { added: [] as string[], removed: [] as string[], notListed: [] as string[] };
+  let previousUrl: string | undefined;
   const edit = await editConfig(
     path,
     c,
@@ -34,17 +40,26 @@ export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Conte
       const current = doc.get(['portal', 'restApiPort']);
       if (input.restApiPort === undefined && typeof current === 'number' && Number.isInteger(current) && current >= 1 && current <= 65535) port = current;
       checked = validatePortalUrl(input.url ?? '', port);
+      const before = doc.get(['portal', 'url']);
+      if (typeof before === 'string' && normalizeRedirectUri(before) !== normalizeRedirectUri(checked.url)) previousUrl = before;
       doc.set(['portal', 'url'], checked.url);
       doc.set(['portal', 'restApiPort'], port);
+      redirects = editRedirectUris(doc, input);
     },
     { create: true, whatIf: input.whatIf === true },
   );
   const url = checked!;
-  for (const w of url.warnings) c.log.warn(w);
+  const warnings = [...url.warnings, ...notListedWarnings(redirects)];
+  if (previousUrl) {
+    warnings.push(`${previousUrl} is no longer the portal URL: in Entra it is now an unmanaged redirect URI (drift) until "entra-portal apply --prune" removes it, or --extra-redirect-uri keeps it`);
+  }
+  for (const w of warnings) c.log.warn(w);
   const result: SetPortalUrlResult = {
-    ...toVerbResult('set-portal-url', edit, url.warnings),
+    ...toVerbResult('set-portal-url', edit, warnings),
     verb: 'set-portal-url',
     portal: { url: url.url, restApiPort: port, host: url.host, hostKind: url.hostKind },
+    extraRedirectUris: { added: redirects.added, removed: redirects.removed },
+    ...(previousUrl ? { previousUrl } : {}),
   };
   if (input.apply) await chainApply(result, edit, c);
   return result;

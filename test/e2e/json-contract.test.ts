@@ -106,7 +106,7 @@ test('--json: one schema-valid document per verb, errors included, and no secret
     const created = await cli('new-app', a, ['new-app', '--name', 'Contract Portal', '--region', 'Emulator', '--tenant', TENANT], 0, 'edit-result.schema.json');
     assert.equal(created.verb, 'new-app');
     assert.equal(created.created, true);
-    assert.deepEqual(created.application, { name: 'Contract Portal', uniqueName: 'contract-portal' });
+    assert.deepEqual(created.application, { name: 'Contract Portal', uniqueName: 'contract-portal', multiTenant: false });
     assert.equal(created.config, join(a, 'entra-portal.json5'));
 
     const port = await unusedPort();

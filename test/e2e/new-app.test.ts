@@ -12,12 +12,12 @@ test('new-app creates the file with a comment header; the unique name is a slug 
     assert.equal(doc.verb, 'new-app');
     assert.equal(doc.created, true);
     assert.equal(doc.changed, true);
-    assert.deepEqual(doc.application, { name: 'Veeam Restore Portal (EU)', uniqueName: 'veeam-restore-portal-eu' });
+    assert.deepEqual(doc.application, { name: 'Veeam Restore Portal (EU)', uniqueName: 'veeam-restore-portal-eu', multiTenant: false });
     assert.equal(doc.region, 'Worldwide');
     assert.equal(doc.tenant, 'contoso.onmicrosoft.com');
     const text = await readFile(join(dir, 'entra-portal.json5'), 'utf8');
     assert.ok(text.startsWith("// entra-portal configuration — desired state of the Restore Portal's Entra application.\n// Docs: "), text);
-    assert.match(text, /\{\n {2}version: 1,\n {2}region: 'Worldwide',\n {2}tenant: 'contoso\.onmicrosoft\.com',\n {2}application: \{\n {4}name: 'Veeam Restore Portal \(EU\)',\n {4}uniqueName: 'veeam-restore-portal-eu',\n {2}\},\n\}\n$/);
+    assert.match(text, /\{\n {2}version: 1,\n {2}region: 'Worldwide',\n {2}tenant: 'contoso\.onmicrosoft\.com',\n {2}application: \{\n {4}name: 'Veeam Restore Portal \(EU\)',\n {4}uniqueName: 'veeam-restore-portal-eu',\n {4}multiTenant: false,\n {2}\},\n\}\n$/);
     // idempotent
     const again = await runMain(['new-app', '--name', 'Veeam Restore Portal (EU)', '--region', 'global', '--tenant', 'contoso.onmicrosoft.com', '--json'], { cwd: dir });
     assert.equal(again.code, 0);
@@ -57,7 +57,7 @@ test('new-app refuses (65) when the file pins an appId, unless --force, which re
     const doc = JSON.parse(forced.stdout);
     assert.equal(doc.unpinned, '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c');
     assert.match(forced.stderr, /warning: removed the pinned application .*not deleted from Entra/);
-    assert.equal(await readFile(file, 'utf8'), "{\n  version: 1,\n  application: {\n    name: 'New Portal',\n    uniqueName: 'new-portal',\n  },\n}\n");
+    assert.equal(await readFile(file, 'utf8'), "{\n  version: 1,\n  application: {\n    name: 'New Portal',\n    uniqueName: 'new-portal',\n    multiTenant: false,\n  },\n}\n");
   });
 });
 

@@ -19,7 +19,7 @@ test('set-app pins the application (lowercase) and keeps the rest of the file', 
     assert.equal(doc.appId, APP);
     assert.equal(doc.region, 'USGovernment');
     assert.equal(doc.tenant, '72f988bf-86f1-41af-91ab-2d7cd011db47');
-    assert.deepEqual(doc.changes.map((c: { path: string }) => c.path).sort(), ['application.appId', 'region', 'tenant']);
+    assert.deepEqual(doc.changes.map((c: { path: string }) => c.path).sort(), ['application.appId', 'application.multiTenant', 'region', 'tenant']);
     const text = await readFile(file, 'utf8');
     assert.ok(text.startsWith("{\n  version: 1,\n  // the portal\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n"), text);
     assert.match(text, new RegExp(`appId: '${APP}'`));
@@ -88,5 +88,51 @@ test('--apply runs apply after the edit; exit code and result follow apply; a fa
     assert.ok(JSON.parse(missing.stdout).error, 'a failing apply prints the error document');
     assert.match(missing.stderr, /was updated, but the apply that followed failed/);
     assert.match(await readFile(file, 'utf8'), new RegExp(APP));
+  });
+});
+
+test('set-app pins the audience: --multi-tenant / --no-multi-tenant, and false when neither the option nor the file says', async () => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, 'entra-portal.json5');
+    await writeFile(file, "{\n  version: 1,\n  application: { appId: '" + APP + "' }, // pinned earlier\n}\n");
+    const pinned = await runMain(['set-app', '--app-id', APP, '--json'], { cwd: dir });
+    assert.equal(pinned.code, 0, pinned.stderr);
+    assert.equal(JSON.parse(pinned.stdout).multiTenant, false);
+    assert.match(await readFile(file, 'utf8'), /multiTenant: false/);
+    const multi = await runMain(['set-app', '--app-id', APP, '--multi-tenant', '--json'], { cwd: dir });
+    assert.equal(JSON.parse(multi.stdout).multiTenant, true);
+    // a choice already in the file is kept when the option is not given (idempotent)
+    const again = await runMain(['set-app', '--app-id', APP, '--json'], { cwd: dir });
+    assert.equal(JSON.parse(again.stdout).changed, false);
+    assert.equal(JSON.parse(again.stdout).multiTenant, true);
+    const single = await runMain(['set-app', '--app-id', APP, '--no-multi-tenant'], { cwd: dir });
+    assert.equal(single.code, 0, single.stderr);
+    assert.match(await readFile(file, 'utf8'), /multiTenant: false/);
+  });
+});
+
+test('--extra-redirect-uri (repeatable) and --remove-redirect-uri edit application.extraRedirectUris, normalised, idempotent', async () => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, 'entra-portal.json5');
+    await writeFile(file, "{\n  version: 1,\n  // keep me\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n}\n");
+    const add = await runMain(['set-app', '--app-id', APP, '--extra-redirect-uri', 'HTTPS://Portal2.ABC.com:4443/', '--extra-redirect-uri', 'https://203.0.113.10:4443', '--json'], { cwd: dir });
+    assert.equal(add.code, 0, add.stderr);
+    assert.deepEqual(JSON.parse(add.stdout).extraRedirectUris, { added: ['https://portal2.abc.com:4443', 'https://203.0.113.10:4443'], removed: [] });
+    const text = await readFile(file, 'utf8');
+    assert.match(text, /\/\/ keep me/);
+    assert.match(text, /extraRedirectUris: \[\s*'https:\/\/portal2\.abc\.com:4443',\s*'https:\/\/203\.0\.113\.10:4443',?\s*\]/);
+    const same = await runMain(['set-app', '--app-id', APP, '--extra-redirect-uri', 'https://portal2.abc.com:4443', '--json'], { cwd: dir });
+    assert.equal(JSON.parse(same.stdout).changed, false, 'adding a listed URI changes nothing');
+    const removed = await runMain(['set-portal-url', 'https://portal.abc.com:4443', '--remove-redirect-uri', 'https://PORTAL2.abc.com:4443', '--remove-redirect-uri', 'https://not-listed.abc.com', '--json'], { cwd: dir });
+    assert.equal(removed.code, 0, removed.stderr);
+    const doc = JSON.parse(removed.stdout);
+    assert.deepEqual(doc.extraRedirectUris, { added: [], removed: ['https://portal2.abc.com:4443'] });
+    assert.match(doc.warnings.join('\n'), /https:\/\/not-listed\.abc\.com is not in application\.extraRedirectUris/);
+    assert.doesNotMatch(await readFile(file, 'utf8'), /portal2/);
+    const before = await readFile(file, 'utf8');
+    const bad = await runMain(['set-app', '--app-id', APP, '--extra-redirect-uri', 'http://evil.example.com/cb'], { cwd: dir });
+    assert.equal(bad.code, 65);
+    assert.match(bad.stderr, /must use https \(http only on localhost\)/);
+    assert.equal(await readFile(file, 'utf8'), before, 'a refused edit leaves the file as it was');
   });
 });

@@ -20,7 +20,9 @@ test('set-portal-url records the normalised URL and the REST API port; --json is
     const r = await runMain(['set-portal-url', 'HTTPS://Portal.ABC.com:4443/', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(doc).sort(), ['changed', 'changes', 'config', 'created', 'diff', 'portal', 'verb', 'warnings', 'whatIf']);
+    assert.deepEqual(Object.keys(doc).sort(), ['changed', 'changes', 'config', 'created', 'diff', 'extraRedirectUris', 'portal', 'previousUrl', 'verb', 'warnings', 'whatIf']);
+    assert.equal(doc.previousUrl, 'https://old.abc.com:4443');
+    assert.match(doc.warnings.join('\n'), /https:\/\/old\.abc\.com:4443 is no longer the portal URL: .*apply --prune/);
     assert.equal(doc.verb, 'set-portal-url');
     assert.equal(doc.config, join(dir, 'entra-portal.json5'));
     assert.deepEqual(doc.portal, { url: 'https://portal.abc.com:4443', restApiPort: 4443, host: 'portal.abc.com', hostKind: 'dns' });

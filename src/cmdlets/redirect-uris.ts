@@ -1,0 +1,73 @@
+/**
+ * `--extra-redirect-uri` / `--remove-redirect-uri` on set-app and set-portal-url: edit
+ * `application.extraRedirectUris` (SPA redirect URIs besides the portal URL) so nobody edits the
+ * file by hand for it. The config is the whole truth: every redirect URI the application should
+ * have is listed there, anything else in Entra is unmanaged drift.
+ */
+import type { ConfigDocument } from '../config/document.js';
+import { InputError } from '../errors.js';
+import { normalizeRedirectUri } from '../url/portal-url.js';
+
+export interface RedirectUriEdits {
+  /** add these (normalised; one already listed is left as it is) */
+  extraRedirectUris?: readonly string[];
+  /** remove these (compared canonically; one not listed is a warning) */
+  removeRedirectUris?: readonly string[];
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** A SPA redirect URI Entra accepts: https, or http on a loopback host; no fragment, no user info. */
+export function checkRedirectUri(raw: string, option: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new InputError(`${option} '${raw}' is not a URL`, { remedy: `Give a full address, e.g. ${option} https://portal2.abc.com:4443` });
+  }
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK.has(url.hostname);
+  if (url.protocol !== 'https:' && !loopbackHttp) {
+    throw new InputError(`${option} '${raw}' must use https (http only on localhost)`, { remedy: `e.g. ${option} https://${url.host || 'portal2.abc.com:4443'}` });
+  }
+  if (url.hash || raw.includes('#')) throw new InputError(`${option} '${raw}': a redirect URI cannot have a fragment (#…)`);
+  if (url.username || url.password) throw new InputError(`${option} '${raw}': a redirect URI cannot carry user information`);
+  return normalizeRedirectUri(raw);
+}
+
+export interface RedirectUriEditResult {
+  added: string[];
+  removed: string[];
+  /** removals asked for that were not listed */
+  notListed: string[];
+}
+
+/** Apply the edits to the document (inside editConfig's callback). */
+export function editRedirectUris(doc: ConfigDocument, edits: RedirectUriEdits): RedirectUriEditResult {
+  const out: RedirectUriEditResult = { added: [], removed: [], notListed: [] };
+  const add = (edits.extraRedirectUris ?? []).map((u) => checkRedirectUri(u, '--extra-redirect-uri'));
+  const remove = (edits.removeRedirectUris ?? []).map((u) => normalizeRedirectUri(u));
+  if (add.length === 0 && remove.length === 0) return out;
+  const current = doc.get(['application', 'extraRedirectUris']);
+  const list = Array.isArray(current) ? current.filter((u): u is string => typeof u === 'string') : [];
+  const key = (u: string) => normalizeRedirectUri(u);
+  let next = [...list];
+  for (const r of remove) {
+    const kept = next.filter((u) => key(u) !== r);
+    if (kept.length === next.length) out.notListed.push(r);
+    else out.removed.push(r);
+    next = kept;
+  }
+  for (const a of add) {
+    if (next.some((u) => key(u) === a)) continue;
+    next.push(a);
+    out.added.push(a);
+  }
+  if (out.added.length === 0 && out.removed.length === 0) return out;
+  if (next.length === 0) doc.delete(['application', 'extraRedirectUris']);
+  else doc.set(['application', 'extraRedirectUris'], next);
+  return out;
+}
+
+/** Warnings for removals that changed nothing. */
+export const notListedWarnings = (r: RedirectUriEditResult): string[] =>
+  r.notListed.map((u) => `${u} is not in application.extraRedirectUris: nothing to remove (the portal URL itself is changed with set-portal-url)`);
