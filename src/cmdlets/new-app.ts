@@ -8,6 +8,7 @@ import { resolveRegion } from '../cloud/regions.js';
 import { editConfig, resolveConfigPath } from '../config/index.js';
 import { checkDisplayName, checkUniqueName, normalizeTenant, slugify } from '../config/values.js';
 import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
+import { pinAudience } from './app-edits.js';
 
 export interface NewAppInput extends EditVerbInput {
   /** display name used when registering */
@@ -72,15 +73,7 @@ export async function newApp(input: NewAppInput, ctx?: Partial<Context>): Promis
       if (tenant !== undefined) doc.set(['tenant'], tenant);
       doc.set(['application', 'name'], name);
       doc.set(['application', 'uniqueName'], uniqueName);
-      // the audience is always pinned: single-tenant unless said otherwise (an existing choice is kept)
-      const current = doc.get(['application', 'multiTenant']);
-      if (input.multiTenant !== undefined) {
-        if (current !== input.multiTenant) doc.set(['application', 'multiTenant'], input.multiTenant);
-      } else if (typeof current === 'boolean') {
-        multiTenant = current;
-      } else {
-        doc.set(['application', 'multiTenant'], false);
-      }
+      multiTenant = pinAudience(doc, input.multiTenant);
     },
     { create: true, whatIf: input.whatIf === true },
   );

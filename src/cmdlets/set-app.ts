@@ -7,7 +7,7 @@ import { resolveRegion } from '../cloud/regions.js';
 import { editConfig, resolveConfigPath } from '../config/index.js';
 import { normalizeAppId, normalizeTenant } from '../config/values.js';
 import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
-import { editRedirectUris, notListedWarnings, type RedirectUriEdits } from './redirect-uris.js';
+import { editRedirectUris, notListedWarnings, pinAudience, type RedirectUriEdits } from './app-edits.js';
 
 export interface SetAppInput extends EditVerbInput, RedirectUriEdits {
   /** the Application (client) ID; any case, stored lowercase */
@@ -44,14 +44,7 @@ export async function setApp(input: SetAppInput, ctx?: Partial<Context>): Promis
       if (typeof current !== 'string' || current.toLowerCase() !== appId) doc.set(['application', 'appId'], appId);
       if (region !== undefined) doc.set(['region'], region);
       if (tenant !== undefined) doc.set(['tenant'], tenant);
-      const audience = doc.get(['application', 'multiTenant']);
-      if (input.multiTenant !== undefined) {
-        if (audience !== input.multiTenant) doc.set(['application', 'multiTenant'], input.multiTenant);
-      } else if (typeof audience === 'boolean') {
-        multiTenant = audience;
-      } else {
-        doc.set(['application', 'multiTenant'], false);
-      }
+      multiTenant = pinAudience(doc, input.multiTenant);
       redirects = editRedirectUris(doc, input);
     },
     { create: true, whatIf: input.whatIf === true },

@@ -7,7 +7,7 @@ import { editConfig, resolveConfigPath, DEFAULT_REST_API_PORT } from '../config/
 import { checkPort } from '../config/values.js';
 import { normalizeRedirectUri, validatePortalUrl, type PortalUrl } from '../url/portal-url.js';
 import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
-import { editRedirectUris, notListedWarnings, type RedirectUriEdits } from './redirect-uris.js';
+import { editRedirectUris, notListedWarnings, type RedirectUriEdits } from './app-edits.js';
 
 export interface SetPortalUrlInput extends EditVerbInput, RedirectUriEdits {
   url: string;

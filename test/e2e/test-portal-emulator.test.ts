@@ -60,6 +60,7 @@ test('install-cert → apply → test-portal passes end to end (NODE_EXTRA_CA_CE
         'entra.app': 'pass',
         'entra.redirect-uri': 'pass',
         'entra.certificate': 'pass',
+        'entra.credentials': 'pass',
         'entra.permissions': 'pass',
         'entra.consent': 'pass',
         'entra.sign-in': 'pass',

@@ -14,6 +14,7 @@ import type { DesiredState, Observed } from '../../src/model/state.js';
 import { INTEGRATED_APP_TAG, MICROSOFT_GRAPH_APP_ID } from '../../src/model/portal.js';
 import { APP_ID, GRAPH_SP_ID, SP_ID, desired, emptyTenant, fakeCert, grant, storedKey, syncedObserved } from '../fixtures/plan/builders.js';
 import { simulate } from '../fixtures/plan/simulate.js';
+import { prng } from '../../src/emulator/faults.js';
 import { assertValidPlan } from '../fixtures/plan/validate.js';
 
 const EXCHANGE_SP = { id: '66666666-6666-4666-8666-666666666666', appId: '00000002-0000-0ff1-ce00-000000000000', displayName: 'Office 365 Exchange Online' };
@@ -79,18 +80,6 @@ const DESIRED: [string, () => DesiredState][] = [
   ['rotation in progress', () => desired({ certificates: [fakeCert(), fakeCert('old', 'CN=old', 'previous')] })],
 ];
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Case {
   name: string;
   desired: DesiredState;
@@ -98,7 +87,7 @@ interface Case {
 }
 
 function* cases(count: number, seed = 1): Generator<Case> {
-  const next = rng(seed);
+  const next = prng(seed);
   for (const [dname, make] of DESIRED) {
     // each mutation alone, then random combinations
     for (const m of MUTATIONS) yield build(dname, make, [m]);

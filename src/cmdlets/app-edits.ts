@@ -1,8 +1,8 @@
 /**
- * `--extra-redirect-uri` / `--remove-redirect-uri` on set-app and set-portal-url: edit
- * `application.extraRedirectUris` (SPA redirect URIs besides the portal URL) so nobody edits the
- * file by hand for it. The config is the whole truth: every redirect URI the application should
- * have is listed there, anything else in Entra is unmanaged drift.
+ * Edits of the application's security surface shared by the desired-state verbs: the audience
+ * (always pinned) and `application.extraRedirectUris` (`--extra-redirect-uri` /
+ * `--remove-redirect-uri`, so nobody edits the file by hand for it). The config is the whole truth:
+ * what it does not say is unmanaged drift in Entra.
  */
 import type { ConfigDocument } from '../config/document.js';
 import { InputError } from '../errors.js';
@@ -71,3 +71,18 @@ export function editRedirectUris(doc: ConfigDocument, edits: RedirectUriEdits): 
 /** Warnings for removals that changed nothing. */
 export const notListedWarnings = (r: RedirectUriEditResult): string[] =>
   r.notListed.map((u) => `${u} is not in application.extraRedirectUris: nothing to remove (the portal URL itself is changed with set-portal-url)`);
+
+/**
+ * Pin the audience (inside editConfig's callback): the option when given; else what the file says;
+ * else single-tenant, written. Returns the audience the file now holds.
+ */
+export function pinAudience(doc: ConfigDocument, multiTenant: boolean | undefined): boolean {
+  const current = doc.get(['application', 'multiTenant']);
+  if (multiTenant !== undefined) {
+    if (current !== multiTenant) doc.set(['application', 'multiTenant'], multiTenant);
+    return multiTenant;
+  }
+  if (typeof current === 'boolean') return current;
+  doc.set(['application', 'multiTenant'], false);
+  return false;
+}
