@@ -71,7 +71,7 @@ test('install-cert → apply → test-portal passes end to end (NODE_EXTRA_CA_CE
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, /^! tls\.trust +the chain ends at a root that is not trusted here \(CN=entra-portal emulator CA/m);
       assert.match(human.stdout, /^✔ entra\.sign-in +signed in as application/m);
-      assert.match(human.stdout, /The Restore Portal works, with warnings: 13 passed, 2 warnings, 0 failed, 1 skipped\./);
+      assert.match(human.stdout, /The Restore Portal works, with warnings: 14 passed, 2 warnings, 0 failed, 1 skipped\./);
     });
   } finally {
     await rest.stop();
