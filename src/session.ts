@@ -32,6 +32,8 @@ export const EMULATOR_DEFAULT_TENANT = 'contoso.onmicrosoft.com';
 /** Where the embedded emulator keeps its state, next to the config. */
 export const EMULATOR_STATE_DIR = '.entra-portal';
 export const EMULATOR_FAULTS_ENV = 'ENTRA_PORTAL_EMULATOR_FAULTS';
+/** a JSON file in the emulator's EmulatorPki shape, used when the embedded emulator makes a new state */
+export const EMULATOR_PKI_ENV = 'ENTRA_PORTAL_EMULATOR_PKI';
 
 /** A Graph session, plus the embedded emulator it started (Emulator mode): the demo and tests read its request log. */
 export interface Session extends GraphSession {
@@ -145,8 +147,13 @@ async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<E
   const stateDir = join(configDir, EMULATOR_STATE_DIR);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const faults = ctx.env[EMULATOR_FAULTS_ENV];
+  // a pre-generated PKI for new states (tests: no RSA key generation per fresh state)
+  const pki = ctx.env[EMULATOR_PKI_ENV];
   const { startEmulator } = await import('./emulator/index.js');
-  const start = () => startEmulator({ port: 0, statePath: join(stateDir, 'emulator-state.json'), ...(faults ? { faults } : {}) });
+  // the run's clock is the emulator's directory time: with a test's virtual clock, replication lag
+  // passes as the run's retry sleeps advance it
+  const start = () =>
+    startEmulator({ port: 0, statePath: join(stateDir, 'emulator-state.json'), clock: ctx.clock, ...(faults ? { faults } : {}), ...(pki ? { pki } : {}) });
   // Another run on the same config holds the state file (`<state>.lock`) for as long as it runs:
   // wait for it, as edits wait for the config lock, instead of failing the second of two runs.
   const waitMs = Number(ctx.env.ENTRA_PORTAL_LOCK_TIMEOUT_MS) || EMULATOR_STATE_WAIT_MS;

@@ -7,7 +7,10 @@ import type { Faults } from './faults.js';
 import { prng } from './faults.js';
 import type { Store } from './store.js';
 import type { Tenant } from './directory.js';
-import type { RequestLogEntry } from './types.js';
+import type { EmulatorClock, RequestLogEntry } from './types.js';
+
+export const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
+export const wallClock: EmulatorClock = { now: () => Date.now() };
 import type { VerifiedToken } from './graph/auth.js';
 
 export class Engine {
@@ -27,7 +30,9 @@ export class Engine {
   /** top-level requests whose socket is destroyed after their commit (drop-after-write) */
   readonly dropRoots = new Set<string>();
   port = 0;
+  /** the most recent log entries (see log()) */
   readonly requests: RequestLogEntry[] = [];
+  private logged = 0;
   /** Authorization header values whose token verified → what the token establishes (graph/auth.ts) */
   readonly verifiedTokens = new Map<string, VerifiedToken>();
   /** the most recent entry of verifiedTokens (most calls repeat the previous caller's header) */
@@ -40,6 +45,9 @@ export class Engine {
     readonly store: Store,
     readonly faults: Faults,
     readonly tokenLifetime: number,
+    /** directory time: lag, deleted items' retention, object timestamps (types.ts EmulatorClock) */
+    readonly clock: EmulatorClock = wallClock,
+    readonly requestLogLimit = DEFAULT_REQUEST_LOG_LIMIT,
   ) {
     this.signingKey = createPrivateKey(store.file.signing.keyPem);
     this.verifyKey = createPublicKey(this.signingKey);
@@ -85,8 +93,20 @@ export class Engine {
     return origin;
   }
 
+  /**
+   * Appends to the request log. The array is trimmed to `requestLogLimit` entries once it exceeds
+   * it by a quarter (amortised O(1) per entry; memory bounded by 1.25 × the limit).
+   */
+  log(entry: Omit<RequestLogEntry, 'seq'>): void {
+    const e = { seq: ++this.logged, ...entry };
+    const limit = this.requestLogLimit;
+    if (limit <= 0) return;
+    this.requests.push(e);
+    if (this.requests.length > limit + (limit >> 2)) this.requests.splice(0, this.requests.length - limit);
+  }
+
   noteCreated(tenant: Tenant, id: string): void {
-    if (this.faults.lag > 0) tenant.createdAt.set(id, Date.now());
+    if (this.faults.lag > 0) tenant.createdAt.set(id, this.clock.now());
   }
 
   /** False while a new object is still "replicating" (the `lag` fault). */
@@ -94,7 +114,7 @@ export class Engine {
     if (this.faults.lag <= 0) return true;
     const at = tenant.createdAt.get(id);
     if (at === undefined) return true;
-    if (Date.now() - at >= this.faults.lag) {
+    if (this.clock.now() - at >= this.faults.lag) {
       tenant.createdAt.delete(id);
       return true;
     }

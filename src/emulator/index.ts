@@ -1,5 +1,5 @@
 /**
- * The Entra emulator (DESIGN §6, issue 3): a local, protocol-faithful Microsoft Graph v1.0 subset and
+ * The Entra emulator (docs/emulator.md): a local, protocol-faithful Microsoft Graph v1.0 subset and
  * token service over HTTPS on loopback, for tests, the demo and `region: 'Emulator'`.
  *
  *   const emu = await startEmulator({ statePath, faults: 'throttle=0.2,retry-after=0' });
@@ -21,8 +21,9 @@ import { Store } from './store.js';
 import type { Tenant } from './directory.js';
 import type { EmulatorHandle, EmulatorOptions, EmulatorTenant } from './types.js';
 
-export type { EmulatorHandle, EmulatorOptions, EmulatorTenant, RequestLogEntry, RestorePortalSettings } from './types.js';
+export type { EmulatorClock, EmulatorHandle, EmulatorOptions, EmulatorPki, EmulatorTenant, RequestLogEntry, RestorePortalSettings } from './types.js';
 export { parseFaults } from './faults.js';
+export { generatePki } from './pki.js';
 
 function publicTenant(t: Tenant): EmulatorTenant {
   return { id: t.id, domain: t.domain, operator: { ...t.operator }, unprivileged: { ...t.unprivileged } };
@@ -49,12 +50,12 @@ async function writeIfChanged(path: string, text: string): Promise<void> {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const faults = parseFaults(options.faults);
-  const store = await Store.open(options.statePath);
+  const store = await Store.open(options.statePath, options.pki);
   const servers: Server[] = [];
   let tempDir: string | undefined;
   try {
     for (const t of options.tenants ?? []) await store.ensure(t);
-    const engine = new Engine(store, faults, options.tokenLifetimeSeconds ?? 3599);
+    const engine = new Engine(store, faults, options.tokenLifetimeSeconds ?? 3599, options.clock, options.requestLogLimit);
     const { ca, server: tls } = store.file;
     const handler = createHandler(engine);
     // The chain includes the CA so clients that only pin the CA still build a path.

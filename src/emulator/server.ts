@@ -99,7 +99,7 @@ async function graph(engine: Engine, req: IncomingMessage, url: Target, origin: 
       if (call.method !== 'POST') throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
       const outcome = await runBatch(call);
       for (const it of outcome.items) {
-        engine.requests.push({ method: it.method, path: it.path, status: it.status, durationMs: it.durationMs, tenant: tenantId, write: it.write, inBatch: true });
+        engine.log({ method: it.method, path: it.path, status: it.status, durationMs: it.durationMs, tenant: tenantId, write: it.write, inBatch: true });
       }
       return { result: outcome.result, tenant: tenantId, write: outcome.items.some((i) => i.write), batchItems: outcome.items.length, graph: true };
     }
@@ -137,7 +137,7 @@ export function createHandler(engine: Engine): (req: IncomingMessage, res: Serve
           outcome = { result: errorResult(new GraphError(500, 'InternalServerError', `Emulator error: ${(err as Error).message}`), requestId, undefined), graph: true };
         }
       }
-      const entry: RequestLogEntry = {
+      const entry: Omit<RequestLogEntry, 'seq'> = {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         status: outcome.result.status,
@@ -149,11 +149,11 @@ export function createHandler(engine: Engine): (req: IncomingMessage, res: Serve
       if (engine.dropRoots.delete(requestId)) {
         // the write is committed (and on disk); the client never hears about it
         entry.status = 0;
-        engine.requests.push(entry);
+        engine.log(entry);
         req.socket.destroy();
         return;
       }
-      engine.requests.push(entry);
+      engine.log(entry);
       send(res, outcome, requestId, req.headers['client-request-id'] as string | undefined);
     })();
   };

@@ -5,13 +5,13 @@
  * flight waits for the next write, which carries every change made until then.
  * A corrupt file is an error naming the file, never a silent reset.
  */
-import { createHash, createPublicKey } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError, OperationError } from '../errors.js';
 import { seedTenant, stableGuid, Tenant } from './directory.js';
-import { makeCa, makeServerCert, newRsaKeyPem, stillValid } from './tls.js';
-import type { StateFile } from './types.js';
+import { makeServerCert, stillValid } from './tls.js';
+import { generatePki, usePki, type StatePki } from './pki.js';
+import type { EmulatorPki, StateFile } from './types.js';
 import { readRegularFile, writeFileAtomic } from '../util/fs.js';
 import { acquireLock, type FileLock } from '../config/lock.js';
 import { systemClock } from '../context.js';
@@ -36,7 +36,8 @@ export class Store {
     for (const t of tenants) this.add(t);
   }
 
-  static async open(path: string | undefined): Promise<Store> {
+  /** `pki`: key material for a new state (an existing state file keeps its own). */
+  static async open(path: string | undefined, pki?: EmulatorPki | string): Promise<Store> {
     let loaded: StateFile | undefined;
     let lock: FileLock | undefined;
     if (path) {
@@ -51,10 +52,10 @@ export class Store {
     }
     let dirty = false;
     if (!loaded) {
-      loaded = { format: 'entra-portal-emulator-state', version: 1, ...freshPki(path === undefined), tenants: [] };
+      loaded = { format: 'entra-portal-emulator-state', version: 1, ...(pki ? usePki(pki) : freshPki(path === undefined)), tenants: [] };
       dirty = true;
     } else if (!stillValid(loaded.server.certPem)) {
-      loaded.server = makeServerCert(loaded.ca);
+      loaded.server = makeServerCert(loaded.ca, loaded.server.keyPem);
       dirty = true;
     }
     const { tenants, ...rest } = loaded;
@@ -121,21 +122,15 @@ export class Store {
   }
 }
 
-let memoryPki: Pick<StateFile, 'ca' | 'server' | 'signing'> | undefined;
+let memoryPki: StatePki | undefined;
 
 /** A new CA, server certificate and signing key; in-memory emulators of one process share one set (faster tests). */
-function freshPki(inMemory: boolean): Pick<StateFile, 'ca' | 'server' | 'signing'> {
+function freshPki(inMemory: boolean): StatePki {
   if (inMemory && memoryPki) return memoryPki;
-  const ca = makeCa();
-  const pki = { ca, server: makeServerCert(ca), signing: newSigningKey() };
+  const { ca, server, signing } = generatePki();
+  const pki = { ca, server, signing: { kid: signing.kid!, keyPem: signing.keyPem } };
   if (inMemory) memoryPki = pki;
   return pki;
-}
-
-function newSigningKey(): StateFile['signing'] {
-  const keyPem = newRsaKeyPem();
-  const der = createPublicKey(keyPem).export({ type: 'spki', format: 'der' });
-  return { kid: createHash('sha1').update(der).digest('base64url'), keyPem };
 }
 
 /** Far above any real state (thousands of applications are a few MiB), far below a memory problem. */
@@ -169,7 +164,6 @@ function corrupt(path: string, why: string): InputError {
   });
 }
 
-// A small pid lock (libraries.md, "Locks"): one emulator per state file at a time.
 /**
  * One emulator per state file: the same `<file>.lock` as config edits (src/config/lock.ts — pid and
  * host, stale when its process is gone, a half-written lock judged by age), without waiting: a

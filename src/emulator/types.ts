@@ -1,7 +1,7 @@
 /**
- * The emulator's public contract (notes/interfaces.md, "Emulator") and the shapes of its state.
+ * The emulator's public contract and the shapes of its state (docs/emulator.md).
  * Directory objects are kept as plain JSON records in Graph's own wire shape, so reads are a
- * projection ($select) of what is stored (reference/graph-behaviour.md §1–§4).
+ * projection ($select) of what is stored.
  */
 
 export interface EmulatorTenant {
@@ -14,6 +14,8 @@ export interface EmulatorTenant {
 }
 
 export interface RequestLogEntry {
+  /** 1, 2, 3… in the order the entries were logged (still counts when old entries are dropped) */
+  seq: number;
   method: string;
   /** the request target as sent (path and query) */
   path: string;
@@ -36,6 +38,35 @@ export interface RestorePortalSettings {
   isEnabled: boolean;
 }
 
+/**
+ * The emulator's directory time. It drives replication lag (`lag` fault), the 30 days deleted items
+ * are kept, and the timestamps of directory objects (createdDateTime, deletedDateTime). Tests pass
+ * a clock they advance (e.g. the same fake clock as the code under test, whose retry sleeps then
+ * advance it) so lag and retention need no real waiting.
+ * Access tokens, client assertions, addKey proofs and certificate validity stay on the wall clock:
+ * the clients that hold them (MSAL, @azure/identity) judge expiry by it.
+ */
+export interface EmulatorClock {
+  now(): number;
+}
+
+/**
+ * A pre-generated PKI for fresh emulator states, so a test need not generate three RSA keys per new
+ * state. JSON-serialisable as is (a checked-in fixture file); `generatePki()` makes one.
+ * Used only when the state is new (in memory, or no state file yet); an existing state keeps its own.
+ * A server certificate near its end is re-issued from the same key and CA (no key generation).
+ */
+export interface EmulatorPki {
+  format: 'entra-portal-emulator-pki';
+  version: 1;
+  /** the CA: name-constrained to localhost, 127.0.0.1 and ::1 (generatePki makes it so) */
+  ca: KeyPairPem;
+  /** TLS certificate for 127.0.0.1, ::1 and localhost, issued by `ca` */
+  server: KeyPairPem;
+  /** RSA key the emulator signs access tokens with; `kid` is derived from it (a given one is ignored) */
+  signing: { kid?: string; keyPem: string };
+}
+
 export interface EmulatorOptions {
   /** 0 = ephemeral (default) */
   port?: number;
@@ -43,6 +74,15 @@ export interface EmulatorOptions {
   statePath?: string;
   /** "latency=50,throttle=0.2,unavailable=0.1,lag=5000,drop-after-write=3,seed=7,retry-after=1" */
   faults?: string;
+  /** directory time (default: the wall clock) */
+  clock?: EmulatorClock;
+  /** key material for a new state: an EmulatorPki, or the path of a JSON file holding one */
+  pki?: EmulatorPki | string;
+  /**
+   * How many entries `requests` keeps (default 10,000; 0 keeps none). Older entries are dropped,
+   * so a long-running emulator's memory stays bounded; `seq` keeps counting.
+   */
+  requestLogLimit?: number;
   /** extra tenant domains (or ids) to create if missing */
   tenants?: string[];
   restoreApi?: { port: number; settings: () => RestorePortalSettings | Promise<RestorePortalSettings> };
@@ -57,7 +97,7 @@ export interface EmulatorHandle {
   caFile: string;
   caPem: string;
   tenants: EmulatorTenant[];
-  /** the request log, appended live */
+  /** the request log, appended live: the most recent `requestLogLimit` entries */
   requests: RequestLogEntry[];
   ensureTenant(domainOrId: string): Promise<EmulatorTenant>;
   restoreApiUrl?: string;
