@@ -1,9 +1,26 @@
 #!/usr/bin/env node
-// The executable. The only place in the project that ends the process: everything below
-// returns an exit code (see src/errors.ts for the mapping), so it stays testable in-process.
-import { main } from '../dist/src/cli/main.js';
+// The executable: the only place in the project that ends the process or handles signals.
+// Everything below returns an exit code (src/errors.ts maps errors to codes), so it runs in-process
+// in tests. The handlers go in before the CLI is even loaded, so a signal is never missed.
 
-main(process.argv.slice(2)).then(
+const stop = new AbortController();
+const EXIT_ON = { SIGINT: 130, SIGTERM: 143 };
+for (const [signal, code] of Object.entries(EXIT_ON)) {
+  process.on(signal, () => {
+    // the first signal asks the run to stop and say what it did; a second one ends it at once
+    if (stop.signal.aborted) process.exit(code);
+    stop.abort(signal);
+  });
+}
+// A reader that went away (`| head -1`) must not change the exit code: drop what it would not read.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
+const { main } = await import('../dist/src/cli/main.js');
+main(process.argv.slice(2), { signal: stop.signal }).then(
   (code) => {
     process.exit(code);
   },

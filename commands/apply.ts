@@ -1,44 +1,26 @@
 import { defineCommand } from '../src/cli/command.js';
-import { UsageError } from '../src/errors.js';
+import { APPLY_RUN_OPTIONS } from '../src/cli/options.js';
 import type { ApplyResult } from '../src/cmdlets/apply.js';
-import { AUTH_MODES } from '../src/cloud/auth-modes.js';
+import type { AuthMode } from '../src/cloud/auth-modes.js';
 
 interface ApplyArgs {
   detailedExitcode: boolean;
   prune: boolean;
   yes: boolean;
-  propagationTimeout?: number;
-  auth?: string;
+  propagationTimeout: number;
+  auth: AuthMode;
 }
 
 export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
-  command: 'apply',
+  name: 'apply',
   describe: 'Reconcile Entra with the config: application, certificate, redirect URI, permissions, consent',
+  options: APPLY_RUN_OPTIONS,
   examples: [
     ['entra-portal apply', 'register or update the application so it matches entra-portal.json5'],
     ['entra-portal apply --what-if --detailed-exitcode', 'drift check: exit 2 when Entra differs from the config, change nothing'],
     ['entra-portal apply --prune', 'also remove what the config does not describe: foreign redirect URIs, client secrets, other certificates, extra permissions'],
     ['entra-portal apply --what-if --json', 'the plan as JSON (schemas/plan.schema.json)'],
   ],
-  builder: (y) =>
-    y
-      .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 2 when changes were pending (with --what-if) or made' })
-      .option('prune', { type: 'boolean', default: false, describe: 'remove what the config does not describe (secrets, foreign redirect URIs, other certificates, extra permissions and consent); asks first on a terminal' })
-      .option('yes', { type: 'boolean', default: false, describe: 'with --prune: do not ask for confirmation on a terminal' })
-      .option('propagation-timeout', {
-        type: 'string',
-        requiresArg: true,
-        describe: 'seconds to wait out throttling and replication per operation (default 120)',
-        coerce: (v: unknown) => {
-          const text = String(v).trim();
-          const n = Number(text);
-          if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
-            throw new UsageError(`--propagation-timeout must be a positive whole number of seconds (got '${String(v)}')`);
-          }
-          return n;
-        },
-      })
-      .option('auth', { type: 'string', choices: [...AUTH_MODES], describe: 'how to sign in (default auto: environment → Azure CLI → device code on a terminal)' }),
   async run(args, ctx) {
     const { apply } = await import('../src/cmdlets/apply.js');
     return apply(

@@ -8,17 +8,18 @@ interface DemoArgs {
 }
 
 export const demoCommand = defineCommand<DemoArgs, DemoResult>({
-  command: 'demo',
+  name: 'demo',
   describe: 'The whole flow end to end against the embedded Entra emulator, in a temporary folder',
+  options: [
+    { name: 'keep', kind: 'boolean', describe: 'keep the temporary folder' },
+    { name: 'dir', kind: 'string', value: 'dir', describe: 'run in this new or empty folder instead (created if missing; kept afterwards)' },
+  ],
   examples: [
     ['entra-portal demo', 'register, drift-check, tamper, detect, repair and test, narrated on stderr'],
     ['entra-portal demo --keep', 'keep the folder (config, certificate, emulator state) to look at afterwards'],
     ['entra-portal demo --json', 'the steps and their exit codes as JSON'],
   ],
-  builder: (y) =>
-    y
-      .option('keep', { type: 'boolean', default: false, describe: 'keep the temporary folder' })
-      .option('dir', { type: 'string', requiresArg: true, describe: 'run in this new or empty folder instead (created if missing; kept afterwards)' }),
+  notes: ['The temporary folder holds a private key: it is removed at the end, and on Ctrl-C or SIGTERM.'],
   async run(args, ctx) {
     if (args.whatIf) {
       throw new UsageError('demo: --what-if has nothing to preview: the demo changes none of your files and no real tenant', {
@@ -26,7 +27,7 @@ export const demoCommand = defineCommand<DemoArgs, DemoResult>({
       });
     }
     const { demo } = await import('../src/cmdlets/demo.js');
-    return demo({ keep: args.keep, ...(args.dir ? { dir: args.dir } : {}) }, ctx);
+    return demo({ keep: args.keep, ...(args.dir !== undefined ? { dir: args.dir } : {}) }, ctx);
   },
   render(result) {
     const lines = result.steps.map((s) => `${s.ok ? '✔' : '✖'} ${s.step.padEnd(15)} exit ${s.exitCode}  ${s.summary}`);

@@ -1,20 +1,26 @@
-import type { Argv } from 'yargs';
 import { defineCommand } from '../src/cli/command.js';
-import { APPLY_OPTION, REDIRECT_URI_OPTIONS, integerOption, singleString } from '../src/cli/options.js';
+import { portOption, REDIRECT_URI_OPTIONS } from '../src/cli/options.js';
 import type { SetPortalUrlResult } from '../src/cmdlets/set-portal-url.js';
-import { editVerbOutput } from './edit-output.js';
+import { APPLY_OPTIONS, chainedApply, editVerbOutput, type ApplyArgs } from './edit-output.js';
 
-interface Args {
+interface Args extends ApplyArgs {
   url: string;
   restApiPort?: number;
-  apply: boolean;
   extraRedirectUri?: string[];
   removeRedirectUri?: string[];
 }
 
 export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
-  command: 'set-portal-url <url>',
+  name: 'set-portal-url',
   describe: 'Set the Restore Portal web address (https://<IPv4 or DNS name>:<REST API port>)',
+  positionals: [
+    { name: 'url', required: true, describe: 'https://<IPv4>:<port> or https://<DNS name>:<port>; no path, query or user info; IDNs become punycode' },
+  ],
+  options: [
+    { ...portOption('rest-api-port', 'the port the VB365 REST API listens on: the URL must use it', false), defaultText: "the config's, else 4443" },
+    ...REDIRECT_URI_OPTIONS,
+    ...APPLY_OPTIONS,
+  ],
   examples: [
     ['entra-portal set-portal-url https://portal.abc.com:4443', 'record the portal address in ./entra-portal.json5'],
     ['entra-portal set-portal-url https://portal.abc.com:4443 --apply', 'record it and make it the application\'s redirect URI in Entra'],
@@ -22,29 +28,11 @@ export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
     ['entra-portal set-portal-url https://portal.abc.com:4443 --what-if', 'show the edit as a diff; write nothing'],
     ['entra-portal set-portal-url https://portal.abc.com:4443 --extra-redirect-uri https://203.0.113.10:4443', 'the portal is also reached by its IP address'],
   ],
-  builder: (y: Argv) =>
-    y
-      .positional('url', {
-        type: 'string',
-        describe: 'https://<IPv4>:<port> or https://<DNS name>:<port>; no path, query or user info; IDNs become punycode',
-        coerce: singleString('url'),
-      })
-      .option('rest-api-port', {
-        describe: 'the port the VB365 REST API listens on: the URL must use it [number] (default: the config\'s, else 4443)',
-        requiresArg: true,
-        coerce: integerOption('rest-api-port'),
-      })
-      .options(REDIRECT_URI_OPTIONS)
-      .option('apply', APPLY_OPTION)
-      .epilog(
-        [
-          'Accepted: https only, with the REST API port (it may be left out only when that is 443);',
-          '  IPv4 as exactly four decimal numbers 0–255, or a DNS name of letters, digits, hyphens.',
-          'Refused, with a corrected example: http, IPv6, a path, query, fragment or user info,',
-          '  hex/octal/short IPv4, underscores, empty or over-long labels.',
-          'Warned, not refused: private, loopback or link-local IPv4, and single-label names.',
-        ].join('\n'),
-      ),
+  notes: [
+    'Accepted: https only, with the REST API port (it may be left out only when that is 443); IPv4 as exactly four decimal numbers 0–255, or a DNS name of letters, digits, hyphens.',
+    'Refused, with a corrected example: http, IPv6, a path, query, fragment or user info, hex/octal/short IPv4, underscores, empty or over-long labels.',
+    'Warned, not refused: private, loopback or link-local IPv4, and single-label names.',
+  ],
   async run(args, ctx) {
     const { setPortalUrl } = await import('../src/cmdlets/set-portal-url.js');
     return setPortalUrl(
@@ -53,7 +41,7 @@ export const setPortalUrlCommand = defineCommand<Args, SetPortalUrlResult>({
         restApiPort: args.restApiPort,
         config: args.config,
         whatIf: args.whatIf,
-        apply: args.apply,
+        apply: chainedApply(args),
         ...(args.extraRedirectUri ? { extraRedirectUris: args.extraRedirectUri } : {}),
         ...(args.removeRedirectUri ? { removeRedirectUris: args.removeRedirectUri } : {}),
       },

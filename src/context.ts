@@ -74,6 +74,11 @@ export interface Context {
   /** colours for stderr text (level 0 when not a TTY, NO_COLOR or --no-color) */
   color: Colors;
   log: Logger;
+  /**
+   * Aborted when the user stops the run (bin/ turns SIGINT/SIGTERM into it; the reason is the
+   * signal's name). Long operations stop at their next step and say what was done; only bin/ exits.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ContextOptions extends Partial<Omit<Context, 'log' | 'color'>> {
@@ -145,6 +150,7 @@ export function createContext(options: ContextOptions = {}): Context {
     verbosity,
     color,
     log: createLogger(stderr, verbosity, color),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
 }
 

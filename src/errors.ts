@@ -21,6 +21,10 @@ export const ExitCode = {
   TempFail: 75,
   /** insufficient privileges in Entra */
   NoPermission: 77,
+  /** interrupted by the user (SIGINT, Ctrl-C): 128 + 2, as a shell reports it */
+  Interrupted: 130,
+  /** stopped by SIGTERM: 128 + 15 */
+  Terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -69,10 +73,19 @@ export abstract class EntraPortalError extends Error {
   }
 }
 
-/** Unknown verb or option, missing or conflicting options. Never exit 2. */
+/**
+ * The command line is wrong: an unknown verb or option, a missing, repeated or conflicting one, or
+ * a value the option (or argument, or the environment variable standing in for one) does not accept.
+ * Never exit 2. `code` is 'usage' unless a more specific one helps a script (e.g. 'invalid-url').
+ */
 export class UsageError extends EntraPortalError {
   readonly exitCode = ExitCode.Usage;
-  readonly code = 'usage';
+  readonly code: string;
+
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(message, options);
+    this.code = options.code ?? 'usage';
+  }
 }
 
 /** Bad config file, bad URL, bad certificate or PFX, wrong password. */
@@ -108,10 +121,71 @@ export class PermissionError extends EntraPortalError {
   }
 }
 
-/** Throttling or replication did not settle within the retry budget. */
+/** Throttling or replication did not settle within the retry budget; a lock another run holds. */
 export class TransientError extends EntraPortalError {
   readonly exitCode = ExitCode.TempFail;
-  readonly code = 'temporary-failure';
+  readonly code: string;
+
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(message, options);
+    this.code = options.code ?? 'temporary-failure';
+  }
+}
+
+/** Who holds a lock file (what `<file>.lock` records). */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  /** ISO 8601, when it was taken */
+  time: string;
+  /** what holds it, when the holder said: e.g. 'emulator' for a standalone `entra-portal emulator` */
+  purpose?: string;
+}
+
+/**
+ * Another process holds a lock this run needs (the config file's, the emulator state's): temporary
+ * (75), since a rerun after the other one finishes succeeds. The holder is data, not text to parse.
+ */
+export class LockedError extends TransientError {
+  readonly lockPath: string;
+  readonly holder?: LockHolder;
+
+  constructor(message: string, options: ErrorOptions & { code?: string; lockPath: string; holder?: LockHolder }) {
+    super(message, { code: 'locked', ...options });
+    this.lockPath = options.lockPath;
+    if (options.holder) this.holder = options.holder;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), lockPath: this.lockPath, ...(this.holder ? { holder: this.holder } : {}) };
+  }
+}
+
+/**
+ * The run was stopped by a signal (Ctrl-C: SIGINT → 130; SIGTERM → 143). What was done before it
+ * is in the message, so the user knows whether to rerun (every verb is safe to rerun).
+ */
+export class InterruptedError extends EntraPortalError {
+  readonly exitCode: ExitCodeValue;
+  readonly code = 'interrupted';
+  readonly signal: string;
+
+  constructor(message: string, options: ErrorOptions & { signal?: string } = {}) {
+    super(message, options);
+    this.signal = options.signal ?? 'SIGINT';
+    this.exitCode = this.signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+  }
+
+  /** The error for an aborted run: the abort's reason (bin/ aborts with the signal's name) kept as-is when it already is one. */
+  static from(reason: unknown, message?: string, options: ErrorOptions = {}): InterruptedError {
+    const signal = reason instanceof InterruptedError ? reason.signal : typeof reason === 'string' && /^SIG[A-Z]+$/.test(reason) ? reason : 'SIGINT';
+    if (reason instanceof InterruptedError && message === undefined) return reason;
+    return new InterruptedError(message ?? `interrupted (${signal})`, { ...options, signal });
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), signal: this.signal };
+  }
 }
 
 /** Anything else that failed: file system, network, an unexpected Graph answer. */

@@ -5,7 +5,7 @@
  * never echoed, logged or put in an error message; messages name the variable, not its value.
  */
 import type { Context } from '../context.js';
-import { InputError, OperationError, UsageError } from '../errors.js';
+import { InputError, InterruptedError, UsageError } from '../errors.js';
 
 /** The value of $name; UsageError (64) naming the variable when it is not set. */
 export function passwordFromEnv(name: string, ctx: Pick<Context, 'env'>): string {
@@ -42,16 +42,22 @@ export function canPrompt(ctx: Pick<Context, 'stdin'>): boolean {
   return ctx.stdin.isTTY === true;
 }
 
-/** A hidden prompt on stderr (stdout carries only the result). */
-export async function promptPassword(message: string, ctx: Pick<Context, 'stdin' | 'stderr'>): Promise<string> {
+/**
+ * A hidden prompt on stderr (stdout carries only the result). Ctrl-C at the prompt (the terminal is
+ * in raw mode, so it arrives as a key, not as SIGINT) and a stopped run both end it as an
+ * interruption (exit 130), like Ctrl-C anywhere else.
+ */
+export async function promptPassword(message: string, ctx: Pick<Context, 'stdin' | 'stderr' | 'signal'>): Promise<string> {
   const { password } = await import('@inquirer/prompts');
   try {
     return await password(
       { message, mask: '*' },
-      { input: ctx.stdin as NodeJS.ReadableStream, output: ctx.stderr as unknown as NodeJS.WritableStream },
+      { input: ctx.stdin as NodeJS.ReadableStream, output: ctx.stderr as unknown as NodeJS.WritableStream, ...(ctx.signal ? { signal: ctx.signal } : {}) },
     );
   } catch (err) {
-    if (err instanceof Error && err.name === 'ExitPromptError') throw new OperationError('cancelled at the password prompt', { code: 'cancelled' });
+    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) {
+      throw InterruptedError.from(ctx.signal?.aborted ? ctx.signal.reason : 'SIGINT', 'stopped at the password prompt; nothing was changed', { cause: err });
+    }
     throw err;
   }
 }

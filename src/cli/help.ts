@@ -1,42 +1,25 @@
 /**
- * The global options as data (one definition for yargs and for the top-level help), and the
- * top-level help itself. `entra-portal --help`, `--version` and a bare `entra-portal` are answered
- * without loading yargs (~110 ms of module loading plus its help layout): they are the commands a
- * newcomer runs first, and scripts call `--version` often. Verb help (`<verb> --help`) is yargs'.
+ * Help, laid out by hand from the options as data (command.ts): the top level (`entra-portal`,
+ * `--help`, `help`) and each verb's (`<verb> --help`, `help <verb>`): the usage line with what the
+ * verb requires, its own options first, then the global ones, each with its value, default and
+ * environment variable; then examples to copy, one command per line.
  */
 import { readFileSync } from 'node:fs';
-import type { CommandSpec } from './command.js';
+import type { CommandSpec, OptionSpec } from './command.js';
+import { GLOBAL_OPTIONS, optionsOf } from './options.js';
+import { optionSynopsis, usageLine } from './usage.js';
 
-export interface GlobalOption {
-  name: string;
-  alias?: string;
-  type: 'string' | 'boolean';
-  default?: boolean;
-  describe: string;
-}
-
-export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
-  { name: 'config', alias: 'c', type: 'string', describe: 'config file (default ./entra-portal.json5, or $ENTRA_PORTAL_CONFIG)' },
-  { name: 'json', type: 'boolean', default: false, describe: 'print exactly one JSON document on stdout' },
-  { name: 'what-if', type: 'boolean', default: false, describe: 'show what would change; change nothing' },
-  { name: 'verbose', type: 'boolean', describe: 'more detail on stderr' },
-  { name: 'quiet', type: 'boolean', describe: 'only warnings and errors on stderr' },
-  { name: 'color', type: 'boolean', default: true, describe: 'colour on a terminal (--no-color to disable; NO_COLOR honoured)' },
-];
-
-export const USAGE =
-  '$0 <verb> [options]\n\n' +
+const ABOUT =
   'Register or configure the Microsoft Entra application behind the Veeam Backup\n' +
   'for Microsoft 365 Restore Portal from a declarative JSON5 file, keep Entra in\n' +
   'sync with it, and prove that the portal works.';
 
-export const EPILOG =
+export const EXIT_CODES =
   'Exit codes: 0 success or in sync · 1 failed · 2 drift or a failing check\n' +
-  '64 usage · 65 invalid input · 75 temporary failure (throttling, propagation)\n' +
-  '77 insufficient rights in Entra\n' +
-  'Docs: README.md. Every verb takes --help with examples.';
-
-export const NO_VERB = 'Name a verb: entra-portal <verb> [options].';
+  '64 usage (fix the command line) · 65 invalid input (fix the file)\n' +
+  '75 temporary: throttling, propagation, a lock held by another run\n' +
+  '77 insufficient rights in Entra · 130 stopped by Ctrl-C · 143 stopped by SIGTERM\n' +
+  'Docs: README.md and docs/. Every verb takes --help with examples.';
 
 const TOP_EXAMPLES: ReadonlyArray<readonly [string, string]> = [
   ['entra-portal demo', 'the whole job end to end against the embedded Entra emulator'],
@@ -45,6 +28,11 @@ const TOP_EXAMPLES: ReadonlyArray<readonly [string, string]> = [
   ['entra-portal apply --what-if --detailed-exitcode', 'drift check for cron/CI: exit 2 when Entra differs'],
   ['entra-portal test-portal --json', 'check the portal from the network to sign-in'],
 ];
+
+/** Help is laid out for the terminal, at most 100 columns (a pipe gets 100). */
+export function helpWidth(columns: number | undefined): number {
+  return Math.min(100, columns && columns >= 40 ? columns : 100);
+}
 
 /** This package's version: its package.json is two folders up from src/cli/ and three from dist/src/cli/. */
 export function packageVersion(): string {
@@ -61,48 +49,100 @@ export function packageVersion(): string {
 
 /** Two columns; the right one wrapped at word boundaries to `maxWidth`, continuation lines under it. */
 function table(rows: ReadonlyArray<readonly [string, string]>, maxWidth: number, indent = '  '): string[] {
-  const width = Math.max(...rows.map(([left]) => left.length));
-  const room = Math.max(30, maxWidth - indent.length - width - 2);
+  const width = Math.min(Math.max(...rows.map(([left]) => left.length)), 30);
   const out: string[] = [];
   for (const [left, right] of rows) {
-    const parts: string[] = [];
-    let line = '';
-    for (const word of right.split(' ')) {
-      if (line && line.length + 1 + word.length > room) {
-        parts.push(line);
-        line = word;
-      } else line = line ? `${line} ${word}` : word;
-    }
-    parts.push(line);
-    parts.forEach((p, i) => out.push(`${indent}${(i === 0 ? left : '').padEnd(width)}  ${p}`));
+    // a left column wider than the others gets its own line; the text starts under the column
+    const own = left.length > width;
+    const room = Math.max(30, maxWidth - indent.length - width - 2);
+    const parts = wrap(right, room);
+    if (own) out.push(`${indent}${left}`);
+    parts.forEach((p, i) => out.push(`${indent}${(i === 0 && !own ? left : '').padEnd(width)}  ${p}`));
   }
   return out;
 }
 
-/** The top-level help, laid out like yargs' own for the verbs. */
-export function topLevelHelp(commands: readonly CommandSpec<any, any>[], columns = process.stdout.columns || 100): string {
-  const maxWidth = Math.min(110, columns); // as wide as yargs lays out a verb's help
-  const options: [string, string][] = [
-    ['-h, --help', 'show help (also: entra-portal <verb> --help)'],
-    ...GLOBAL_OPTIONS.map((o): [string, string] => [
-      `${o.alias ? `-${o.alias}, ` : '    '}--${o.name}${o.type === 'string' ? ' <file>' : ''}`,
-      o.describe,
-    ]),
-    ['    --version', 'show the version number'],
-  ];
+/** Words into lines of at most `room` columns; a longer word is cut after a comma (or anywhere). */
+function wrap(text: string, room: number): string[] {
+  const words = text.split(' ').flatMap((w) => {
+    const pieces: string[] = [];
+    while (w.length > room) {
+      const comma = w.lastIndexOf(',', room - 1);
+      const cut = comma > 0 ? comma + 1 : room;
+      pieces.push(w.slice(0, cut));
+      w = w.slice(cut);
+    }
+    return [...pieces, w];
+  });
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+/** The right column for an option: what it does, then its default, variable and whether it is required. */
+function optionText(o: OptionSpec): string {
+  const extras: string[] = [];
+  if (o.required) extras.push('required');
+  if (o.defaultText) extras.push(`default: ${o.defaultText}`);
+  else if (o.default !== undefined && o.kind !== 'boolean') extras.push(`default: ${o.default}`);
+  if (o.env) extras.push(`env: ${o.env}`);
+  if (o.repeatable) extras.push('may be repeated');
+  return extras.length ? `${o.describe} [${extras.join('; ')}]` : o.describe;
+}
+
+function optionRows(options: readonly OptionSpec[]): [string, string][] {
+  return options.map((o) => [optionSynopsis(o, true), optionText(o)]);
+}
+
+/** The top-level help: what the tool does, the verbs, the global options, examples, exit codes. */
+export function topLevelHelp(commands: readonly CommandSpec<any, any>[], columns?: number): string {
+  const maxWidth = helpWidth(columns);
+  const verbs = commands.map((c): [string, string] => [[c.name, ...(c.positionals ?? []).map((p) => `<${p.value ?? p.name}>`)].join(' '), c.describe]);
+  verbs.push(['help [verb]', 'this help, or a verb\'s: its options and examples (also: <verb> --help)'], ['version', 'the version (also: --version, -v)']);
   return [
-    USAGE.replace('$0', 'entra-portal'),
+    'Usage: entra-portal <verb> [options]',
+    '',
+    ABOUT,
     '',
     'Verbs:',
-    ...table(commands.map((c) => [`entra-portal ${c.command}`, c.describe]), maxWidth),
+    ...table(verbs, maxWidth),
     '',
     'Global options (every verb):',
-    ...table(options, maxWidth),
+    ...table(optionRows(GLOBAL_OPTIONS), maxWidth),
     '',
     formatExamples(TOP_EXAMPLES, Math.min(96, maxWidth)),
-    EPILOG,
+    EXIT_CODES,
     '',
   ].join('\n');
+}
+
+/** A verb's help: usage line, description, its options, the global options, examples, notes. */
+export function verbHelp(spec: CommandSpec<any, any>, columns?: number): string {
+  const maxWidth = helpWidth(columns);
+  const positionals = (spec.positionals ?? []).map((p): [string, string] => [`<${p.value ?? p.name}>`, p.describe]);
+  const usage = wrap(usageLine(spec), maxWidth - 7).map((l, i) => `${i === 0 ? 'Usage: ' : '         '}${l}`);
+  const lines = [...usage, '', ...wrap(spec.describe, maxWidth), ''];
+  if (positionals.length) lines.push('Arguments:', ...table(positionals, maxWidth), '');
+  const { own, globals } = optionsOf(spec);
+  if (own.length) lines.push('Options:', ...table(optionRows(own), maxWidth), '');
+  lines.push('Global options:', ...table(optionRows(globals), maxWidth), '');
+  lines.push(formatExamples(spec.examples, Math.min(96, maxWidth)).trimEnd(), '');
+  if (spec.notes?.length) {
+    // a note is a paragraph: wrapped to the width, continuation lines under its own indentation
+    for (const note of spec.notes) {
+      const indent = /^ */.exec(note)![0];
+      lines.push(...wrap(note.trim(), maxWidth - indent.length).map((l) => indent + l));
+    }
+    lines.push('');
+  }
+  lines.push(EXIT_CODES, '');
+  return lines.join('\n');
 }
 
 /** Split a command line into shell words, keeping quoted strings whole. */
@@ -111,10 +151,9 @@ function shellWords(command: string): string[] {
 }
 
 /**
- * A verb's examples for its `--help`, one runnable command per line and what it does under it.
- * yargs' own example table puts both side by side in half the width each, so commands wrap
- * mid-argument and cannot be copied; here a long command continues on the next line after ` \`,
- * as a shell reads it, and no line exceeds `width` (yargs re-wraps the epilog past its own width).
+ * A verb's examples for its `--help`, one runnable command per line and what it does under it
+ * (side by side, commands would wrap mid-argument and could not be copied). A long command
+ * continues on the next line after ` \`, as a shell reads it; no line exceeds `width`.
  */
 export function formatExamples(examples: ReadonlyArray<readonly [string, string]>, width = 96): string {
   const lines = ['Examples:'];

@@ -1,176 +1,154 @@
 /**
- * yargs wiring, global options, output rendering, and error → exit code.
- * `main()` never exits the process: it returns the exit code (bin/ exits).
+ * The CLI: argv → verb → run → output → exit code. `main()` never exits the process and never
+ * installs signal handlers: it returns the exit code, and stops early when `options.signal` aborts
+ * (bin/entra-portal.js does both). So it runs in-process in tests, with their streams and env.
+ *
+ * stdout carries the result (or, with --json, exactly one JSON document: src/cli/envelope.ts);
+ * stderr carries the conversation: progress, warnings, errors and their remedies.
  */
-import type { Argv } from 'yargs';
 import { commands } from '../../commands/index.js';
 import type { CommandSpec, GlobalArgs } from './command.js';
-import { EPILOG, GLOBAL_OPTIONS, NO_VERB, USAGE, formatExamples, packageVersion, topLevelHelp } from './help.js';
 import { createContext, type ContextOptions, type Context } from '../context.js';
-import { EntraPortalError, ExitCode, InputError, UsageError, exitCodeFor, formatProblem } from '../errors.js';
-import { usageHint, type VerbOptions } from './usage.js';
+import { EntraPortalError, ExitCode, InputError, InterruptedError, UsageError, exitCodeFor, formatProblem } from '../errors.js';
+import { envelope, jsonDocument } from './envelope.js';
+import { packageVersion, topLevelHelp, verbHelp } from './help.js';
+import { findVerb, hasFlag, looksLikeOption, parseVerbArgs } from './parse.js';
+import { unknownVerbError } from './usage.js';
 
-export interface MainOptions extends ContextOptions {}
+export { InterruptedError };
+
+export interface MainOptions extends ContextOptions {
+  /** aborted to stop the run (bin/ aborts with 'SIGINT' or 'SIGTERM'); main then returns 130 or 143 */
+  signal?: AbortSignal;
+}
+
+/** How long a stopped run may take to wind down (close sessions, remove temporary files) before main gives up on it. */
+export const STOP_GRACE_MS = 5000;
+
+const VERBS = commands.map((c) => c.name);
 
 /** Run the CLI with these arguments (without `node` and the script); resolve to the exit code. */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  let exitCode: number = ExitCode.Ok;
-  let parsedGlobals: Partial<GlobalArgs> = {};
   const stdout = options.stdout ?? process.stdout;
-  // before yargs has parsed (a usage error): `--json` and its explicit form `--json=true` both ask for the error document
-  const wantsJson = argv.some((a) => a === '--json' || a === '--json=true');
-  // likewise `--no-color` (yargs never got to parse it when the usage itself is wrong)
-  const noColor = argv.some((a) => a === '--no-color' || a === '--color=false');
-
-  // `entra-portal help [verb]`, as git and npm take it: the same as `--help` / `<verb> --help`
-  const verbNames = commands.map((c) => c.command.split(' ')[0]!);
-  if (argv[0] === 'help' && argv.length <= 2) {
-    const verb = argv[1];
-    if (verb !== undefined && !verbNames.includes(verb)) {
-      const hint = usageHint('', [verb], verbNames);
-      return reportError(new UsageError(hint?.message ?? `unknown verb '${verb}'`, hint?.remedy ? { remedy: hint.remedy } : {}), createContext(options), false, false, stdout);
-    }
-    argv = verb !== undefined ? [verb, '--help'] : ['--help'];
-  }
-  // Fast path: top-level help and version without loading yargs (src/help.ts).
-  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
-    stdout.write(topLevelHelp(commands, columns(stdout)));
-    return ExitCode.Ok;
-  }
-  if (argv.length === 1 && argv[0] === '--version') {
-    stdout.write(`${packageVersion()}\n`);
-    return ExitCode.Ok;
-  }
-  if (argv.length === 0) return reportError(new UsageError(NO_VERB), createContext(options), false, false, stdout);
-
-  const { default: yargs } = await import('yargs');
-  // the matched verb's options, captured in its builder (yargs runs it before validating)
-  let matchedVerb: VerbOptions | undefined;
-  let parser = yargs().scriptName('entra-portal').usage(USAGE) as unknown as Argv<GlobalArgs>;
-  for (const o of GLOBAL_OPTIONS) {
-    parser = parser.option(o.name, {
-      type: o.type,
-      describe: o.describe,
-      global: true,
-      ...(o.alias ? { alias: o.alias } : {}),
-      ...(o.default !== undefined ? { default: o.default } : {}),
-      ...(o.type === 'string' ? { requiresArg: true } : {}),
-    }) as unknown as Argv<GlobalArgs>;
-  }
-  parser = parser
-    .conflicts('verbose', 'quiet')
-    .strict()
-    .recommendCommands()
-    .demandCommand(1, NO_VERB)
-    .exitProcess(false)
-    .wrap(Math.min(110, columns(stdout)))
-    .version(packageVersion())
-    .alias('help', 'h')
-    .epilog(EPILOG)
-    .fail((msg, err) => {
-      if (!err || err.name === 'YError') {
-        const yargsMessage = msg || err?.message || 'invalid usage';
-        const hint = usageHint(yargsMessage, argv, verbNames, matchedVerb);
-        throw new UsageError(hint?.message ?? yargsMessage, hint?.remedy ? { remedy: hint.remedy } : {});
-      }
-      throw err;
-    }) as unknown as Argv<GlobalArgs>;
-
-  for (const spec of commands as CommandSpec<any, any>[]) {
-    parser.command(
-      spec.command,
-      spec.describe,
-      (y) => {
-        // examples first in the epilog (before the verb's own notes), laid out to be copied (src/help.ts)
-        if (spec.examples?.length) y.epilog(formatExamples(spec.examples));
-        const built = spec.builder ? spec.builder(y as Argv<GlobalArgs>) : y;
-        skipHelpCache(built);
-        matchedVerb = verbOptions(spec, built);
-        return built as Argv<GlobalArgs>;
-      },
-      async (args) => {
-        const globals = args as unknown as GlobalArgs;
-        parsedGlobals = globals;
-        const ctx = createContext({
-          ...options,
-          verbosity: globals.quiet ? 'quiet' : globals.verbose ? 'verbose' : 'normal',
-          colorEnabled: globals.color === false ? false : options.colorEnabled,
-        });
-        if (typeof globals.config === 'string' && globals.config.trim() === '') {
-          // `-c "$TENANT_CONFIG"` with the variable unset must not fall back to ./entra-portal.json5
-          throw new UsageError(`${spec.command.split(' ')[0]}: -c/--config is empty`, {
-            remedy: 'Name the config file (is the variable you passed unset?), or leave out -c for ./entra-portal.json5 or $ENTRA_PORTAL_CONFIG.',
-          });
-        }
-        const result = await spec.run(args as never, ctx);
-        if (spec.printsOwnOutput) {
-          // already on stdout (e.g. `emulator` prints its start-up document, then runs until a signal)
-        } else if (globals.json) {
-          stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        } else {
-          const text = spec.render?.(result, ctx, args as never);
-          if (text) stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-        }
-        exitCode = spec.exitCode?.(result, args as never) ?? ExitCode.Ok;
-      },
-    );
-  }
-
+  const columns = stdout.isTTY ? stdout.columns : undefined;
+  // known before parsing, so that a usage error is reported as asked: --json, --no-color
+  const before = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const wantsJson = before.some((a) => a === '--json' || a === '--json=true');
+  const noColor = before.some((a) => a === '--no-color' || a === '--color=false');
+  const verbose = before.includes('--verbose');
+  let ctx: Context = createContext({ ...options, ...(noColor ? { colorEnabled: false } : {}) });
+  let verb: string | null = null;
+  let json = wantsJson;
   try {
-    // with a parse callback yargs hands over what it would print (help, version) instead of
-    // writing it to process.stdout itself: it goes to this run's stdout
-    let printed = '';
-    await parser.parseAsync(argv, {}, (_err, _args, output) => {
-      printed = output;
+    const at = findVerb(argv);
+    const word = at === -1 ? undefined : argv[at]!;
+    const rest = at === -1 ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
+
+    if (word === 'help' || (word === undefined && hasFlag(argv, 'help'))) {
+      const topic = word === 'help' ? rest.find((w) => !looksLikeOption(w)) : undefined;
+      if (topic === undefined) return write(stdout, topLevelHelp(commands, columns));
+      const spec = commands.find((c) => c.name === topic);
+      if (!spec) throw unknownVerbError(topic, VERBS);
+      return write(stdout, verbHelp(spec, columns));
+    }
+    if (word === 'version' || (word === undefined && hasFlag(argv, 'version'))) {
+      verb = 'version';
+      const version = packageVersion();
+      return write(stdout, json ? jsonDocument(envelope('version', 0, ctx.clock.now(), { version })) : `${version}\n`);
+    }
+    if (word === undefined) {
+      // a bare `entra-portal` (or `entra-portal $VERB` with VERB unset) is a mistake in a script:
+      // the help goes to stderr and the exit code is the usage error's, never 0
+      ctx.stderr.write(topLevelHelp(commands, columns));
+      throw new UsageError('name a verb: entra-portal <verb> [options]', { remedy: 'See the verbs above, or "entra-portal help <verb>".' });
+    }
+    const spec = commands.find((c) => c.name === word);
+    if (!spec) throw unknownVerbError(word, VERBS);
+    verb = spec.name;
+    if (hasFlag(rest, 'help')) return write(stdout, verbHelp(spec, columns));
+    if (hasFlag(rest, 'version')) return write(stdout, `${packageVersion()}\n`);
+
+    const args = parseVerbArgs(spec, rest, ctx.env) as unknown as GlobalArgs & Record<string, unknown>;
+    json = args.json === true;
+    ctx = createContext({
+      ...options,
+      verbosity: args.quiet ? 'quiet' : args.verbose ? 'verbose' : 'normal',
+      ...(args.color === false ? { colorEnabled: false } : {}),
     });
-    if (printed) stdout.write(`${printed}\n`); // as console.log, which yargs uses otherwise
-    return exitCode;
+    if (typeof args.config === 'string' && args.config.trim() === '') {
+      // `-c "$TENANT_CONFIG"` with the variable unset must not fall back to ./entra-portal.json5
+      throw new UsageError(`${verb}: -c/--config is empty`, {
+        remedy: 'Name the config file (is the variable you passed unset?), or leave out -c for ./entra-portal.json5 or $ENTRA_PORTAL_CONFIG.',
+      });
+    }
+    return await runVerb(spec, args, ctx, stdout);
   } catch (err) {
-    const ctx = createContext({ ...options, colorEnabled: parsedGlobals.color === false || noColor ? false : options.colorEnabled });
-    return reportError(err, ctx, wantsJson || parsedGlobals.json === true, parsedGlobals.verbose === true, stdout, matchedVerb?.verb);
+    return reportError(err, ctx, json, verbose, stdout, verb);
   }
 }
 
-/** The width to lay help out for: this run's terminal, or 100 columns off a terminal. */
-function columns(stdout: { columns?: number }): number {
-  return stdout.columns || 100;
+function write(stdout: { write(s: string): unknown }, text: string): number {
+  stdout.write(text);
+  return ExitCode.Ok;
+}
+
+async function runVerb(spec: CommandSpec<any, any>, args: GlobalArgs & Record<string, unknown>, ctx: Context, stdout: { write(s: string): unknown }): Promise<number> {
+  if (ctx.signal?.aborted) throw InterruptedError.from(ctx.signal.reason);
+  // a verb that runs until stopped (emulator) ends normally on the signal; any other is interrupted by it
+  const result = spec.printsOwnOutput ? await spec.run(args, ctx) : await untilStopped(spec.run(args, ctx), ctx.signal);
+  const exitCode = spec.exitCode?.(result, args) ?? ExitCode.Ok;
+  if (spec.printsOwnOutput) {
+    // already on stdout (e.g. `emulator` prints its start-up document, then runs until a signal)
+  } else if (args.json) {
+    stdout.write(jsonDocument(envelope(spec.name, exitCode, ctx.clock.now(), result as object)));
+  } else {
+    const text = spec.render?.(result, ctx, args);
+    if (text) stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+  return exitCode;
 }
 
 /**
- * yargs 18 lays out the matched verb's whole help before running its handler
- * (`usage.cacheHelpMessage()` in lib/command.js, for `showHelp()` inside handlers, which entra-portal
- * never calls): ~50 ms of string-width work on every run. `--help` still renders it on demand.
- * Internal API, pinned yargs version: if it is not there, nothing changes.
+ * The run's result; once `signal` aborts, the run gets STOP_GRACE_MS to stop on its own (its
+ * InterruptedError says what was done), after which it is abandoned with a plain one.
  */
-function skipHelpCache(y: unknown): void {
-  const internal = (y as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } }).getInternalMethods?.();
-  const usage = internal?.getUsageInstance?.();
-  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+async function untilStopped<T>(run: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return run;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      timer = setTimeout(() => reject(InterruptedError.from(signal.reason)), STOP_GRACE_MS);
+      timer.unref?.();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([run, abandoned]);
+  } catch (err) {
+    // whatever the run threw once stopped (an aborted request, a closed session) is the interruption
+    if (signal.aborted && !(err instanceof InterruptedError)) throw InterruptedError.from(signal.reason, undefined, { cause: err });
+    throw err;
+  } finally {
+    if (timer) clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+    run.catch(() => undefined); // an abandoned run's late failure is not unhandled
+  }
 }
 
-function verbOptions(spec: CommandSpec<any, any>, y: unknown): VerbOptions {
-  const options = (y as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; boolean: string[] } }).getOptions();
-  const names = new Set([...Object.keys(options.key), ...Object.values(options.alias).flat(), 'h']);
-  const example = spec.examples?.[0]?.[0].replace('$0', 'entra-portal');
-  const positionals = [...spec.command.matchAll(/<([\w-]+)>/g)].map((m) => m[1]!);
-  return { verb: spec.command.split(' ')[0]!, names: [...names], booleans: options.boolean, positionals, ...(example ? { example } : {}) };
-}
-
-function reportError(err: unknown, ctx: Context, json: boolean, verbose: boolean, stdout: { write(s: string): unknown }, verb?: string): number {
+function reportError(err: unknown, ctx: Context, json: boolean, verbose: boolean, stdout: { write(s: string): unknown }, verb: string | null): number {
   const code = exitCodeFor(err);
   const { color } = ctx;
   if (json) {
     const body =
-      err instanceof EntraPortalError
-        ? err.toJSON()
-        : { code: 'internal', message: err instanceof Error ? err.message : String(err), exitCode: code };
-    stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+      err instanceof EntraPortalError ? err.toJSON() : { code: 'internal', message: err instanceof Error ? err.message : String(err), exitCode: code };
+    stdout.write(jsonDocument(envelope(verb, code, ctx.clock.now(), { error: body })));
   }
   let text: string;
   if (err instanceof InputError && err.problems.length > 0) {
     text = `${color.red('error:')} ${err.message}\n${err.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`;
   } else if (err instanceof EntraPortalError) {
-    text = `${color.red('error:')} ${err.message}`;
+    text = `${color.red(err instanceof InterruptedError ? 'stopped:' : 'error:')} ${err.message}`;
   } else {
     const e = err instanceof Error ? err : new Error(String(err));
     text = `${color.red('error:')} ${e.message}${verbose && e.stack ? `\n${e.stack}` : '\n(run with --verbose for details)'}`;

@@ -7,7 +7,7 @@
  */
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
-import { ExitCode, OperationError, UsageError } from '../errors.js';
+import { ExitCode, InterruptedError, OperationError, UsageError } from '../errors.js';
 import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
 import { AUTH_MODES, type AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
@@ -100,9 +100,15 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
   const prune = input.prune === true;
   const whatIf = input.whatIf === true;
 
+  // a config that cannot work fails before any sign-in or network
+  const { requireApplication } = await import('../reconcile/observe.js');
+  requireApplication(desired);
+
   const { openSession } = await import('../session.js');
   const { toPortalError } = await import('../graph/errors.js');
   let session: GraphSession | undefined = input.session;
+  /** what this run changed, in order: for the message when it is stopped halfway */
+  const done: string[] = [];
   try {
     session ??= await openSession(loaded, ctx, {
       ...(input.auth ? { auth: input.auth as AuthMode } : {}),
@@ -121,6 +127,7 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
       settleMs: input.settleMs ?? Math.min(SETTLE_MS, s.retry.budgetMs),
       recordAppId: async (id) => {
         await editConfig(loaded.path, ctx, (doc) => doc.set(['application', 'appId'], id));
+        done.push(`recorded application.appId ${id} in the config`);
         ctx.log.info(`  ${ctx.color.green('✔')} recorded application.appId = ${id} in ${displayPath(loaded.path, ctx.cwd)}`);
       },
       onPlan: (run, attempt) => {
@@ -131,6 +138,7 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
         return confirmPrune(run, input, ctx);
       },
       onStep: (r) => {
+        if (r.status !== 'unchanged') done.push(`${r.step} ${r.status}`);
         if (r.status !== 'unchanged') ctx.log.info(`  ${ctx.color.green('✔')} ${r.step}: ${r.status}`);
         else ctx.log.verbose(`  ${r.step}: unchanged`);
       },
@@ -170,6 +178,7 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
       exitCode: changed as 0 | 2,
     };
   } catch (err) {
+    if (ctx.signal?.aborted) throw stopped(ctx.signal.reason, done, whatIf, err);
     throw toPortalError(err);
   } finally {
     if (session && !input.session) await session.close();
@@ -187,10 +196,25 @@ async function confirmPrune(run: PlannedRun, input: ApplyInput, ctx: Context): P
   try {
     return await confirm(
       { message: `Remove ${risky.length} credential${risky.length === 1 ? '' : 's'} / redirect URI${risky.length === 1 ? '' : 's'} the config does not describe (listed above)?`, default: false },
-      { input: ctx.stdin, output: ctx.stderr as NodeJS.WritableStream },
+      { input: ctx.stdin, output: ctx.stderr as NodeJS.WritableStream, ...(ctx.signal ? { signal: ctx.signal } : {}) },
     );
   } catch (err) {
-    if (err instanceof Error && err.name === 'ExitPromptError') return false;
+    // Ctrl-C at the question (a key in raw mode, not SIGINT) stops the run, as Ctrl-C does anywhere
+    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) {
+      throw InterruptedError.from(ctx.signal?.aborted ? ctx.signal.reason : 'SIGINT', 'stopped at the --prune question; nothing was changed', { cause: err });
+    }
     throw err;
   }
+}
+
+/** Stopped by Ctrl-C or SIGTERM: what was done, and that running apply again finishes the job. */
+function stopped(reason: unknown, done: readonly string[], whatIf: boolean, cause: unknown): InterruptedError {
+  const signal = InterruptedError.from(reason).signal;
+  const what = whatIf || done.length === 0 ? 'nothing was changed' : `done so far: ${done.join(', ')}`;
+  return InterruptedError.from(reason, `apply stopped (${signal}); ${what}`, {
+    cause,
+    remedy: whatIf || done.length === 0
+      ? 'Run it again when you are ready.'
+      : 'Run "entra-portal apply" again: it reads what Entra holds now and finishes the rest (every step is safe to repeat; the application is found again by its appId or uniqueName).',
+  });
 }

@@ -7,6 +7,7 @@
  * `<folder>/.entra-portal/`) serves every apply and test-portal step, and also plays "another
  * administrator" who changes the application behind the config's back.
  */
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -76,6 +77,10 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
   const { color, log } = ctx;
   const folder = input.dir !== undefined ? await emptyFolder(resolve(ctx.cwd, input.dir)) : await mkdtemp(join(tmpdir(), 'entra-portal-demo-'));
   const keep = input.keep === true || input.dir !== undefined;
+  // the folder holds a private key: when the run is stopped (Ctrl-C, SIGTERM) it goes at once,
+  // before anything else gets a chance to end the process
+  const removeNow = () => rmSync(folder, { recursive: true, force: true });
+  if (!keep) ctx.signal?.addEventListener('abort', removeNow, { once: true });
   const config = join(folder, 'entra-portal.json5');
   const store = join(folder, 'store');
   // Steps run with the demo folder as their working directory, quietly: the demo narrates.
@@ -190,6 +195,7 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
     log.info(`\n${color.green.bold('Demo complete.')} ${keep ? `The folder is kept: ${folder}` : ''}`);
     return { passed, folder, kept: keep, ...(appId ? { appId } : {}), portalUrl, steps };
   } finally {
+    ctx.signal?.removeEventListener('abort', removeNow);
     await restoreApi?.stop();
     await session?.close();
     if (!keep) await rm(folder, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  */
 import type { Context } from '../context.js';
 import type { ConfigChange, ConfigEditResult } from '../config/edit.js';
-import type { ApplyResult } from './apply.js';
+import type { ApplyInput, ApplyResult } from './apply.js';
 import { displayPath } from '../util/paths.js';
 
 export interface EditVerbResult {
@@ -22,13 +22,16 @@ export interface EditVerbResult {
   apply?: ApplyResult;
 }
 
+/** apply's own options, for the `--apply` that follows an edit. */
+export type ChainedApplyOptions = Pick<ApplyInput, 'detailedExitcode' | 'prune' | 'yes' | 'propagationTimeout' | 'auth'>;
+
 /** Options every desired-state verb takes. */
 export interface EditVerbInput {
   /** config file (default: $ENTRA_PORTAL_CONFIG or ./entra-portal.json5, against ctx.cwd) */
   config?: string;
   whatIf?: boolean;
-  /** reconcile Entra right after the edit (single-command scripting) */
-  apply?: boolean;
+  /** reconcile Entra right after the edit (single-command scripting), with these apply options */
+  apply?: boolean | ChainedApplyOptions;
 }
 
 export function toVerbResult(verb: string, edit: ConfigEditResult, warnings: string[]): EditVerbResult {
@@ -49,7 +52,13 @@ export function toVerbResult(verb: string, edit: ConfigEditResult, warnings: str
  * (itself in what-if mode) is given the would-be content, and `files` that would exist (e.g. a new
  * certs/<T>.cer), in memory: a what-if run writes nothing, not even a temporary copy.
  */
-export async function chainApply(result: EditVerbResult, edit: ConfigEditResult, ctx: Context, files?: ReadonlyMap<string, Buffer>): Promise<void> {
+export async function chainApply(
+  result: EditVerbResult,
+  edit: ConfigEditResult,
+  ctx: Context,
+  options: boolean | ChainedApplyOptions = true,
+  files?: ReadonlyMap<string, Buffer>,
+): Promise<void> {
   const { apply } = await import('./apply.js');
   let preview: { text: string; files?: ReadonlyMap<string, Buffer> } | undefined;
   if (result.whatIf) {
@@ -58,7 +67,7 @@ export async function chainApply(result: EditVerbResult, edit: ConfigEditResult,
     if (text !== undefined && (result.changed || files?.size)) preview = { text, ...(files ? { files } : {}) };
   }
   try {
-    result.apply = await apply({ config: result.config, whatIf: result.whatIf, ...(preview ? { preview } : {}) }, ctx);
+    result.apply = await apply({ ...(typeof options === 'object' ? options : {}), config: result.config, whatIf: result.whatIf, ...(preview ? { preview } : {}) }, ctx);
   } catch (err) {
     if (result.changed && !result.whatIf) ctx.log.warn(`${displayPath(result.config, ctx.cwd)} was updated, but the apply that followed failed`);
     throw err;

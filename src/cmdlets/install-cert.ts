@@ -173,7 +173,7 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
   }
 
   // under --what-if the edit and the .cer exist only in memory: apply is shown them there
-  if (input.apply) await chainApply(result, edit, ctx, whatIf && cerNeedsWrite ? new Map([[cerPath, der]]) : undefined);
+  if (input.apply) await chainApply(result, edit, ctx, input.apply, whatIf && cerNeedsWrite ? new Map([[cerPath, der]]) : undefined);
   return result;
 }
 

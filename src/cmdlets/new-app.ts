@@ -88,6 +88,6 @@ export async function newApp(input: NewAppInput, ctx?: Partial<Context>): Promis
     ...(tenant ? { tenant } : {}),
     ...(unpinned ? { unpinned } : {}),
   };
-  if (input.apply) await chainApply(result, edit, c);
+  if (input.apply) await chainApply(result, edit, c, input.apply);
   return result;
 }

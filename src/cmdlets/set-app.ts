@@ -60,6 +60,6 @@ export async function setApp(input: SetAppInput, ctx?: Partial<Context>): Promis
     ...(region ? { region } : {}),
     ...(tenant ? { tenant } : {}),
   };
-  if (input.apply) await chainApply(result, edit, c);
+  if (input.apply) await chainApply(result, edit, c, input.apply);
   return result;
 }

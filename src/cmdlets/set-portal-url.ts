@@ -61,6 +61,6 @@ export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Conte
     extraRedirectUris: { added: redirects.added, removed: redirects.removed },
     ...(previousUrl ? { previousUrl } : {}),
   };
-  if (input.apply) await chainApply(result, edit, c);
+  if (input.apply) await chainApply(result, edit, c, input.apply);
   return result;
 }

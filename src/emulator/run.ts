@@ -1,8 +1,8 @@
 /**
- * `entra-portal emulator`: run the emulator in the foreground until SIGINT/SIGTERM (or an abort
- * signal), then flush the state and resolve. The start-up document (URL, CA file, tenants and their
- * throwaway operator credentials) is printed by `runEmulator` itself as soon as the emulator
- * listens — with --json as ONE line on stdout, so a parent process can read the first line.
+ * `entra-portal emulator`: run the emulator in the foreground until the signal aborts (bin/ aborts
+ * it on SIGINT/SIGTERM), then flush the state and resolve. The start-up document (URL, CA file,
+ * tenants and their throwaway operator credentials) goes to `ready` as soon as the emulator
+ * listens; the CLI prints it (commands/emulator.ts).
  */
 import { existsSync } from 'node:fs';
 import type { Context } from '../context.js';
@@ -14,11 +14,12 @@ export interface RunEmulatorInput {
   state?: string;
   faults?: string;
   restoreApi?: number;
-  json?: boolean;
   /** config file for the REST stand-in's settings (-c/--config) */
   config?: string;
-  /** stops the emulator (tests); SIGINT/SIGTERM always do */
+  /** stops the emulator: bin/ aborts it on SIGINT/SIGTERM (tests and library callers abort it themselves) */
   signal?: AbortSignal;
+  /** called once the emulator listens, before the run waits for the signal */
+  ready?(doc: EmulatorStartDocument): void;
 }
 
 export interface EmulatorStartDocument {
@@ -40,7 +41,7 @@ export interface RunEmulatorResult extends EmulatorStartDocument {
   requests: number;
 }
 
-const NOTE = 'the operator client secrets are throwaway credentials of this local emulator, printed on purpose; they are not secrets of any real tenant';
+export const NOTE = 'the operator client secrets are throwaway credentials of this local emulator, printed on purpose; they are not secrets of any real tenant';
 
 export function startDocument(h: EmulatorHandle): EmulatorStartDocument {
   return {
@@ -50,24 +51,6 @@ export function startDocument(h: EmulatorHandle): EmulatorStartDocument {
     tenants: h.tenants.map((t) => ({ id: t.id, domain: t.domain, operator: { ...t.operator }, unprivileged: { ...t.unprivileged } })),
     note: NOTE,
   };
-}
-
-export function renderStart(doc: EmulatorStartDocument): string {
-  const lines = [
-    `Entra emulator listening at ${doc.url}`,
-    `  Graph root and login authority: ${doc.url}   (token scope ${doc.url}/.default)`,
-    `  CA certificate: ${doc.caFile}   (NODE_EXTRA_CA_CERTS=${doc.caFile}, curl --cacert ${doc.caFile})`,
-  ];
-  if (doc.restoreApiUrl) lines.push(`  VB365 REST stand-in: ${doc.restoreApiUrl}/v8/RestorePortalSettings`);
-  for (const t of doc.tenants) {
-    lines.push(
-      `  tenant ${t.domain}  id ${t.id}`,
-      `    operator      client id ${t.operator.clientId}  secret ${t.operator.clientSecret}`,
-      `    unprivileged  client id ${t.unprivileged.clientId}  secret ${t.unprivileged.clientSecret}  (no roles: 403s)`,
-    );
-  }
-  lines.push(`Note: ${NOTE}.`, 'Press Ctrl+C to stop.');
-  return `${lines.join('\n')}\n`;
 }
 
 async function restoreSettings(ctx: Context, configArg: string | undefined, emulatorUrl: () => string, port: number): Promise<RestorePortalSettings> {
@@ -109,22 +92,14 @@ export async function runEmulator(input: RunEmulatorInput, ctx: Context): Promis
   url = handle.url;
   const doc = startDocument(handle);
 
-  // The handlers go in before the start-up line is written: a parent that reads the line and
-  // signals at once must meet them (until a handler is installed, SIGTERM's default action kills
-  // the process outright, and it would not flush its state or exit 0).
+  // Runs until the signal aborts (bin/ installs its SIGINT/SIGTERM handlers before anything runs,
+  // so a parent that reads the start-up line and signals at once finds them in place).
   const stopped = new Promise<void>((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      input.signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-    if (input.signal?.aborted) done();
-    else input.signal?.addEventListener('abort', done, { once: true });
+    if (!input.signal) return; // no way to stop it: it serves until the process ends
+    if (input.signal.aborted) return resolve();
+    input.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  ctx.stdout.write(input.json ? `${JSON.stringify(doc)}\n` : renderStart(doc));
+  input.ready?.(doc);
   await stopped;
   ctx.log.info('stopping the emulator (state flushed)');
   await handle.stop();

@@ -16,6 +16,7 @@
  */
 import type { Context } from '../context.js';
 import { TransientError } from '../errors.js';
+import { stopIfAborted } from './retry.js';
 import { GraphCallError } from './errors.js';
 import { deadlineFor, PROGRESS_THRESHOLD_MS, seconds, withDeadline, type RetryPolicy } from './retry.js';
 
@@ -39,7 +40,7 @@ export const CONSISTENCY_BASE_MS = 1000;
 export const CONSISTENCY_MAX_MS = 10_000;
 
 export interface ConsistencyCtx {
-  ctx: Pick<Context, 'clock' | 'log'>;
+  ctx: Pick<Context, 'clock' | 'log' | 'signal'>;
   retry: RetryPolicy;
 }
 
@@ -70,6 +71,7 @@ export async function waitForConsistency<T>(
       try {
         return await withDeadline(deadline, fn);
       } catch (err) {
+        stopIfAborted(ctx);
         if (!(err instanceof NotYetVisible) && !isPending(err)) throw err;
         const step = Math.min(CONSISTENCY_MAX_MS, CONSISTENCY_BASE_MS * 2 ** (attempt - 1));
         const delay = Math.round(step * (0.75 + retry.random() * 0.25));
@@ -85,7 +87,7 @@ export async function waitForConsistency<T>(
           ctx.log.progress(note);
           shown = true;
         } else ctx.log.verbose(note);
-        await ctx.clock.sleep(delay);
+        await ctx.clock.sleep(delay, ctx.signal).catch(() => stopIfAborted(ctx));
       }
     }
   } finally {

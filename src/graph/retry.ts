@@ -17,7 +17,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from '../context.js';
-import { TransientError } from '../errors.js';
+import { InterruptedError, TransientError } from '../errors.js';
 import { GraphCallError, GraphConnectionError, isThrottleStatus, shortPath } from './errors.js';
 
 export const DEFAULT_PROPAGATION_TIMEOUT_S = 120;
@@ -54,7 +54,12 @@ export interface RetryCallOptions {
   idempotent?: boolean;
 }
 
-type RetryCtx = Pick<Context, 'clock' | 'log'>;
+type RetryCtx = Pick<Context, 'clock' | 'log' | 'signal'>;
+
+/** The run was stopped (Ctrl-C): no further attempt, no further wait. */
+export function stopIfAborted(ctx: Pick<Context, 'signal'>): void {
+  if (ctx.signal?.aborted) throw InterruptedError.from(ctx.signal.reason);
+}
 
 /** The absolute deadline (ctx.clock ms) of the enclosing consistency wait, if any. */
 const deadlineStore = new AsyncLocalStorage<number>();
@@ -103,9 +108,11 @@ export async function withRetry<T>(ctx: RetryCtx, policy: RetryPolicy, options: 
   const idempotent = options.idempotent ?? true;
   const deadline = deadlineFor(ctx, policy);
   for (let attempt = 1; ; attempt++) {
+    stopIfAborted(ctx);
     try {
       return await fn(attempt);
     } catch (err) {
+      stopIfAborted(ctx); // an aborted request is the stop, not a connection failure to retry
       const decision = classifyForRetry(err, idempotent);
       if (!decision.retry) throw err;
       const delay = decision.delayMs ?? backoffDelay(attempt, policy);
@@ -123,7 +130,7 @@ export async function withRetry<T>(ctx: RetryCtx, policy: RetryPolicy, options: 
       const note = `${options.what}: ${decision.reason}; retrying in ${seconds(delay)} (attempt ${attempt + 1}/${policy.maxAttempts})`;
       if (delay > PROGRESS_THRESHOLD_MS) ctx.log.progress(note);
       else ctx.log.verbose(note);
-      await ctx.clock.sleep(delay);
+      await ctx.clock.sleep(delay, ctx.signal).catch(() => stopIfAborted(ctx));
       if (delay > PROGRESS_THRESHOLD_MS) ctx.log.done();
     }
   }

@@ -56,7 +56,7 @@ export async function createGraphSession(parts: GraphSessionParts, ctx: Context)
     while (cleanups.length) await cleanups.pop()?.().catch(() => undefined);
   };
   try {
-    const graph = await createGraphClient(parts.endpoints, parts.credential, parts.ca, cleanups);
+    const graph = await createGraphClient(parts.endpoints, parts.credential, parts.ca, cleanups, ctx.signal);
     return {
       graph,
       endpoints: parts.endpoints,
@@ -84,6 +84,7 @@ async function createGraphClient(
   credential: TokenCredential,
   ca: string | undefined,
   cleanups: (() => Promise<void>)[],
+  signal: AbortSignal | undefined,
 ): Promise<GraphSession['graph']> {
   const sdk = await import('@microsoft/microsoft-graph-client');
   const { TokenCredentialAuthenticationProvider } = await import('@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js');
@@ -98,7 +99,7 @@ async function createGraphClient(
     fetchOptions = { dispatcher: agent };
   }
   return sdk.Client.initWithMiddleware({
-    middleware: [new sdk.AuthenticationHandler(authProvider), new sdk.TelemetryHandler(), new FetchHandler()],
+    middleware: [new sdk.AuthenticationHandler(authProvider), new sdk.TelemetryHandler(), new FetchHandler(undefined, signal)],
     baseUrl: `${endpoints.graph}/`,
     defaultVersion: 'v1.0',
     ...(SDK_GRAPH_HOSTS.has(host) ? {} : { customHosts: new Set([host]) }),

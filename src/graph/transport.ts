@@ -13,11 +13,18 @@ import { TransportFailure } from './errors.js';
 export const REQUEST_TIMEOUT_MS = 100_000;
 
 export class FetchHandler implements Middleware {
-  constructor(private readonly timeoutMs: number = REQUEST_TIMEOUT_MS) {}
+  /** `stop`: the run's signal (Ctrl-C): a request in flight is abandoned at once */
+  constructor(
+    private readonly timeoutMs: number = REQUEST_TIMEOUT_MS,
+    private readonly stop?: AbortSignal,
+  ) {}
 
   async execute(context: MiddlewareContext): Promise<void> {
     const options = { ...(context.options ?? {}) } as RequestInit;
-    if (!options.signal) options.signal = AbortSignal.timeout(this.timeoutMs);
+    if (!options.signal) {
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      options.signal = this.stop ? AbortSignal.any([timeout, this.stop]) : timeout;
+    }
     try {
       context.response = await fetch(context.request, options);
     } catch (err) {

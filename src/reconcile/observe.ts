@@ -54,13 +54,18 @@ export interface ObserveResult {
   roundTrips: number;
 }
 
-export async function observe(session: GraphSession, desired: Pick<DesiredState, 'appId' | 'uniqueName' | 'displayName'>, options: ObserveOptions = {}): Promise<ObserveResult> {
+/** The config must name an application (apply checks this before it signs in: no network for a config that cannot work). */
+export function requireApplication(desired: Pick<DesiredState, 'appId' | 'uniqueName'>): void {
   if (!desired.appId && !desired.uniqueName) {
     throw new InputError('the config names no application: set application.uniqueName (to register one) or application.appId (to configure one)', {
       problems: [{ path: 'application', message: 'needs uniqueName or appId' }],
       remedy: 'Run "entra-portal new-app --name <displayName>" or "entra-portal set-app --app-id <guid>".',
     });
   }
+}
+
+export async function observe(session: GraphSession, desired: Pick<DesiredState, 'appId' | 'uniqueName' | 'displayName'>, options: ObserveOptions = {}): Promise<ObserveResult> {
+  requireApplication(desired);
   let roundTrips = 0;
   let result = await readOnce(session, desired);
   roundTrips += result.roundTrips;

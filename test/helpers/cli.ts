@@ -76,6 +76,8 @@ export function runCli(args: string[], options: RunOptions): Promise<CliResult> 
         resolvePromise({ code, stdout, stderr });
       },
     );
+    // a child that exits before reading its stdin (a usage error) closes it: that is not the test's failure
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
 }

@@ -20,7 +20,9 @@ test('the package exports the cmdlets; they return what --json prints', async ()
     const inProcess = await newApp({ name: 'Veeam Restore Portal', multiTenant: true, region: 'dod' }, { cwd: a, env: {}, stderr: err.sink });
     const cli = await runMain(['new-app', '--name', 'Veeam Restore Portal', '--multi-tenant', '--region', 'dod', '--json'], { cwd: b });
     assert.equal(cli.code, 0, cli.stderr);
-    const printed = JSON.parse(cli.stdout);
+    // the document is the --json envelope, then the result
+    const { schemaVersion, toolVersion, exitCode, generatedAt, ...printed } = JSON.parse(cli.stdout);
+    assert.deepEqual([schemaVersion, exitCode, typeof toolVersion, typeof generatedAt], [1, 0, 'string', 'string']);
     assert.deepEqual({ ...inProcess, config: 'x', diff: 'x' }, { ...printed, config: 'x', diff: 'x' });
     assert.equal(inProcess.region, 'USDefence');
     assert.equal(await readFile(join(a, 'entra-portal.json5'), 'utf8'), await readFile(join(b, 'entra-portal.json5'), 'utf8'));
