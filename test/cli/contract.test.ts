@@ -7,38 +7,38 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertMatchesSchema } from '../helpers/json-schemas.js';
-import { doc, inTempDir, run } from './run.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 import { packageVersion } from '../../src/cli/help.js';
 
 test('no arguments: the help on stderr and the usage exit code (64), so `entra-portal $UNSET` never passes for success', async () => {
-  await inTempDir(async (dir) => {
-    const r = await run([], { cwd: dir });
+  await withTempDir(async (dir) => {
+    const r = await runMain([], { cwd: dir });
     assert.equal(r.code, 64);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^Usage: entra-portal <verb> \[options\]/);
     assert.match(r.stderr, /error: name a verb/);
-    const json = await run(['--json'], { cwd: dir });
+    const json = await runMain(['--json'], { cwd: dir });
     assert.equal(json.code, 64);
-    assert.equal(doc(json).error.code, 'usage');
-    assert.equal(doc(json).verb, null);
+    assert.equal(JSON.parse(json.stdout).error.code, 'usage');
+    assert.equal(JSON.parse(json.stdout).verb, null);
   });
 });
 
 test('version, --version and -v print the version (0); with --json, the envelope', async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     for (const argv of [['version'], ['--version'], ['-v'], ['apply', '--version']]) {
-      const r = await run(argv, { cwd: dir });
+      const r = await runMain(argv, { cwd: dir });
       assert.equal(r.code, 0, argv.join(' '));
       assert.equal(r.stdout, `${packageVersion()}\n`);
     }
-    const json = await run(['version', '--json'], { cwd: dir });
-    assertMatchesSchema('envelope.schema.json', doc(json));
-    assert.equal(doc(json).version, packageVersion());
+    const json = await runMain(['version', '--json'], { cwd: dir });
+    assertMatchesSchema('envelope.schema.json', JSON.parse(json.stdout));
+    assert.equal(JSON.parse(json.stdout).version, packageVersion());
   });
 });
 
 test('usage errors exit 64, never 2, with the JSON envelope: a repeated option, an unknown one, a bad value, --dry-run', async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const cases: [string[], RegExp][] = [
       [['test-portal', '--auth', 'environment', '--auth', 'azure-cli'], /test-portal: --auth was given 2 times; give it once/],
       [['apply', '--what-if', '--detailed-exitcode', '--dry-run'], /apply: unknown option --dry-run \(did you mean --what-if\?\)/],
@@ -48,9 +48,9 @@ test('usage errors exit 64, never 2, with the JSON envelope: a repeated option, 
       [['aply'], /unknown verb 'aply'\. Did you mean apply\?/],
     ];
     for (const [argv, message] of cases) {
-      const r = await run([...argv, '--json'], { cwd: dir });
+      const r = await runMain([...argv, '--json'], { cwd: dir });
       assert.equal(r.code, 64, `${argv.join(' ')}: ${r.stderr}`);
-      const d = doc(r);
+      const d = JSON.parse(r.stdout);
       assertMatchesSchema('envelope.schema.json', d);
       assert.equal(d.exitCode, 64);
       assert.equal(d.error.exitCode, 64);
@@ -61,10 +61,10 @@ test('usage errors exit 64, never 2, with the JSON envelope: a repeated option, 
 });
 
 test('--json: a desired-state verb\'s document is the envelope, then its result', async () => {
-  await inTempDir(async (dir) => {
-    const r = await run(['new-app', '--name', 'Contract Portal', '--json'], { cwd: dir });
+  await withTempDir(async (dir) => {
+    const r = await runMain(['new-app', '--name', 'Contract Portal', '--json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
-    const d = doc(r);
+    const d = JSON.parse(r.stdout);
     assertMatchesSchema('envelope.schema.json', d);
     assert.deepEqual(Object.keys(d).slice(0, 5), ['verb', 'schemaVersion', 'toolVersion', 'exitCode', 'generatedAt']);
     assert.equal(d.verb, 'new-app');
@@ -77,23 +77,23 @@ test('--json: a desired-state verb\'s document is the envelope, then its result'
 });
 
 test('an invalid config is 65 (the file is wrong), named before any sign-in or network; a config that names no application too', async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await writeFile(join(dir, 'entra-portal.json5'), "{ version: 1, portal: { url: 'http://portal.abc.com:4443', restApiPort: 4443 } }\n");
-    const bad = await run(['apply', '--json'], { cwd: dir });
+    const bad = await runMain(['apply', '--json'], { cwd: dir });
     assert.equal(bad.code, 65);
-    assert.equal(doc(bad).error.problems[0].path, 'portal.url');
+    assert.equal(JSON.parse(bad.stdout).error.problems[0].path, 'portal.url');
     // a valid config that names no application: no sign-in is attempted (no AZURE_* here: auto would fail at once, but with another message)
     await writeFile(join(dir, 'entra-portal.json5'), "{ version: 1, region: 'Worldwide', portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 } }\n");
-    const none = await run(['apply', '--json'], { cwd: dir });
+    const none = await runMain(['apply', '--json'], { cwd: dir });
     assert.equal(none.code, 65, none.stderr);
-    assert.match(doc(none).error.message, /names no application/);
+    assert.match(JSON.parse(none.stdout).error.message, /names no application/);
     assert.doesNotMatch(none.stderr, /sign|credential/i);
   });
 });
 
 test('an edit verb with --apply takes apply\'s options; without --apply they are a usage error', async () => {
-  await inTempDir(async (dir) => {
-    const r = await run(['set-app', '--app-id', '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c', '--prune'], { cwd: dir });
+  await withTempDir(async (dir) => {
+    const r = await runMain(['set-app', '--app-id', '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c', '--prune'], { cwd: dir });
     assert.equal(r.code, 64);
     assert.match(r.stderr, /set-app: --prune works only with --apply/);
     await assert.rejects(readFile(join(dir, 'entra-portal.json5')), /ENOENT/, 'nothing written');

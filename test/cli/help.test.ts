@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { commands } from '../../commands/index.js';
 import { formatExamples, topLevelHelp, verbHelp } from '../../src/cli/help.js';
 import { optionsOf } from '../../src/cli/options.js';
-import { inTempDir, run } from './run.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 
 test('verb help: usage line with what is required, own options first, then "Global options", with values and defaults', () => {
   const help = (name: string) => verbHelp(commands.find((c) => c.name === name)!, 100);
@@ -64,18 +64,18 @@ test('the top-level help lists every verb, help and version; it fits an 80-colum
 });
 
 test('"help", "help <verb>", "<verb> --help" and "-h": the same texts, exit 0, on stdout', async () => {
-  await inTempDir(async (dir) => {
-    const top = await run(['help'], { cwd: dir });
+  await withTempDir(async (dir) => {
+    const top = await runMain(['help'], { cwd: dir });
     assert.equal(top.code, 0);
     assert.equal(top.stderr, '');
-    assert.equal((await run(['--help'], { cwd: dir })).stdout, top.stdout);
-    assert.equal((await run(['-h'], { cwd: dir })).stdout, top.stdout);
-    const verb = await run(['help', 'apply'], { cwd: dir });
+    assert.equal((await runMain(['--help'], { cwd: dir })).stdout, top.stdout);
+    assert.equal((await runMain(['-h'], { cwd: dir })).stdout, top.stdout);
+    const verb = await runMain(['help', 'apply'], { cwd: dir });
     assert.equal(verb.code, 0);
-    assert.equal((await run(['apply', '--help'], { cwd: dir })).stdout, verb.stdout);
+    assert.equal((await runMain(['apply', '--help'], { cwd: dir })).stdout, verb.stdout);
     // help wins over anything else on the line, even a mistake
-    assert.equal((await run(['apply', '--bogus', '-h'], { cwd: dir })).stdout, verb.stdout);
-    const typo = await run(['help', 'aply'], { cwd: dir });
+    assert.equal((await runMain(['apply', '--bogus', '-h'], { cwd: dir })).stdout, verb.stdout);
+    const typo = await runMain(['help', 'aply'], { cwd: dir });
     assert.equal(typo.code, 64);
     assert.match(typo.stderr, /unknown verb 'aply'\. Did you mean apply\?/);
   });

@@ -11,7 +11,7 @@ import { GLOBAL_OPTIONS } from '../../src/cli/options.js';
 import { findVerb, parseVerbArgs } from '../../src/cli/parse.js';
 import { closest, editDistance, suggestOption } from '../../src/cli/usage.js';
 import { UsageError } from '../../src/errors.js';
-import { inTempDir, run } from './run.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 
 /** A value the option accepts. */
 function sample(o: OptionSpec): string {
@@ -38,14 +38,14 @@ function usageError(fn: () => unknown): UsageError {
 }
 
 test('every single-value option of every verb, given twice, is a usage error that names it (64), before anything runs', async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     let checked = 0;
     for (const spec of commands) {
       for (const o of [...(spec.options ?? []), ...GLOBAL_OPTIONS]) {
         if (o.kind === 'boolean' || o.repeatable) continue;
         const needs = o.needs ? [`--${o.needs}`] : [];
         const argv = [spec.name, ...required(spec).filter((w, i, all) => !(w === `--${o.name}` || all[i - 1] === `--${o.name}`)), ...needs, `--${o.name}`, sample(o), `--${o.name}=${sample(o)}`];
-        const r = await run(argv, { cwd: dir });
+        const r = await runMain(argv, { cwd: dir });
         assert.equal(r.code, 64, `${argv.join(' ')}: ${r.stderr}`);
         assert.match(r.stderr, new RegExp(`^error: ${spec.name}: --${o.name} was given 2 times; give it once`), argv.join(' '));
         checked += 1;

@@ -8,15 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { inTempDir, run } from './run.js';
+import { join } from 'node:path';
+import { binPath as bin, cliEnv, runMain, withTempDir } from '../helpers/cli.js';
 
-const bin = join(resolve(fileURLToPath(new URL('../..', import.meta.url))), 'bin', 'entra-portal.js');
 
-function env(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, '.xdg'), NO_COLOR: '1', ...extra };
-}
+const env = (cwd: string, extra: NodeJS.ProcessEnv = {}) => cliEnv({ cwd, env: extra });
 
 /** A config for the embedded emulator, with a certificate: apply has every step to do. */
 async function emulatorConfig(dir: string): Promise<void> {
@@ -25,7 +21,7 @@ async function emulatorConfig(dir: string): Promise<void> {
     ['set-portal-url', 'https://portal.abc.com:4443'],
     ['install-cert', '--generate'],
   ]) {
-    const r = await run(argv, { cwd: dir });
+    const r = await runMain(argv, { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
   }
 }
@@ -51,7 +47,7 @@ function start(argv: string[], dir: string, ready: RegExp, extra: NodeJS.Process
 }
 
 test('a reader that goes away (| head -1) does not change the exit code: the drift check still exits 2', { timeout: 120_000 }, async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await emulatorConfig(dir);
     for (let i = 0; i < 3; i++) {
       const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" apply --what-if --detailed-exitcode --verbose 2>&1 | head -1 >/dev/null; exit \${PIPESTATUS[0]}`], {
@@ -65,7 +61,7 @@ test('a reader that goes away (| head -1) does not change the exit code: the dri
 });
 
 test('Ctrl-C stops apply halfway: exit 130, what was done, and that a rerun finishes it; the rerun does', { timeout: 180_000 }, async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await emulatorConfig(dir);
     // each Graph request takes a while, so the signal arrives between steps
     const { child, seen, exited } = start(['apply'], dir, /✔ \S+: (created|updated)/, { ENTRA_PORTAL_EMULATOR_FAULTS: 'latency=150' });
@@ -76,15 +72,15 @@ test('Ctrl-C stops apply halfway: exit 130, what was done, and that a rerun fini
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /stopped: apply stopped \(SIGINT\); done so far: \S+ (created|updated)/);
     assert.match(r.stderr, /hint: Run "entra-portal apply" again: it reads what Entra holds now and finishes the rest/);
-    const again = await run(['apply'], { cwd: dir });
+    const again = await runMain(['apply'], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
-    const check = await run(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir });
+    const check = await runMain(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir });
     assert.equal(check.code, 0, `in sync after the rerun: ${check.stderr}`);
   });
 });
 
 test('SIGTERM stops the demo: exit 143, and its temporary folder (it holds a private key) is gone', { timeout: 180_000 }, async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const { child, seen, exited } = start(['demo'], dir, /Folder: (\S+)[\s\S]*Step 3\./);
     const [, folder] = await seen;
     assert.ok(folder && existsSync(join(folder, 'store')), 'the store with the key exists while the demo runs');

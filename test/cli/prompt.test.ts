@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { generateSelfSigned, writePfx } from '../../src/certs/index.js';
-import { inTempDir, run } from './run.js';
+import { runMain, withTempDir } from '../helpers/cli.js';
 
 /** A stdin that claims to be a terminal (what @inquirer/prompts checks), typed into by the test. */
 function terminal(): PassThrough & { isTTY: boolean; setRawMode(on: boolean): void } {
@@ -18,9 +18,9 @@ function terminal(): PassThrough & { isTTY: boolean; setRawMode(on: boolean): vo
 }
 
 test('Ctrl-C at the PFX password prompt: exit 130, nothing written', { timeout: 60_000 }, async () => {
-  await inTempDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const cert = await generateSelfSigned({ subject: 'CN=Prompt' });
-    assert.equal((await run(['new-app', '--name', 'Prompt Portal'], { cwd: dir })).code, 0);
+    assert.equal((await runMain(['new-app', '--name', 'Prompt Portal'], { cwd: dir })).code, 0);
     const config = await readFile(join(dir, 'entra-portal.json5'), 'utf8');
     await writeFile(join(dir, 'portal.pfx'), await writePfx({ keyPem: cert.keyPem, certsDer: [Buffer.from(cert.info.derBase64, 'base64')], password: 'secret' }));
     const stdin = terminal();

@@ -34,6 +34,8 @@ export interface RunOptions {
   input?: string;
   /** runMain only: the run's clock (e.g. fakeClock() from graph-fakes.ts: its waits pass at once) */
   clock?: Clock;
+  /** runMain only: the run's stop signal (as bin/ gives it on SIGINT/SIGTERM) */
+  signal?: AbortSignal;
   /** runCli only: kill the child after this long (default 60 s); in-process runs are bounded by the test's timeout */
   timeoutMs?: number;
 }
@@ -60,7 +62,7 @@ export async function runMain(args: string[], options: RunOptions): Promise<CliR
   const stderr = new Capture();
   const stdin = Readable.from([Buffer.from(options.input ?? '')]) as Readable & { isTTY?: boolean };
   const { main } = await import('../../src/cli/main.js');
-  const code = await main(args, { cwd: options.cwd, env: cliEnv(options), stdin, stdout, stderr, ...(options.clock ? { clock: options.clock } : {}) });
+  const code = await main(args, { cwd: options.cwd, env: cliEnv(options), stdin, stdout, stderr, ...(options.clock ? { clock: options.clock } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
