@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import JSON5 from 'json5';
 import { startEmulator } from '../../src/emulator/index.js';
 import { runCli, runMain, withTempDir } from '../helpers/cli.js';
+import { testPki } from '../helpers/pki.js';
 
 interface Result {
   passed: boolean;
@@ -21,6 +22,7 @@ test('install-cert → apply → test-portal passes end to end (NODE_EXTRA_CA_CE
   const settings = { applicationId: '00000000-0000-0000-0000-000000000000' };
   let restUrl = '';
   const rest = await startEmulator({
+    pki: testPki,
     restoreApi: { port: 0, settings: () => ({ ...settings, msalAuthorityUri: 'https://127.0.0.1/organizations', restorePortalUri: restUrl, isEnabled: true }) },
   });
   restUrl = rest.restoreApiUrl!;

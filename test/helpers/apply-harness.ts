@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile, readFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContext, type Context } from '../../src/context.js';
+import { createContext, type Clock, type Context } from '../../src/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openSession, type AuthMode, type Session as GraphSession } from '../../src/session.js';
 import type { RetryPolicy } from '../../src/graph/retry.js';
@@ -16,6 +16,8 @@ import { graphCall, graphList } from '../../src/graph/request.js';
 import { apply, type ApplyInput, type ApplyResult } from '../../src/cmdlets/apply.js';
 import { generateSelfSigned, type CertificateInfo } from '../../src/certs/index.js';
 import type { Application as GraphApplication } from '../../src/model/graph.js';
+import { testClientKeyPair, testEnv } from './pki.js';
+import { fakeClock } from './graph-fakes.js';
 
 export interface RunOutcome {
   result?: ApplyResult;
@@ -60,11 +62,11 @@ function sink(): { write(s: string): boolean; text(): string } {
   return { write: (s: string) => ((buf += s), true), text: () => buf };
 }
 
-function makeCtx(dir: string, faults?: string, extraEnv: NodeJS.ProcessEnv = {}): { ctx: Context; stderr: ReturnType<typeof sink> } {
+function makeCtx(dir: string, clock: Clock, faults?: string, extraEnv: NodeJS.ProcessEnv = {}): { ctx: Context; stderr: ReturnType<typeof sink> } {
   const stderr = sink();
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, '.xdg'), NO_COLOR: '1', ...extraEnv };
+  const env = testEnv(dir, extraEnv);
   if (faults) env.ENTRA_PORTAL_EMULATOR_FAULTS = faults;
-  return { ctx: createContext({ cwd: dir, env, stderr, stdout: sink(), verbosity: 'normal' }), stderr };
+  return { ctx: createContext({ cwd: dir, env, stderr, stdout: sink(), verbosity: 'normal', clock }), stderr };
 }
 
 async function openFor(configPath: string, ctx: Context, budgetS = 60, auth?: AuthMode, retry: Partial<RetryPolicy> = {}): Promise<GraphSession> {
@@ -76,6 +78,9 @@ async function openFor(configPath: string, ctx: Context, budgetS = 60, auth?: Au
 export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'entra-portal-apply-'));
   const configPath = join(dir, 'entra-portal.json5');
+  // one virtual clock for every run in the workspace, and the embedded emulator's directory time:
+  // retry and consistency waits (and the replication lag they wait out) pass at once
+  const clock = fakeClock(Date.now());
   const ws: Workspace = {
     dir,
     configPath,
@@ -84,7 +89,7 @@ export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promi
     },
     configText: () => readFile(configPath, 'utf8'),
     async run(input = {}, options = {}) {
-      const { ctx, stderr } = makeCtx(dir, options.faults, options.env);
+      const { ctx, stderr } = makeCtx(dir, clock, options.faults, options.env);
       let session: GraphSession | undefined;
       const out: RunOutcome = { roundTrips: 0, writes: [], stderr: '' };
       try {
@@ -105,7 +110,7 @@ export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promi
       return out;
     },
     async admin(fn) {
-      const { ctx } = makeCtx(dir);
+      const { ctx } = makeCtx(dir, clock);
       const s = await openFor(configPath, ctx);
       try {
         return await fn(s);
@@ -114,7 +119,8 @@ export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promi
       }
     },
     async makeCert(name, subject = `CN=${name}`) {
-      const { info } = await generateSelfSigned({ subject, validityDays: 365 });
+      // a new certificate for the fixed test key: no key generation per workspace
+      const { info } = await generateSelfSigned({ subject, validityDays: 365, keyPair: Promise.resolve(testClientKeyPair) });
       await mkdir(join(dir, 'certs'), { recursive: true });
       const file = `certs/${name}.cer`;
       await writeFile(join(dir, file), info.certPem);

@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import type { Clock } from '../../src/context.js';
 
 import { repoRoot } from './paths.js';
+import { testEnv } from './pki.js';
 
 export { repoRoot };
 export const binPath = join(repoRoot, 'bin', 'entra-portal.js');
@@ -40,10 +41,9 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** What a run sees as its environment: a home and data folder inside the test's folder, no colour. */
+/** What a run sees as its environment: testEnv() in its folder, plus the test's own variables. */
 export function cliEnv(options: RunOptions): NodeJS.ProcessEnv {
-  const { cwd } = options;
-  return { PATH: process.env.PATH, HOME: cwd, XDG_DATA_HOME: join(cwd, '.xdg'), NO_COLOR: '1', ...options.env };
+  return testEnv(options.cwd, options.env);
 }
 
 /** A captured output stream: not a terminal, as a pipe is. */

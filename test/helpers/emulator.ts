@@ -22,12 +22,13 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { Agent } from 'undici';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions, type EmulatorTenant } from '../../src/emulator/index.js';
+import { testPki } from './pki.js';
 
 export type { EmulatorHandle, EmulatorOptions, EmulatorTenant };
 
-/** Starts an in-memory emulator (unless options say otherwise), runs fn, always stops it. */
+/** Starts an in-memory emulator (unless options say otherwise) from the test PKI, runs fn, always stops it. */
 export async function withEmulator<T>(fn: (handle: EmulatorHandle) => Promise<T>, options: EmulatorOptions = {}): Promise<T> {
-  const handle = await startEmulator(options);
+  const handle = await startEmulator({ pki: testPki, ...options });
   try {
     return await fn(handle);
   } finally {

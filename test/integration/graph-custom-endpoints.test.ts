@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { startEmulator, type EmulatorHandle, type EmulatorTenant } from '../../src/emulator/index.js';
 import { probe, type ProbeCase } from '../helpers/graph-probe.js';
 import { nodeScript, repoRoot } from '../helpers/paths.js';
+import { testPki } from '../helpers/pki.js';
 
 const run = promisify(execFile);
 
@@ -34,7 +35,7 @@ describe('Graph session with custom endpoints (standalone emulator)', () => {
   /** trusted (child process): signed in, wrong secret, --auth auto without anything to sign in with */
   let trusted: { signedIn: Record<string, unknown>; wrongSecret: Record<string, unknown>; autoInCi: Record<string, unknown> };
   before(async () => {
-    emu = await startEmulator({});
+    emu = await startEmulator({ pki: testPki });
     tenant = await emu.ensureTenant('contoso.onmicrosoft.com');
     const [signedIn, wrongSecret, autoInCi] = await probeTrusting(emu.caFile, [
       { url: emu.url, env: { AZURE_CLIENT_ID: tenant.operator.clientId, AZURE_CLIENT_SECRET: tenant.operator.clientSecret } },

@@ -25,11 +25,14 @@ import { observe } from '../../src/reconcile/observe.js';
 import { graphList } from '../../src/graph/request.js';
 import { graphBatch } from '../../src/graph/batch.js';
 import { openSession, type Session as GraphSession } from '../../src/session.js';
-import { recordingLogger } from '../helpers/graph-fakes.js';
+import { fakeClock, recordingLogger } from '../helpers/graph-fakes.js';
+import { TEST_PKI_FILE } from '../helpers/pki.js';
 
 function ctxWith(faults: string): Context {
   const sink = { write: () => true, isTTY: false };
-  return { ...createContext({ env: { ENTRA_PORTAL_EMULATOR_FAULTS: faults }, stdout: sink, stderr: sink, verbosity: 'quiet' }), log: recordingLogger() };
+  // a virtual clock: the retries' sleeps advance it, and the embedded emulator's replication lag with them
+  const clock = fakeClock(Date.now());
+  return { ...createContext({ env: { ENTRA_PORTAL_EMULATOR_FAULTS: faults, ENTRA_PORTAL_EMULATOR_PKI: TEST_PKI_FILE }, stdout: sink, stderr: sink, verbosity: 'quiet', clock }), log: recordingLogger() };
 }
 
 async function withSession<T>(faults: string, fn: (s: GraphSession) => Promise<T>): Promise<T> {

@@ -19,10 +19,11 @@ import { checkOperatorRights } from '../../src/graph/preflight.js';
 import { openSession, type Session as GraphSession } from '../../src/session.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { recordingLogger } from '../helpers/graph-fakes.js';
+import { TEST_PKI_FILE } from '../helpers/pki.js';
 
 function quietCtx(env: NodeJS.ProcessEnv = {}): Context {
   const sink = { write: () => true, isTTY: false };
-  return { ...createContext({ env, stdout: sink, stderr: sink, verbosity: 'quiet' }), log: recordingLogger() };
+  return { ...createContext({ env: { ENTRA_PORTAL_EMULATOR_PKI: TEST_PKI_FILE, ...env }, stdout: sink, stderr: sink, verbosity: 'quiet' }), log: recordingLogger() };
 }
 
 describe('Graph session in Emulator mode', () => {

@@ -16,10 +16,11 @@ import { testPortalExitCode } from '../../src/checks/result.js';
 import { graphCall } from '../../src/graph/request.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { baseConfig, grantsOf, patchApp, readApp, spOf, withWorkspace } from '../helpers/apply-harness.js';
+import { testEnv, testPki } from '../helpers/pki.js';
 
 function ctxFor(dir: string): Context {
   const sink = { write: () => true };
-  return createContext({ cwd: dir, env: { PATH: process.env.PATH, HOME: dir, XDG_DATA_HOME: join(dir, '.xdg'), NO_COLOR: '1' }, stderr: sink, stdout: sink });
+  return createContext({ cwd: dir, env: testEnv(dir), stderr: sink, stdout: sink });
 }
 
 const by = (r: TestPortalResult, id: string) => r.checks.find((c) => c.id === id)!;
@@ -28,6 +29,7 @@ test('test-portal against the emulator: a healthy portal, then Entra broken one 
   const settings = { applicationId: '00000000-0000-0000-0000-000000000000' };
   let restUrl = '';
   const rest = await startEmulator({
+    pki: testPki,
     restoreApi: { port: 0, settings: () => ({ ...settings, msalAuthorityUri: 'https://127.0.0.1/organizations', restorePortalUri: `${restUrl}/`, isEnabled: true }) },
   });
   restUrl = rest.restoreApiUrl!;
