@@ -8,6 +8,9 @@ import { setAppCommand } from './set-app.js';
 import { installCertCommand } from './install-cert.js';
 import { setPortalUrlCommand } from './set-portal-url.js';
 import { applyCommand } from './apply.js';
+import { addCustomerCommand } from './add-customer.js';
+import { removeCustomerCommand } from './remove-customer.js';
+import { consentUrlCommand } from './consent-url.js';
 import { testPortalCommand } from './test-portal.js';
 import { emulatorCommand } from './emulator.js';
 import { demoCommand } from './demo.js';
@@ -18,6 +21,9 @@ export const commands: CommandSpec<any, any>[] = [
   installCertCommand,
   setPortalUrlCommand,
   applyCommand,
+  addCustomerCommand,
+  removeCustomerCommand,
+  consentUrlCommand,
   testPortalCommand,
   emulatorCommand,
   demoCommand,

@@ -5,13 +5,16 @@
 export { createContext, type Context } from './context.js';
 export * from './errors.js';
 export { resolveRegion, REGIONS, type RegionInfo, type RegionName, type Endpoints } from './cloud/regions.js';
-export type { PortalConfig } from './config/types.js';
+export type { PortalConfig, CustomerConfig } from './config/types.js';
 export { loadConfig, editConfig, resolveConfigPath, type LoadedConfig, type ConfigDocument, type ConfigChange, type ConfigEditResult } from './config/index.js';
 export { validatePortalUrl, normalizeRedirectUri, type PortalUrl } from './url/portal-url.js';
 export { newApp, type NewAppInput, type NewAppResult } from './cmdlets/new-app.js';
 export { setApp, type SetAppInput, type SetAppResult } from './cmdlets/set-app.js';
 export { setPortalUrl, type SetPortalUrlInput, type SetPortalUrlResult } from './cmdlets/set-portal-url.js';
 export type { EditVerbResult } from './cmdlets/edit-verb.js';
+export { addCustomer, removeCustomer, type CustomerEditInput, type CustomerEditResult } from './cmdlets/customers.js';
+export { consentUrl, type ConsentUrlInput, type ConsentUrlResult } from './cmdlets/consent-url.js';
+export { adminConsentUrl, type AdminConsentTarget } from './cloud/admin-consent.js';
 export { startEmulator, type EmulatorHandle, type EmulatorOptions, type EmulatorTenant } from './emulator/index.js';
 export { testPortal, type TestPortalInput, type TestPortalResult } from './cmdlets/test-portal.js';
 export type { CheckId, CheckResult, CheckStatus } from './checks/types.js';

@@ -10,6 +10,7 @@ import {
   JsonArrayNode,
   JsonIdentifierNode,
   JsonObjectNode,
+  JsonParser,
   JsonPrimitiveNode,
   JsonPropertyNode,
   JsonTokenNode,
@@ -25,6 +26,12 @@ export interface ConfigDocument {
   /** creates missing objects in the neighbours' style */
   set(path: readonly string[], value: unknown): void;
   delete(path: readonly string[]): void;
+  /** adds an entry at the end of the array at `path` (made when missing), laid out like the entry before it */
+  append(path: readonly string[], value: unknown): void;
+  /** removes the array entry at `index` with its line (and same-line comment); the other entries keep their bytes */
+  removeAt(path: readonly string[], index: number): void;
+  /** replaces the array entry at `index`; an object entry keeps its layout and the keys it shares with `value` */
+  setAt(path: readonly string[], index: number, value: unknown): void;
 }
 
 type Quote = "'" | '"';
@@ -87,34 +94,43 @@ function* walk(node: JsonValueNode): Generator<JsonValueNode> {
   if (node instanceof JsonArrayNode) for (const el of node.elements) yield* walk(el);
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 const isToken = (c: unknown, type: JsonTokenType): c is JsonTokenNode => c instanceof JsonTokenNode && c.isType(type);
 
+/** An entry of an object (a property) or of an array (an element) among the block's children. */
+const isEntry = (c: unknown): boolean => c instanceof JsonPropertyNode || (!(c instanceof JsonTokenNode) && c !== undefined);
+
 /**
- * Remove a property with the bytes that belong to it: its line (indentation, comma, same-line
- * comments, newline) when it has one to itself, else just the entry and its separator. The
- * library's own removal re-lays out the closing brace and drops the file's final newline when the
- * last entry goes, so the tokens are removed here and the library only forgets the property.
+ * Remove an entry (a property, or an array element) with the bytes that belong to it: its line
+ * (indentation, comma, same-line comments, newline) when it has one to itself, else just the entry
+ * and its separator. The library's own removal re-lays out the closing bracket and drops the file's
+ * final newline when the last entry goes, so the tokens are removed here and the library only
+ * forgets the entry.
  */
-function removeProperty(obj: JsonObjectNode, prop: JsonPropertyNode): void {
-  const ch = obj.children;
-  const i = ch.indexOf(prop);
+function removeEntry(block: JsonObjectNode | JsonArrayNode, entry: JsonPropertyNode | JsonValueNode): void {
+  const ch = block.children;
+  const i = ch.indexOf(entry);
   if (i === -1) return;
   let end = i + 1;
   let hadComma = false;
+  let trailingSpace = false;
   const sameLine = (c: unknown) =>
     isToken(c, JsonTokenType.WHITESPACE) ||
     isToken(c, JsonTokenType.COMMA) ||
     ((isToken(c, JsonTokenType.LINE_COMMENT) || isToken(c, JsonTokenType.BLOCK_COMMENT)) && !c.value.includes('\n'));
   while (end < ch.length && sameLine(ch[end])) {
     if (isToken(ch[end], JsonTokenType.COMMA)) hadComma = true;
+    if (isToken(ch[end], JsonTokenType.WHITESPACE)) trailingSpace = true;
     end++;
   }
   let start = i;
   while (start > 0 && isToken(ch[start - 1], JsonTokenType.WHITESPACE)) start--;
   const ownLine = start === 0 || isToken(ch[start - 1], JsonTokenType.NEWLINE);
   if (ownLine && isToken(ch[end], JsonTokenType.NEWLINE)) end++;
-  if (!ownLine) start = i; // inline: keep the space in front
-  const isLast = !ch.slice(end).some((c) => c instanceof JsonPropertyNode);
+  const isLast = !ch.slice(end).some(isEntry);
+  // inline: keep the space in front, unless the entry was the last one and closed the block (`[a, b]`)
+  if (!ownLine && !(isLast && !trailingSpace)) start = i;
   ch.splice(start, end - start);
   if (isLast && !hadComma) {
     // without a trailing comma, the previous entry's comma was a separator: it goes too
@@ -123,7 +139,7 @@ function removeProperty(obj: JsonObjectNode, prop: JsonPropertyNode): void {
         ch.splice(k, 1);
         break;
       }
-      if (ch[k] instanceof JsonPropertyNode) break;
+      if (isEntry(ch[k])) break;
     }
   }
 }
@@ -246,9 +262,61 @@ export class Json5ConfigDocument implements ConfigDocument {
     if (!parent || !parent.has(key)) return;
     // a comment on the same line as the removed entry goes with it
     for (const prop of parent.properties.filter((p) => p.key.toJSON() === key)) {
-      removeProperty(parent, prop);
+      removeEntry(parent, prop);
       parent.delete(key);
     }
+  }
+
+  /** The array at `path`, or undefined. */
+  private arrayAt(path: readonly string[]): { array: JsonArrayNode; objs: Array<JsonObjectNode | undefined> } | undefined {
+    const objs = this.chain(path.slice(0, -1));
+    const parent = objs.at(-1);
+    const key = path[path.length - 1]!;
+    const node = parent && parent.has(key) ? parent.get(key) : undefined;
+    return node instanceof JsonArrayNode ? { array: node, objs } : undefined;
+  }
+
+  append(path: readonly string[], value: unknown): void {
+    if (path.length === 0) throw new TypeError('append: empty path');
+    if (!this.arrayAt(path)) this.set(path, []);
+    const at = this.arrayAt(path)!;
+    const keys = isPlainObject(value) ? Object.keys(value).sort().join('\u0000') : undefined;
+    // a new object entry copies the layout of the last entry with the same keys, with new values
+    const template = [...at.array.elements]
+      .reverse()
+      .find((e): e is JsonObjectNode => e instanceof JsonObjectNode && keys !== undefined && e.properties.map((p) => String(p.key.toJSON())).sort().join('\u0000') === keys);
+    at.array.push(template ? template.clone().update(value as never) : this.inline(value, at.objs));
+  }
+
+  /** A flat object on one line, `{ key: 'value' }`, in the file's key and quote style (else as `build` lays it out). */
+  private inline(value: unknown, context: Array<JsonObjectNode | undefined>): JsonValueNode {
+    if (!isPlainObject(value) || Object.values(value).some((v) => v !== null && typeof v === 'object')) return this.build(value, context);
+    const style = this.keyStyleFor(context);
+    const quote = this.quoteFor(context);
+    const body = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${keyNode(k, style).toString()}: ${typeof v === 'string' ? stringToken(v, quote).value : JSON.stringify(v)}`)
+      .join(', ');
+    return JsonParser.parse(`{ ${body} }`, JsonObjectNode);
+  }
+
+  setAt(path: readonly string[], index: number, value: unknown): void {
+    const at = this.arrayAt(path);
+    const element = at?.array.elements[index];
+    if (!at || !element) throw new TypeError(`setAt: no entry ${index} at ${path.join('.')}`);
+    if (isDeepStrictEqual(element.toJSON(), value)) return;
+    const keysOf = (v: unknown) => (isPlainObject(v) ? Object.keys(v).sort().join('\u0000') : undefined);
+    // same keys: the entry keeps its layout; otherwise it is written anew, on one line
+    const updated = keysOf(element.toJSON()) === keysOf(value) ? element.update(value as never) : this.inline(value, at.objs);
+    if (updated !== element) at.array.set(index, updated);
+  }
+
+  removeAt(path: readonly string[], index: number): void {
+    const at = this.arrayAt(path);
+    const element = at?.array.elements[index];
+    if (!at || !element) return;
+    removeEntry(at.array, element);
+    at.array.delete(index);
   }
 
   toString(): string {

@@ -13,6 +13,7 @@ import { resolveRegion } from '../cloud/regions.js';
 import { validatePortalUrl } from '../url/portal-url.js';
 import { DEFAULT_REST_API_PORT } from './types.js';
 import { formatPath, locate, pointerToPath, type Segment } from './tree.js';
+import { customerProblems } from './customers.js';
 
 /** The schema file ships in the package: <root>/schemas (from src/config or dist/src/config). */
 export function schemaPath(): string {
@@ -48,6 +49,8 @@ const PATTERN_MESSAGES: Record<string, string> = {
   'endpoints.graph': "must be an https:// URL, e.g. 'https://graph.microsoft.com'",
   'endpoints.login': "must be an https:// URL, e.g. 'https://login.microsoftonline.com'",
   tenant: "must be a tenant ID (GUID) or a domain name such as 'contoso.onmicrosoft.com'",
+  'customers[].tenant': "must be a tenant ID (GUID) or a domain name such as 'fabrikam.onmicrosoft.com'",
+  'customers[].credentialEnv': "must be an environment variable prefix: letters, digits and '_', not starting with a digit, e.g. 'FABRIKAM'",
 };
 
 function messageFor(e: ErrorObject, genericPath: string): string {
@@ -135,5 +138,6 @@ export function semanticProblems(value: unknown, root: JsonValueNode, file: stri
       }
     }
   }
+  problems.push(...customerProblems(config, root, file));
   return problems;
 }

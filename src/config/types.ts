@@ -1,11 +1,11 @@
 /**
- * The desired state, as the config file holds it (DESIGN §4; schemas/entra-portal.schema.json).
+ * The desired state, as the config file holds it (schemas/entra-portal.schema.json).
  * Only desired state: no secrets, no observed values except the recorded `application.appId`.
  * An omitted field is unmanaged.
  */
 export interface PortalConfig {
   version: 1;
-  /** region name or alias (DESIGN §2); default Worldwide */
+  /** region name or alias (src/cloud/regions.ts); default Worldwide */
   region?: string;
   /** a custom cloud instead of a region (https only) */
   endpoints?: { graph: string; login: string };
@@ -28,6 +28,16 @@ export interface PortalConfig {
     url?: string;
     restApiPort?: number;
   };
+  /** service providers: customer tenants that get a service principal and admin consent for this application */
+  customers?: CustomerConfig[];
+}
+
+/** One customer tenant of a multi-tenant application (docs/service-providers.md). */
+export interface CustomerConfig {
+  /** tenant ID (GUID) or a verified domain */
+  tenant: string;
+  /** prefix of the environment variables holding this tenant's credential (default derived from the tenant) */
+  credentialEnv?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'entra-portal.json5';
