@@ -10,6 +10,7 @@ import { authenticate } from './graph/auth.js';
 import { runBatch } from './graph/batch.js';
 import { runGraphCall } from './graph/router.js';
 import { tenantNotFound, aadError } from './identity/errors.js';
+import { adminConsent, isAdminConsentPath } from './identity/admin-consent.js';
 import { instanceDiscovery, jwks, openidConfiguration } from './identity/metadata.js';
 import { deviceCodeEndpoint, tokenEndpoint } from './identity/token.js';
 import { parseTarget, type Target } from './target.js';
@@ -32,6 +33,7 @@ async function login(engine: Engine, req: IncomingMessage, url: Target, origin: 
   const rest = segs.slice(1).join('/');
   const corr = (req.headers['client-request-id'] as string | undefined) ?? url.searchParams.get('client-request-id') ?? undefined;
   if (tenantSeg === 'common' && rest === 'discovery/instance' && req.method === 'GET') return { result: instanceDiscovery(origin, url.searchParams) };
+  if (isAdminConsentPath(rest)) return adminConsent(engine, req, tenantSeg, rest, url, origin);
   const tenant = engine.store.find(tenantSeg);
   if (!tenant && !MULTI.has(tenantSeg.toLowerCase())) {
     if (['v2.0/.well-known/openid-configuration', '.well-known/openid-configuration', 'oauth2/v2.0/token', 'oauth2/v2.0/devicecode', 'discovery/v2.0/keys'].includes(rest)) {
