@@ -1,27 +1,20 @@
-import type { Argv } from 'yargs';
 import { defineCommand } from '../src/cli/command.js';
-import { singleString } from '../src/cli/options.js';
 import type { ConsentUrlResult } from '../src/cmdlets/consent-url.js';
+import { CUSTOMER_TENANT_OPTION } from './customer-options.js';
 
 interface Args {
   tenant: string;
 }
 
 export const consentUrlCommand = defineCommand<Args, ConsentUrlResult>({
-  command: 'consent-url',
+  name: 'consent-url',
   describe: "Service providers: the admin-consent link a customer's administrator opens to onboard the application",
+  options: [CUSTOMER_TENANT_OPTION],
   examples: [
     ['entra-portal consent-url --tenant fabrikam.onmicrosoft.com', 'print the link (stdout: the URL alone)'],
     ['entra-portal consent-url --tenant fabrikam.onmicrosoft.com --json', 'the link with its parts (tenant, appId, redirect URI)'],
   ],
-  builder: (y: Argv) =>
-    y.option('tenant', {
-      type: 'string',
-      describe: "the customer's tenant ID (GUID) or a verified domain name",
-      demandOption: 'give the customer tenant: --tenant <id or domain>',
-      requiresArg: true,
-      coerce: singleString('tenant'),
-    }),
+  notes: ['Reads the config only: no sign-in, no network. The administrator (at least Cloud Application Administrator) approves the delegated permissions for the whole tenant and lands on the portal URL.'],
   async run(args, ctx) {
     if (args.whatIf) ctx.log.info('--what-if: consent-url changes nothing anyway');
     const { consentUrl } = await import('../src/cmdlets/consent-url.js');

@@ -75,7 +75,7 @@ export async function addCustomer(input: CustomerEditInput, ctx?: Partial<Contex
       `${prefix}_CLIENT_CERTIFICATE_PATH or ${prefix}_FEDERATED_TOKEN_FILE, or your own --auth identity consented in that tenant); ` +
       `otherwise "entra-portal consent-url --tenant ${tenant}" gives the link its administrator opens.`,
   );
-  if (input.apply) await chainApply(result, edit, c);
+  if (input.apply) await chainApply(result, edit, c, input.apply);
   return result;
 }
 
@@ -107,6 +107,6 @@ export async function removeCustomer(input: CustomerEditInput, ctx?: Partial<Con
     : [`${tenant} is not in customers: nothing to remove`];
   for (const w of warnings) c.log.warn(w);
   const result: CustomerEditResult = { ...toVerbResult('remove-customer', edit, warnings), verb: 'remove-customer', tenant: removed ?? tenant, customers };
-  if (input.apply) await chainApply(result, edit, c);
+  if (input.apply) await chainApply(result, edit, c, input.apply);
   return result;
 }
