@@ -1,5 +1,5 @@
 /**
- * Emulator throughput and footprint (issue 3, "Benchmark"). GETs: the emulator (from source) in a
+ * Emulator throughput and footprint. GETs: the emulator (from source) in a
  * process of its own, driven by a light load generator in another process (bench/https-load.ts:
  * keep-alive, 8 connections, bounded), against a bare node:https server answering the same JSON
  * body under the same generator, rounds interleaved: the ratio of the two medians is the finding,

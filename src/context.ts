@@ -1,5 +1,6 @@
 /**
- * Side effects enter through a context object (STYLE #10): streams, environment, clock, cwd.
+ * Side effects enter through a context object: streams, environment, clock, cwd
+ * (docs/architecture.md, "The context object").
  * Cmdlets take an optional `Partial<Context>`; tests pass their own streams and clock rather
  * than patching module singletons.
  */

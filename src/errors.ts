@@ -1,7 +1,8 @@
 /**
- * Typed errors and the one mapping from error to exit code (DESIGN §3).
+ * Typed errors and the one mapping from error to exit code (docs/architecture.md, "Errors and
+ * exit codes"; the codes are interface: docs/cli.md).
  *
- * Library code throws these; `src/cli.ts` renders them and returns `exitCodeFor(err)`;
+ * Library code throws these; `src/cli/main.ts` renders them and returns `exitCodeFor(err)`;
  * only `bin/entra-portal.js` ends the process. A user error (bad input) prints no stack.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The public module API: the cmdlets as async functions that return the same result objects
- * that `--json` prints (DESIGN §3).
+ * that `--json` prints, without the envelope (docs/cli.md).
  */
 export { createContext, type Context } from './context.js';
 export * from './errors.js';

@@ -2,7 +2,7 @@
  * Self-signed certificates for the application (install-cert --generate; also used by tests).
  *
  * The RSA key comes from node:crypto (native; forge's pure-JS keygen is ~15× slower, see
- * shared/reference/libraries.md), the X.509 is built and signed with forge using SHA-256 (forge's
+ * docs/dependencies.md, "node-forge"), the X.509 is built and signed with forge using SHA-256 (forge's
  * `cert.sign(key)` defaults to SHA-1). Extensions fit Entra keyCredentials and client assertions:
  * keyUsage digitalSignature+keyEncipherment, extKeyUsage clientAuth, basicConstraints CA:false,
  * subject/authority key identifiers.

@@ -1,7 +1,6 @@
 /**
- * X.509 facts from a certificate's DER or PEM: thumbprints, names, dates (DESIGN §4, interfaces.md
- * "Certificates"). Parsing is node:crypto's X509Certificate (any key type, unlike forge, which
- * reads RSA certificates only).
+ * X.509 facts from a certificate's DER or PEM: thumbprints, names, dates. Parsing is node:crypto's
+ * X509Certificate (any key type, unlike forge, which reads RSA certificates only).
  *
  * Thumbprints are the SHA-1 / SHA-256 of the DER, uppercase hex, no colons — what Windows, VB365 and
  * Graph's keyCredentials.customKeyIdentifier show, and identical to `openssl x509 -fingerprint`.

@@ -1,5 +1,5 @@
 /**
- * The test-portal check graph (DESIGN §5): which check depends on which, and the time budget of
+ * The test-portal check graph: which check depends on which, and the time budget of
  * each network step. Network checks form one chain (url → dns → tcp → tls → REST); the Entra
  * checks (entra.ts) hang off `config` and run alongside it.
  */
@@ -76,7 +76,7 @@ export function configCheck(load: () => Promise<LoadedPortalConfig>): CheckDefin
   };
 }
 
-/** Host names VB365's msalAuthorityUri may use for a config's cloud (restore-portal.md §4). */
+/** Host names VB365's msalAuthorityUri may use for a config's cloud (docs/vb365.md, "Regions"). */
 export function authorityHostsFor(config: PortalConfig): { hosts: string[]; vb365Region: string } {
   if (config.endpoints) return { hosts: [new URL(config.endpoints.login).hostname.toLowerCase()], vb365Region: 'Worldwide' };
   const region = resolveRegion(config.region ?? 'Worldwide');

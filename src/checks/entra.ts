@@ -198,7 +198,7 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
         const credential = new ClientCertificateCredential(
           session.tenant,
           appId,
-          // PEM only, leaf after the key (libraries.md "@azure/identity")
+          // PEM only, leaf after the key (docs/dependencies.md, "@azure/identity")
           { certificate: `${stored.keyPem}\n${stored.info.certPem}` },
           { ...session.credentialOptions(), ...(session.ca ? { tlsOptions: { ca: session.ca } } : {}) },
         );

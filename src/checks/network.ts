@@ -1,5 +1,5 @@
 /**
- * dns and tcp (DESIGN §5). Both honour the AbortSignal the runner gives them (the per-step
+ * dns and tcp. Both honour the AbortSignal the runner gives them (the per-step
  * timeout) and never leave a socket open: a host that drops packets costs at most the timeout.
  */
 import { lookup } from 'node:dns/promises';

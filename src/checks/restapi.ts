@@ -1,8 +1,8 @@
 /**
- * restapi.settings (DESIGN §5): the VB365 REST API's anonymous
+ * restapi.settings: the VB365 REST API's anonymous
  * `GET https://<host>:<port>/v8/RestorePortalSettings` (x-anonymous in the v8 OpenAPI spec;
  * schema RESTRestorePortalSettings {applicationId, msalAuthorityUri, restorePortalUri, isEnabled};
- * shared/reference/restore-portal.md §3). The served certificate is accepted whatever it is for this
+ * docs/vb365.md, "What the REST API reports"). The served certificate is accepted whatever it is for this
  * read: trust is judged by tls.trust.
  */
 import { request } from 'node:https';

@@ -2,7 +2,7 @@
  * A small check-graph runner. Each check declares what it depends on; every check starts as soon
  * as its dependencies have settled, so independent chains (network, Entra) run concurrently.
  * A check whose dependency failed or was skipped is itself skipped, naming the root cause — a
- * broken DNS name yields one failure, not six (DESIGN §5).
+ * broken DNS name yields one failure, not six.
  *
  * Time: a check with `timeoutMs` is aborted through its AbortSignal when the budget is spent and
  * reported as failed; checks must release their sockets on abort, so nothing keeps the process alive.

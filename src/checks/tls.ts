@@ -1,5 +1,5 @@
 /**
- * tls.handshake, tls.expiry, tls.hostname, tls.trust (DESIGN §5).
+ * tls.handshake, tls.expiry, tls.hostname, tls.trust.
  *
  * One handshake through node:tls with `rejectUnauthorized: false` (we want to see the certificate
  * whatever it is) and with the host-name check switched off, so that `socket.authorized` judges the

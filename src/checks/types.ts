@@ -1,5 +1,5 @@
 /**
- * test-portal checks (DESIGN §5): stable ids, one outcome each.
+ * test-portal checks: stable ids, one outcome each.
  * The ids and the JSON shape are interface (schemas/test-result.schema.json); never rename them.
  */
 

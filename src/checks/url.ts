@@ -1,9 +1,9 @@
 /**
- * url.format and url.port (DESIGN §5). Pure: no network.
+ * url.format and url.port. Pure: no network.
  *
  * The format rules are the ones set-portal-url enforces (src/url/portal-url.ts): VB365 accepts
  * exactly `https://<IPv4>:<port>` or `https://<DNS name>:<port>` (Set-VBORestorePortalSettings
- * -PortalUri; shared/reference/restore-portal.md §2). The port is judged apart, by url.port: it must
+ * -PortalUri; docs/vb365.md, "The Restore Portal web address"). The port is judged apart, by url.port: it must
  * be the REST API's HTTPS port (4443 unless changed), or the portal is unreachable.
  */
 import { DEFAULT_REST_API_PORT } from '../config/types.js';
@@ -21,7 +21,7 @@ export interface PortalUrl {
   hostKind: 'ipv4' | 'dns';
 }
 
-/** Lowercase scheme and host, no trailing slash (DESIGN §1). */
+/** Lowercase scheme and host, no trailing slash. */
 export const normalizeUrl = normalizeRedirectUri;
 
 /** The port written in the URL, if any (the authority's last `:digits`). */

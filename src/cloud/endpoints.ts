@@ -1,6 +1,6 @@
 /**
  * A config → the cloud it talks to: Graph root, login authority host, `.default` scope, region
- * (DESIGN §2; shared/reference/graph-behaviour.md §7). Pure; no network.
+ * (docs/graph.md, "National clouds"). Pure; no network.
  *
  * - `region` (name or alias, default Worldwide) picks a row of the region table (`regions.ts`).
  * - `endpoints: { graph, login }` gives a custom cloud instead (https only; it wins over `region`).

@@ -1,6 +1,6 @@
 /**
- * Microsoft Entra regions (national clouds) → endpoints (DESIGN §2,
- * shared/reference/graph-behaviour.md §7). Pure data; no network.
+ * Microsoft Entra regions (national clouds) → endpoints (docs/graph.md, "National clouds", has the
+ * sources). Pure data; no network.
  */
 import { InputError } from '../errors.js';
 

@@ -1,7 +1,7 @@
 /**
- * demo: the whole job, start to finish, against the embedded Entra emulator, in a temporary folder
- * (DESIGN §3, issue 4). Narrated on stderr, step by step, with the command line a user would type
- * for each step; the result (steps and their outcome) is the return value.
+ * demo: the whole job, start to finish, against the embedded Entra emulator, in a temporary folder.
+ * Narrated on stderr, step by step, with the command line a user would type for each step; the
+ * result (steps and their outcome) is the return value.
  *
  * It calls the same cmdlets the CLI runs. One Graph session (the embedded emulator, with its state in
  * `<folder>/.entra-portal/`) serves every apply and test-portal step, and also plays "another

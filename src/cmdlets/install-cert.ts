@@ -1,7 +1,7 @@
 /**
- * install-cert: put the application's certificate in the store and select it in the config
- * (DESIGN §3; issue 2). Three sources, as in the VB365 "Select Certificate" wizard: --generate,
- * --pfx <file>, --thumbprint <sha1> (already in the store).
+ * install-cert: put the application's certificate in the store and select it in the config.
+ * Three sources, as in the VB365 "Select Certificate" wizard (docs/vb365.md, "Certificate"):
+ * --generate, --pfx <file>, --thumbprint <sha1> (already in the store).
  *
  * Effects, in order, each idempotent: the store entry (<store>/<T>.pfx + .cer), the public
  * certificate next to the config (certs/<T>.cer, DER — what Windows exports as .cer), then the

@@ -1,5 +1,5 @@
 /**
- * new-app: desired state "register a new application" (DESIGN §3). Edits the config file only;
+ * new-app: desired state "register a new application". Edits the config file only;
  * `apply` registers it by uniqueName (idempotent upsert). Creates the file when missing.
  */
 import { toContext, type Context } from '../context.js';

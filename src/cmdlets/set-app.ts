@@ -1,5 +1,5 @@
 /**
- * set-app: desired state "configure this existing application" (DESIGN §3): pins its appId.
+ * set-app: desired state "configure this existing application": pins its appId.
  * Creates the config file when missing.
  */
 import { toContext, type Context } from '../context.js';

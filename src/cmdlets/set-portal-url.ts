@@ -1,5 +1,5 @@
 /**
- * set-portal-url: desired state "the Restore Portal web address" (DESIGN §3; rules in
+ * set-portal-url: desired state "the Restore Portal web address" (rules in
  * src/url/portal-url.ts). Records portal.url (normalised) and portal.restApiPort.
  */
 import { toContext, type Context } from '../context.js';

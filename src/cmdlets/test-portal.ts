@@ -1,6 +1,6 @@
 /**
- * test-portal: read-only checks of the config, the portal endpoint and the Entra application
- * (DESIGN §5). Returns the checklist; the CLI prints it (or `--json`, schemas/test-result.schema.json)
+ * test-portal: read-only checks of the config, the portal endpoint and the Entra application.
+ * Returns the checklist; the CLI prints it (or `--json`, schemas/test-result.schema.json)
  * and exits 0 when nothing fails, 2 when a check fails, 65 when the config file is invalid.
  *
  * Time: every network step (DNS, TCP connect, TLS handshake, REST request) has `timeout` seconds;

@@ -45,7 +45,7 @@ export interface EditOptions {
   lockTimeoutMs?: number;
 }
 
-/** What a new config file starts as (DESIGN §4). */
+/** What a new config file starts as. */
 export const NEW_CONFIG_TEXT =
   "// entra-portal configuration — desired state of the Restore Portal's Entra application.\n" +
   '// Docs: README.md, "The config file"; schema: schemas/entra-portal.schema.json.\n' +
@@ -89,7 +89,10 @@ function appIdOf(value: unknown): string | undefined {
   return typeof id === 'string' ? id.toLowerCase() : undefined;
 }
 
-/** An application lives in one cloud: a pinned appId cannot move to another region (DESIGN §2). */
+/**
+ * An application lives in one cloud: a pinned appId cannot move to another region
+ * (docs/graph.md, "National clouds").
+ */
 function checkRegionChange(before: unknown, after: unknown, file: string): void {
   const appId = appIdOf(before);
   if (!appId || appIdOf(after) !== appId) return;

@@ -1,7 +1,7 @@
 /**
  * The JSON5 syntax tree of a config file (@croct/json5-parser: lossless, with locations),
  * and the mapping from a config path back to a line:column in the file.
- * See shared/reference/libraries.md "JSON5 that keeps comments".
+ * Why this parser: docs/dependencies.md, "JSON5 that keeps comments".
  */
 import {
   JsonArrayNode,

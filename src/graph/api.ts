@@ -1,5 +1,5 @@
 /**
- * Typed Microsoft Graph calls the reconciler uses (owner: GRAPH engineer).
+ * Typed Microsoft Graph calls the reconciler uses.
  *
  * API overview — every function takes the `GraphSession` (session.ts) first:
  *   getApplicationByAppId(s, appId)                      → Application | undefined   (404 → undefined; key included)
@@ -70,8 +70,8 @@ export async function getApplicationByUniqueName(session: GraphSession, uniqueNa
 }
 
 /**
- * `PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing` (graph-behaviour.md §1.6):
- * 201 + the application when it was created, 204 when it existed and was updated (then re-read).
+ * `PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing` (docs/graph.md, "upsert by
+ * uniqueName"): 201 + the application when it was created, 204 when it existed and was updated (then re-read).
  * Idempotent by key, so a dropped connection is simply retried — after a drop, a create that did
  * commit comes back as `created: false`: record the appId whenever the config lacks it.
  * `body` must contain `displayName`.
@@ -173,14 +173,14 @@ export async function listAllPrincipalsGrants(session: GraphSession, clientSpId:
 
 /**
  * `POST /oauth2PermissionGrants` (AllPrincipals). A duplicate answers 409 "Permission entry already
- * exists" (graph-behaviour.md §4.2) — also what a retried create sees after a dropped connection —
+ * exists" (docs/graph.md, "Admin consent") — also what a retried create sees after a dropped connection —
  * so then the existing grant is found and its scope PATCHed to `scope`.
  */
 export async function createGrant(session: GraphSession, input: { clientId: string; resourceId: string; scope: string }): Promise<OAuth2PermissionGrant> {
   const body = { clientId: input.clientId, consentType: 'AllPrincipals', resourceId: input.resourceId, scope: input.scope };
   const findExisting = async () => (await listAllPrincipalsGrants(session, input.clientId)).find((g) => g.resourceId === input.resourceId);
   // An existing grant (found after a 409 or a dropped POST) is extended, never narrowed: its scope
-  // becomes the union, so scopes another administrator consented to survive (DESIGN §1).
+  // becomes the union, so scopes another administrator consented to survive (docs/managed-surface.md).
   const adopt = async (g: OAuth2PermissionGrant) => {
     const have = (g.scope ?? '').split(' ').filter(Boolean);
     const union = [...have, ...input.scope.split(' ').filter((s) => s && !have.includes(s))].join(' ');

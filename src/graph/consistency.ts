@@ -1,5 +1,6 @@
 /**
- * Waiting out Microsoft Entra's replication lag after a create (STYLE #6).
+ * Waiting out Microsoft Entra's replication lag after a create: a bounded check, with a deadline and
+ * the run's clock, for the one quirk described here.
  *
  * The quirk: the directory is eventually consistent and documents no SLA. Right after
  * `POST /applications` (or an upsert that created), for seconds:
@@ -7,7 +8,7 @@
  *   - `POST /servicePrincipals {appId}` answers 400 "The appId '…' of the service principal does not
  *     reference a valid application object." (`NoBackingApplicationObject`, vault-plugin-secrets-azure#8);
  *   - grants that reference a just-created service principal answer 400/404 on `clientId`/`resourceId`.
- * (shared/reference/graph-behaviour.md §5.) Same approach as terraform-provider-azuread
+ * (docs/graph.md, "Replication lag", has the sources.) Same approach as terraform-provider-azuread
  * `internal/helpers/consistency`: retry with bounded exponential backoff until a deadline
  * (`--propagation-timeout`), then give up with TransientError (exit 75).
  *

@@ -1,5 +1,5 @@
 /**
- * The Graph layer's public surface (owner: GRAPH engineer). Importing this is cheap: the Graph SDK,
+ * The Graph layer's public surface. Importing this is cheap: the Graph SDK,
  * undici load only when `createGraphSession` runs (src/session.ts opens sessions).
  */
 export * from './api.js';

@@ -1,6 +1,6 @@
 /**
  * Canonical forms for comparing redirect URIs as sets: scheme/host case, trailing slash and order
- * never count as drift (DESIGN §1). Path case does (paths are case-sensitive).
+ * never count as drift. Path case does (paths are case-sensitive).
  */
 import { normalizeRedirectUri } from '../url/portal-url.js';
 

@@ -1,6 +1,7 @@
 /**
  * The Restore Portal web address rules (Veeam: "https://<IPv4>:<port>" or "https://<DNS name>:<port>",
- * the port being the one the VB365 REST API listens on, 4443 by default). Issue 2 lists the rules.
+ * the port being the one the VB365 REST API listens on, 4443 by default; Veeam's sources are in
+ * docs/vb365.md, "The Restore Portal web address").
  *
  * The authority is parsed here by hand on purpose: the WHATWG URL parser turns `https://1.2.3:4443`
  * into 1.2.0.3 and `https://0x7f.0.0.1:4443` into 127.0.0.1, and accepts underscores and empty
@@ -193,7 +194,7 @@ export function validatePortalUrl(input: string, restApiPort: number = DEFAULT_P
 }
 
 /**
- * Canonical form of a redirect URI for comparisons (DESIGN §1): lowercase scheme and host,
+ * Canonical form of a redirect URI for comparisons (docs/managed-surface.md): lowercase scheme and host,
  * no trailing slash. Path case is kept (paths are case-sensitive).
  */
 export function normalizeRedirectUri(uri: string): string {

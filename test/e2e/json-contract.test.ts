@@ -1,5 +1,5 @@
 /**
- * The --json contract (DESIGN §3 "Output"): stdout is exactly ONE JSON document, its shape is the
+ * The --json contract (docs/cli.md, "Output"): stdout is exactly ONE JSON document, its shape is the
  * verb's schema in schemas/, and no secret reaches stdout or stderr. One realistic sequence through
  * the BUILT CLI (run `npx tsc -p tsconfig.json` first) against the embedded emulator
  * (`region: 'Emulator'`, state in <dir>/.entra-portal/), then the error document, the emulator's

@@ -88,7 +88,8 @@ test('an unprivileged operator (--auth environment): apply exits 77 naming the r
     );
     const applied = await runMain(['apply'], { cwd: dir, timeoutMs: 120_000 });
     assert.equal(applied.code, 0, applied.stderr);
-    // the embedded emulator's seeded client without roles (DESIGN §6), from its state beside the config
+    // the embedded emulator's seeded client without roles (src/emulator/seed-data.ts), from its state
+    // beside the config
     const state = JSON.parse(await readFile(join(dir, '.entra-portal', 'emulator-state.json'), 'utf8')) as {
       tenants: { id: string; domain: string; unprivileged: { clientId: string; clientSecret: string } }[];
     };

@@ -1,5 +1,5 @@
 /**
- * Integration-test helpers around the Entra emulator, for every engineer's tests.
+ * Integration-test helpers around the Entra emulator.
  *
  * TLS trust, in-process (verified by test/integration/emulator-*.test.ts):
  *  - Graph client / plain fetch: Node's global fetch takes an undici dispatcher:
@@ -12,7 +12,8 @@
  *    (`ca` *replaces* the default roots for that credential, which is what we want here.)
  *  - A child process (the built CLI, curl, az): NODE_EXTRA_CA_CERTS=handle.caFile (read at start-up
  *    only), or `curl --cacert handle.caFile`. Use async execFile: a synchronous child deadlocks
- *    against an in-process emulator (libraries.md).
+ *    against an in-process emulator (docs/dependencies.md, "Child processes next to an in-process
+ *    server").
  * The Graph client only attaches the bearer token to hosts in `customHosts` (host names, no port).
  */
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
  * PFX and certificate fixtures made by `openssl` during test setup (never committed blobs):
  * OpenSSL 3 defaults, -legacy, empty password, no MAC, a chain, no key, EC, weak RSA, PEM, DER,
  * truncated, expired and not-yet-valid. Async execFile only (an in-process server would deadlock
- * under execFileSync, shared/reference/libraries.md).
+ * under execFileSync: docs/dependencies.md).
  */
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * `/applications` on the emulator through the real Graph client (reference/graph-behaviour.md §1, §2):
+ * `/applications` on the emulator through the real Graph client (docs/graph.md, sections 2 and 3):
  * shapes and defaults, keys and lists, PATCH semantics, the uniqueName upsert, key hiding, paging,
  * advanced-query rules, keyCredential validation and addKey/removeKey proofs.
  */

@@ -1,6 +1,6 @@
 /**
  * Service principals, app role assignments, delegated permission grants and `$batch` on the
- * emulator, through the real Graph client (reference/graph-behaviour.md §3, §4, §6).
+ * emulator, through the real Graph client (docs/graph.md, sections 4, 5 and 9).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,7 @@
 /**
- * The emulator's fault injection (issue 3): throttling that the Graph client's RetryHandler rides
- * out, 503s, replication lag, a dropped answer after a committed write, latency, bad specs.
+ * The emulator's fault injection (src/emulator/faults.ts): throttling that the Graph client's
+ * RetryHandler rides out, 503s, replication lag, a dropped answer after a committed write, latency,
+ * bad specs.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

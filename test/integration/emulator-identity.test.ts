@@ -1,6 +1,7 @@
 /**
  * The emulator's token service and Graph token checks, driven by the real @azure/identity and Graph
- * clients over HTTPS (reference/graph-behaviour.md §8), plus plain fetch for the error paths.
+ * clients over HTTPS (docs/graph.md, "The token endpoint and client assertions"), plus plain fetch
+ * for the error paths.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * The emulator state file (issue 3, "State and faults"): a restart on the same file continues where
+ * The emulator state file: a restart on the same file continues where
  * it stopped (same CA, tenants, credentials and objects), concurrent writers lose nothing, a corrupt
  * file is an error naming it, one emulator per file; plus ensureTenant and the VB365 REST stand-in.
  */

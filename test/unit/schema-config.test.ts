@@ -8,8 +8,8 @@ import { schemaPath } from '../../src/config/schema.js';
 const schema = JSON.parse(await readFile(schemaPath(), 'utf8')) as Record<string, unknown>;
 const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
 
-// the example of DESIGN §4, with real values where it elides them
-const DESIGN_EXAMPLE = `{
+// the example config of the documentation, with real values where it elides them
+const EXAMPLE_CONFIG = `{
   // entra-portal configuration
   version: 1,
   region: 'Worldwide',
@@ -31,7 +31,7 @@ const DESIGN_EXAMPLE = `{
   },
 }`;
 
-const base = () => JSON5.parse(DESIGN_EXAMPLE) as Record<string, any>;
+const base = () => JSON5.parse(EXAMPLE_CONFIG) as Record<string, any>;
 const errorsOf = (value: unknown) => (validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`));
 
 test('the schema is JSON Schema 2020-12 and compiles in ajv strict mode', () => {
@@ -39,7 +39,7 @@ test('the schema is JSON Schema 2020-12 and compiles in ajv strict mode', () => 
   assert.equal(schema.additionalProperties, false);
 });
 
-test('the DESIGN §4 example is valid; the minimal file is { version: 1 }', () => {
+test('the documented example is valid; the minimal file is { version: 1 }', () => {
   assert.deepEqual(errorsOf(base()), []);
   assert.deepEqual(errorsOf({ version: 1 }), []);
   assert.ok(errorsOf({}).includes(' required'));

@@ -122,7 +122,7 @@ test('the result names host, port and kind', () => {
 });
 
 test('the WHATWG parser would have accepted what the rules refuse', () => {
-  // the reason the authority is parsed by hand (issue 2)
+  // the reason the authority is parsed by hand (src/url/portal-url.ts)
   assert.equal(new URL('https://1.2.3:4443').hostname, '1.2.0.3');
   assert.equal(new URL('https://0x7f.0.0.1:4443').hostname, '127.0.0.1');
   assert.throws(() => validatePortalUrl('https://1.2.3:4443'), InputError);
