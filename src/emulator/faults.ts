@@ -1,5 +1,5 @@
 /**
- * Fault injection (issue 3, "State and faults"): `--faults` / ENTRA_PORTAL_EMULATOR_FAULTS,
+ * Fault injection: `--faults` / ENTRA_PORTAL_EMULATOR_FAULTS,
  * comma-separated `name=value`:
  *   latency=<ms>           delay every request
  *   throttle=<0..1>        share of Graph requests (and $batch items) answered 429 + Retry-After

@@ -1,7 +1,7 @@
 /**
  * Wire helpers shared by the identity and Graph handlers: body reading, Graph's error body
  * (`{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`,
- * reference/graph-behaviour.md §0) and the internal request/response shapes `$batch` reuses.
+ * docs/graph.md, "Requests and error bodies") and the internal request/response shapes `$batch` reuses.
  */
 import type { IncomingMessage } from 'node:http';
 

@@ -1,6 +1,6 @@
 /**
  * Minimal JWS compact serialisation on node:crypto: RS256 for the tokens the emulator issues,
- * RS256 and PS256 for client assertions and addKey proofs (reference/graph-behaviour.md §8.4, §1.7).
+ * RS256 and PS256 for client assertions and addKey proofs (docs/graph.md, sections 2 and 11).
  */
 import { constants, createPrivateKey, sign, verify, type KeyLike, type KeyObject } from 'node:crypto';
 

@@ -1,6 +1,6 @@
 /**
  * The certificate inside a keyCredential: `key` is the standard base64 of the DER X.509 certificate
- * (reference/graph-behaviour.md §2). Graph's customKeyIdentifier defaults to the SHA-1 thumbprint,
+ * (docs/graph.md, "Key credentials"). Graph's customKeyIdentifier defaults to the SHA-1 thumbprint,
  * while assertions from @azure/identity carry `x5t#S256` — so both digests are computed over the
  * stored DER, never read from customKeyIdentifier.
  */

@@ -1,6 +1,6 @@
 /**
  * A stand-in for the VB365 REST API's anonymous `GET /v8/RestorePortalSettings`
- * (reference/restore-portal.md: `x-anonymous: true`; schema RESTRestorePortalSettings
+ * (docs/vb365.md, "What the REST API reports": `x-anonymous: true`; schema RESTRestorePortalSettings
  * {applicationId, msalAuthorityUri, restorePortalUri, isEnabled}), over HTTPS with a certificate
  * for 127.0.0.1/localhost signed by the emulator CA, on its own port.
  */

@@ -1,6 +1,6 @@
 /**
  * Full Graph v1.0 object shapes with the defaults Entra echoes on create
- * (reference/graph-behaviour.md §1.1: empty collections are `[]`, never null).
+ * (docs/graph.md, "Create and read": empty collections are `[]`, never null).
  */
 import { randomUUID } from 'node:crypto';
 import type { Application, AppRole, PermissionScope, ServicePrincipal } from './types.js';

@@ -1,5 +1,5 @@
 /**
- * `addKey`/`removeKey` with the proof-of-possession rules (reference/graph-behaviour.md §1.7):
+ * `addKey`/`removeKey` with the proof-of-possession rules (docs/graph.md, "addKey / removeKey"):
  * the proof is a JWT signed with one of the app's *currently valid* certificates, `aud` =
  * 00000002-0000-0000-c000-000000000000, `iss` = the caller's object id, `nbf` required and
  * `exp` ≤ `nbf` + 10 minutes, no `=` padding (padding → Authentication_MissingOrMalformed).

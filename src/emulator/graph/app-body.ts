@@ -1,9 +1,9 @@
 /**
- * POST/PATCH bodies for applications (reference/graph-behaviour.md §1.1, §1.4): properties not sent
+ * POST/PATCH bodies for applications (docs/graph.md, "Applications"): properties not sent
  * keep their values, collections are replaced whole, nested complex objects (web, spa, api, …) are
  * merged property by property, read-only properties are refused, and Graph's validation rules hold
  * (identifierUris unique per tenant, scopes/roles need id and value and must be disabled before
- * removal, passwordCredentials only through addPassword, keyCredentials per §2).
+ * removal, passwordCredentials only through addPassword, keyCredentials as key-credentials.ts checks them).
  */
 import type { Tenant } from '../directory.js';
 import { badRequest, GraphError } from '../http.js';

@@ -1,8 +1,9 @@
 /**
- * App role assignments (reference/graph-behaviour.md §4.1):
+ * App role assignments (docs/graph.md, "Admin consent"):
  * `/servicePrincipals/{resourceId}/appRoleAssignedTo` and `/servicePrincipals/{principalId}/appRoleAssignments`
  * — POST (201, opaque string id), GET, DELETE (204). Writes need AppRoleAssignment.ReadWrite.All
- * *and* an application read permission (403 otherwise, ISSUE microsoft-graph-docs#12833).
+ * *and* an application read permission (403 otherwise; observed in
+ * https://github.com/microsoftgraph/microsoft-graph-docs/issues/12833).
  */
 import { Tenant } from '../directory.js';
 import { badRequest, notFound, type GraphResult } from '../http.js';

@@ -1,5 +1,5 @@
 /**
- * `POST /v1.0/$batch` (reference/graph-behaviour.md §6): at most 20 requests, unique ids, a body
+ * `POST /v1.0/$batch` (docs/graph.md, "JSON batching"): at most 20 requests, unique ids, a body
  * needs a Content-Type header, `dependsOn` honoured (424 when a dependency failed). Each item goes
  * through the same roles, faults and commit path as a top-level call, and carries
  * `"Content-Type": "application/json"` in its headers whenever it has a JSON body — the Graph

@@ -1,5 +1,5 @@
 /**
- * The `$filter` subset directory objects support (reference/graph-behaviour.md §1.3, §3, §4.2):
+ * The `$filter` subset directory objects support (https://learn.microsoft.com/graph/aad-advanced-queries):
  * `eq`, `ne`, `ge`, `le`, `in (…)`, `startsWith(p,'v')`, `endsWith(p,'v')`, `not`, `and`, `or`,
  * parentheses and `collection/any(x:x eq 'v')`. `ne`, `not` and `endsWith` are *advanced*
  * operators: they need `ConsistencyLevel: eventual` and `$count=true`.

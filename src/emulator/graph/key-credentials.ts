@@ -1,5 +1,5 @@
 /**
- * keyCredential validation with Graph's messages (reference/graph-behaviour.md §2):
+ * keyCredential validation with Graph's messages (docs/graph.md, "Key credentials"):
  * `key` is the standard base64 of a DER certificate; dates default to, and must lie inside, the
  * certificate's validity; an existing keyId is immutable; type/usage come in valid pairs.
  */

@@ -2,7 +2,7 @@
  * OData query options on collections and entities: `$select` (with the rule that
  * keyCredentials[].key is null unless keyCredentials is selected), `$filter`, `$top` with
  * `@odata.nextLink`, and the advanced-query rules (`ConsistencyLevel: eventual` + `$count=true`
- * for `$search`, `$orderby`, `ne`/`not`/`endsWith`; reference/graph-behaviour.md §1.2–§1.3).
+ * for `$search`, `$orderby`, `ne`/`not`/`endsWith`; docs/graph.md, "Create and read").
  */
 import { GraphError, type GraphResult } from '../http.js';
 import { parseFilter } from './filter.js';

@@ -1,5 +1,5 @@
 /**
- * `/servicePrincipals` (reference/graph-behaviour.md §3, §4.1): POST {appId} (400
+ * `/servicePrincipals` (docs/graph.md, "Service principals"): POST {appId} (400
  * NoBackingApplicationObject when no application backs it — also while the application is still
  * replicating), read by id and `(appId='…')`, list with `$filter`, PATCH (tags and the few other
  * writable properties), DELETE, and the appRoleAssignedTo / appRoleAssignments collections.

@@ -1,7 +1,7 @@
 /**
- * Entra's token-endpoint error body, the fields msal-node reads
- * (reference/graph-behaviour.md §8.5: error, error_description "AADSTS…", error_codes, timestamp,
- * trace_id, correlation_id).
+ * Entra's token-endpoint error body, the fields msal-node reads: error, error_description "AADSTS…",
+ * error_codes, timestamp, trace_id, correlation_id (docs/graph.md, "The token endpoint and client
+ * assertions").
  */
 import { randomUUID } from 'node:crypto';
 import type { GraphResult } from '../http.js';

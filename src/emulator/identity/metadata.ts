@@ -1,7 +1,7 @@
 /**
- * Discovery documents msal-node reads (reference/graph-behaviour.md §8.2): the tenant's
- * openid-configuration (the issuer is built from the request's Host, because MSAL checks that it
- * has the authority's scheme, host and port — libraries.md), instance discovery and the JWKS.
+ * Discovery documents msal-node reads: the tenant's openid-configuration (the issuer is built from
+ * the request's Host, because MSAL checks that it has the authority's scheme, host and port),
+ * instance discovery and the JWKS (docs/graph.md, "The token endpoint and client assertions").
  */
 import type { Engine } from '../engine.js';
 import type { GraphResult } from '../http.js';
