@@ -1,5 +1,6 @@
 /**
- * `--auth` → a TokenCredential for the config's cloud (DESIGN §3; STYLE #11).
+ * `--auth` → a TokenCredential for the config's cloud (docs/graph.md, "The token endpoint and client
+ * assertions"). Credentials stay behind @azure/identity's TokenCredential interface.
  *
  *   environment       AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or
  *                     AZURE_CLIENT_CERTIFICATE_PATH (PEM: key + certificate) [+ AZURE_CLIENT_CERTIFICATE_PASSWORD];
@@ -134,7 +135,7 @@ export function isUnavailable(err: unknown): boolean {
 }
 
 /**
- * A chain like @azure/identity's ChainedTokenCredential (STYLE #11), with lazily built links, the
+ * A chain like @azure/identity's ChainedTokenCredential, with lazily built links, the
  * chosen link remembered (no re-probing per token) and typed errors: all unavailable →
  * OperationError 'credential-unavailable' listing why each was skipped; the first real failure stops it.
  */

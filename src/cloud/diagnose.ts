@@ -1,7 +1,7 @@
 /**
  * Why could @azure/identity not reach the login endpoint? MSAL reports a refused connection, an
  * untrusted TLS certificate and a metadata/issuer mismatch all as the same opaque
- * `endpoints_resolution_error` (shared/reference/libraries.md, "@azure/identity … Errors are opaque").
+ * `endpoints_resolution_error` (docs/dependencies.md, "@azure/identity").
  * Only after such a failure, we fetch the OpenID metadata ourselves once and name the real cause.
  */
 import { graphUrl } from './endpoints.js';

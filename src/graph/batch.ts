@@ -1,5 +1,6 @@
 /**
- * JSON batching: `POST /v1.0/$batch` (graph-behaviour.md §6; Graph docs concepts/json-batching.md).
+ * JSON batching: `POST /v1.0/$batch` (docs/graph.md, "JSON batching";
+ * https://learn.microsoft.com/graph/json-batching).
  *
  * - At most 20 requests per batch: longer lists are chunked (one round trip per chunk).
  * - Item URLs are relative to the version root (`/applications(appId='…')`), as our paths already are.

@@ -1,7 +1,7 @@
 /**
- * Graph answers → typed errors, parsed ONCE here (STYLE #8).
+ * Graph answers → typed errors, parsed ONCE here (docs/architecture.md, "Errors and exit codes").
  *
- * Graph's error body (shared/reference/graph-behaviour.md §0):
+ * Graph's error body (docs/graph.md, "Requests and error bodies"):
  *   {"error":{"code":"Request_ResourceNotFound","message":"…","innerError":{"date":"…","request-id":"<guid>"}}}
  * The same shape arrives from a plain response, from a `$batch` item (`{id,status,headers,body}`) and,
  * for transport failures, as the Graph SDK's `GraphError` (statusCode -1, `code` = the error's name).

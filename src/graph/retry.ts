@@ -1,7 +1,8 @@
 /**
- * The one bounded retry policy for Graph calls (DESIGN §4 "Eventual consistency and throttling").
+ * The one bounded retry policy for Graph calls (docs/graph.md, "Throttling and Retry-After" and
+ * "Replication lag").
  *
- * Retries: 429/503/504 (honouring Retry-After, seconds or HTTP date — graph-behaviour.md §5) and
+ * Retries: 429/503/504 (honouring Retry-After, seconds or HTTP date) and
  * transient connection failures (reset, "other side closed", timeout) — the latter only for
  * idempotent requests: a non-idempotent POST whose connection dropped may have been carried out, so
  * it surfaces as `GraphConnectionError { mayHaveCommitted }` and the caller re-observes (api.ts does).

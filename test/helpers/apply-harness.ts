@@ -1,5 +1,5 @@
 /**
- * Integration harness for `apply` (owner: RECONCILE engineer): a temporary folder with a
+ * Integration harness for `apply`: a temporary folder with a
  * `region: 'Emulator'` config, so each run starts the embedded emulator (real HTTPS, real
  * @microsoft/microsoft-graph-client and @azure/identity) on the state file next to the config.
  * Each run opens its own session and hands it to apply(), so the test can read that run's
