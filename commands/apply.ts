@@ -9,6 +9,7 @@ interface ApplyArgs {
   yes: boolean;
   propagationTimeout: number;
   auth: AuthMode;
+  trustEndpoint?: string[];
 }
 
 export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
@@ -32,6 +33,7 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
         yes: args.yes,
         propagationTimeout: args.propagationTimeout,
         auth: args.auth,
+        ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
       },
       ctx,
     );

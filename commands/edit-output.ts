@@ -19,12 +19,20 @@ export interface ApplyArgs {
   yes: boolean;
   propagationTimeout: number;
   auth: AuthMode;
+  trustEndpoint?: string[];
 }
 
 /** What the cmdlet's `apply` input gets: false, or apply's options. */
 export function chainedApply(args: ApplyArgs): false | ChainedApplyOptions {
   if (!args.apply) return false;
-  return { detailedExitcode: args.detailedExitcode, prune: args.prune, yes: args.yes, propagationTimeout: args.propagationTimeout, auth: args.auth };
+  return {
+    detailedExitcode: args.detailedExitcode,
+    prune: args.prune,
+    yes: args.yes,
+    propagationTimeout: args.propagationTimeout,
+    auth: args.auth,
+    ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
+  };
 }
 
 export const editVerbOutput = {

@@ -1,6 +1,6 @@
 import { createColors } from '../src/color.js';
 import { defineCommand } from '../src/cli/command.js';
-import { AUTH_OPTION, STORE_OPTION } from '../src/cli/options.js';
+import { AUTH_OPTION, STORE_OPTION, TRUST_ENDPOINT_OPTION } from '../src/cli/options.js';
 import { colorLevel } from '../src/context.js';
 import { renderChecklist } from '../src/checks/render.js';
 import { testPortalExitCode, type TestPortalResult } from '../src/checks/result.js';
@@ -10,6 +10,7 @@ interface Args {
   timeout: number;
   store?: string;
   auth: AuthMode;
+  trustEndpoint?: string[];
 }
 
 export const testPortalCommand = defineCommand<Args, TestPortalResult>({
@@ -27,6 +28,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
     },
     { ...STORE_OPTION, describe: 'the certificate store folder holding the application key (for entra.sign-in)' },
     { ...AUTH_OPTION, describe: `${AUTH_OPTION.describe}; in the Emulator region: the tenant's operator, or environment (AZURE_CLIENT_ID/SECRET)` },
+    TRUST_ENDPOINT_OPTION,
   ],
   examples: [
     ['entra-portal test-portal', 'check everything; exit 0 when nothing fails (warnings allowed), 2 when a check fails'],
@@ -46,6 +48,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
         config: args.config,
         store: args.store,
         auth: args.auth,
+        ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       },
       ctx,

@@ -64,6 +64,8 @@ export async function openSession(loaded: SessionConfig, ctx: Context, options: 
     import('./graph/session.js'),
   ]);
   const cleanups: (() => Promise<void>)[] = [];
+  // every request of the run — metadata, token, Graph — is bounded by its budget
+  const timeoutMs = (options.propagationTimeout ?? 120) * 1000;
   try {
     let endpoints: ResolvedEndpoints;
     let credential: TokenCredential;
@@ -90,11 +92,12 @@ export async function openSession(loaded: SessionConfig, ctx: Context, options: 
           log: ctx.log,
           ca,
           disableInstanceDiscovery: true,
+          timeoutMs,
         });
       } else {
         const id = await import('@azure/identity');
         credential = withTypedErrors(
-          new id.ClientSecretCredential(tenant, t.operator.clientId, t.operator.clientSecret, identityOptions({ authorityHost: endpoints.login, ca, disableInstanceDiscovery: true })),
+          new id.ClientSecretCredential(tenant, t.operator.clientId, t.operator.clientSecret, identityOptions({ authorityHost: endpoints.login, ca, disableInstanceDiscovery: true, timeoutMs })),
           'emulator',
           explainerFor({ authorityHost: endpoints.login, tenant, ca }),
         );
@@ -102,6 +105,8 @@ export async function openSession(loaded: SessionConfig, ctx: Context, options: 
       ctx.log.verbose(`embedded Entra emulator at ${started.url} (tenant ${tenant}, state in ${join(loaded.dir, EMULATOR_STATE_DIR)})`);
     } else {
       endpoints = resolveEndpoints(config);
+      // custom endpoints get credentials only when the run trusts them (cloud/trust.ts)
+      (await import('./cloud/trust.js')).assertEndpointsTrusted(config, ctx.env);
       const configured = config.tenant ?? ctx.env.AZURE_TENANT_ID;
       tenant = configured ?? 'organizations';
       const isTTY = !!ctx.stdin.isTTY && !!ctx.stderr.isTTY;
@@ -113,6 +118,7 @@ export async function openSession(loaded: SessionConfig, ctx: Context, options: 
         log: ctx.log,
         // a custom cloud is not in MSAL's list of known Microsoft authorities
         ...(endpoints.region === 'Custom' ? { disableInstanceDiscovery: true } : {}),
+        timeoutMs,
       });
     }
 
@@ -124,7 +130,7 @@ export async function openSession(loaded: SessionConfig, ctx: Context, options: 
         tenant,
         credential,
         ...(ca ? { ca } : {}),
-        credentialOptions: () => identityOptions({ authorityHost: login, ...(ca ? { ca } : {}), disableInstanceDiscovery }),
+        credentialOptions: () => identityOptions({ authorityHost: login, ...(ca ? { ca } : {}), disableInstanceDiscovery, timeoutMs }),
         ...(options.propagationTimeout !== undefined ? { propagationTimeout: options.propagationTimeout } : {}),
         ...(options.retry ? { retry: options.retry } : {}),
         cleanups,

@@ -94,8 +94,20 @@ export const YES_OPTION: OptionSpec = {
   describe: 'with --prune: do not ask for confirmation on a terminal',
 };
 
+/**
+ * `--trust-endpoint <host>`, repeatable: a host of the config's custom endpoints that may receive the
+ * operator's credentials (src/cloud/trust.ts; it adds to $ENTRA_PORTAL_TRUSTED_ENDPOINTS).
+ */
+export const TRUST_ENDPOINT_OPTION: OptionSpec = {
+  name: 'trust-endpoint',
+  kind: 'string',
+  value: 'host',
+  repeatable: true,
+  describe: "trust this host of the config's custom endpoints with the operator's credentials (host or host:port; also $ENTRA_PORTAL_TRUSTED_ENDPOINTS)",
+};
+
 /** The options of `apply`, which the desired-state verbs take too, for their `--apply`. */
-export const APPLY_RUN_OPTIONS: readonly OptionSpec[] = [DETAILED_EXITCODE_OPTION, PRUNE_OPTION, YES_OPTION, PROPAGATION_TIMEOUT_OPTION, AUTH_OPTION];
+export const APPLY_RUN_OPTIONS: readonly OptionSpec[] = [DETAILED_EXITCODE_OPTION, PRUNE_OPTION, YES_OPTION, PROPAGATION_TIMEOUT_OPTION, AUTH_OPTION, TRUST_ENDPOINT_OPTION];
 
 /** `--apply` on the desired-state verbs, followed by apply's own options (they need `--apply`). */
 export const APPLY_OPTIONS: readonly OptionSpec[] = [

@@ -21,9 +21,9 @@
  * Failures come out typed: OperationError 'authentication-failed' (AADSTS text, never a secret) or
  * 'credential-unavailable', each with a remedy. @azure/identity is imported lazily (~0.2 s).
  */
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential, TokenCredentialOptions } from '@azure/identity';
 import type { Logger } from '../context.js';
-import { EntraPortalError, InputError, OperationError } from '../errors.js';
+import { EntraPortalError, InputError, OperationError, TransientError } from '../errors.js';
 import { diagnoseAuthority, isEndpointResolutionError, type EndpointDiagnosis } from './diagnose.js';
 import type { AuthMode } from './auth-modes.js';
 
@@ -40,18 +40,102 @@ export interface CredentialOptions {
   ca?: string;
   /** not a Microsoft cloud (emulator or custom endpoints): skip MSAL instance discovery */
   disableInstanceDiscovery?: boolean;
+  /**
+   * The run's budget, ms: a sign-in (metadata + token requests) that takes longer fails with a
+   * TransientError (75) naming the host that did not answer. Interactive sign-ins (device code,
+   * browser) wait for a person instead; each of their requests is still bounded.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * Each HTTP request of a credential ends after this long past the run's budget: the sign-in itself
+ * fails at the budget (boundedCredential); this only makes sure the socket is closed too.
+ */
+const SOCKET_GRACE_MS = 1000;
+
+type PolicyConfig = NonNullable<TokenCredentialOptions['additionalPolicies']>[number];
+
+/**
+ * A pipeline policy giving every request of @azure/identity's HTTP client a time limit (it has none).
+ * Through the request's abort signal, not its `timeout`: the HTTP client leaves a `timeout` timer
+ * running after a failed request (a refused connection kept the process alive for the whole budget),
+ * while AbortSignal.timeout keeps nothing alive.
+ */
+function requestTimeoutPolicy(ms: number): PolicyConfig['policy'] {
+  return {
+    name: 'entraPortalRequestTimeout',
+    sendRequest(request, next) {
+      const limit = AbortSignal.timeout(ms);
+      request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal as AbortSignal, limit]) : limit;
+      return next(request);
+    },
+  };
 }
 
 /** The options every @azure/identity credential gets for this cloud. */
-export function identityOptions(opts: Pick<CredentialOptions, 'authorityHost' | 'ca' | 'disableInstanceDiscovery'>): {
+export function identityOptions(opts: Pick<CredentialOptions, 'authorityHost' | 'ca' | 'disableInstanceDiscovery' | 'timeoutMs'>): {
   authorityHost: string;
   disableInstanceDiscovery?: boolean;
   tlsOptions?: { ca: string };
+  additionalPolicies?: PolicyConfig[];
 } {
   return {
     authorityHost: opts.authorityHost,
     ...(opts.disableInstanceDiscovery ? { disableInstanceDiscovery: true } : {}),
     ...(opts.ca ? { tlsOptions: { ca: opts.ca } } : {}),
+    ...(opts.timeoutMs ? { additionalPolicies: [{ policy: requestTimeoutPolicy(opts.timeoutMs + SOCKET_GRACE_MS), position: 'perRetry' as const }] } : {}),
+  };
+}
+
+/** Credentials that wait for a person: not bounded by the run's budget as a whole. */
+const INTERACTIVE = new Set(['device-code', 'browser']);
+
+/** Who a credential talks to, for "… did not answer". */
+function counterpart(name: string, authorityHost: string): string {
+  if (name === 'azure-cli') return "the Azure CLI ('az account get-access-token')";
+  if (name === 'managed-identity') return 'the managed identity endpoint';
+  try {
+    return `the login endpoint ${new URL(authorityHost).host}`;
+  } catch {
+    return 'the login endpoint';
+  }
+}
+
+/**
+ * A credential whose getToken fails with a TransientError (75) when it takes longer than the run's
+ * budget — a login endpoint that accepts the connection and never answers must not hang the run.
+ * The pending request is aborted (its own timeout closes the socket shortly after).
+ */
+export function boundedCredential(credential: TokenCredential, name: string, opts: Pick<CredentialOptions, 'authorityHost' | 'timeoutMs'>): TokenCredential {
+  const ms = opts.timeoutMs;
+  if (!ms || INTERACTIVE.has(name)) return credential;
+  return {
+    getToken(scopes, options) {
+      const abort = new AbortController();
+      const signal = options?.abortSignal ? AbortSignal.any([options.abortSignal as AbortSignal, abort.signal]) : abort.signal;
+      return new Promise<AccessToken | null>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          abort.abort();
+          const seconds = Math.round(ms / 100) / 10;
+          reject(
+            new TransientError(`sign-in (${name}): ${counterpart(name, opts.authorityHost)} did not answer within ${seconds} s`, {
+              remedy: `Check the network path to it (proxy, firewall, DNS) and that the service is up; the budget is --propagation-timeout (${seconds} s).`,
+            }),
+          );
+        }, ms);
+        credential.getToken(scopes, { ...options, abortSignal: signal as never }).then(
+          (token) => {
+            clearTimeout(timer);
+            resolve(token);
+          },
+          (err: unknown) => {
+            clearTimeout(timer);
+            reject(err);
+          },
+        );
+      });
+    },
   };
 }
 
@@ -62,33 +146,33 @@ export async function createCredential(mode: AuthMode, opts: CredentialOptions):
     case 'auto':
       return chainCredentials(autoChain(opts), opts.log, explain);
     case 'environment':
-      return lazyCredential('environment', () => environmentCredential(opts), explain);
+      return lazyCredential('environment', () => environmentCredential(opts), explain, opts);
     case 'azure-cli':
-      return lazyCredential('azure-cli', () => azureCliCredential(opts), explain);
+      return lazyCredential('azure-cli', () => azureCliCredential(opts), explain, opts);
     case 'device-code':
-      return lazyCredential('device-code', () => deviceCodeCredential(opts), explain);
+      return lazyCredential('device-code', () => deviceCodeCredential(opts), explain, opts);
     case 'browser':
       return lazyCredential('browser', async () => {
         const id = await import('@azure/identity');
         return new id.InteractiveBrowserCredential({ ...identityOptions(opts), ...(opts.tenant ? { tenantId: opts.tenant } : {}) });
-      }, explain);
+      }, explain, opts);
     case 'managed-identity':
       return lazyCredential('managed-identity', async () => {
         const id = await import('@azure/identity');
         const clientId = opts.env.AZURE_CLIENT_ID;
         return new id.ManagedIdentityCredential({ ...identityOptions(opts), ...(clientId ? { clientId } : {}) });
-      }, explain);
+      }, explain, opts);
     default:
       throw new InputError(`unknown --auth '${String(mode)}'`, { code: 'usage' });
   }
 }
 
 /** A credential built on first use (nothing loads or fails before a token is needed); errors typed. */
-function lazyCredential(name: string, create: () => Promise<TokenCredential>, explain?: Explain): TokenCredential {
+function lazyCredential(name: string, create: () => Promise<TokenCredential>, explain: Explain | undefined, opts: CredentialOptions): TokenCredential {
   let built: Promise<TokenCredential> | undefined;
   return {
     async getToken(scopes, options) {
-      built ??= create();
+      built ??= create().then((c) => boundedCredential(c, name, opts));
       let credential: TokenCredential;
       try {
         credential = await built;
@@ -105,11 +189,11 @@ function lazyCredential(name: string, create: () => Promise<TokenCredential>, ex
 export type Explain = (err: unknown) => Promise<EndpointDiagnosis | undefined>;
 
 /** The explainer for a cloud: diagnoses the login endpoint once, only after such a failure. */
-export function explainerFor(opts: Pick<CredentialOptions, 'authorityHost' | 'tenant' | 'ca'>): Explain {
+export function explainerFor(opts: Pick<CredentialOptions, 'authorityHost' | 'tenant' | 'ca' | 'timeoutMs'>): Explain {
   let cached: Promise<EndpointDiagnosis> | undefined;
   return async (err) => {
     if (!isEndpointResolutionError(err)) return undefined;
-    cached ??= diagnoseAuthority(opts.authorityHost, opts.tenant, opts.ca);
+    cached ??= diagnoseAuthority(opts.authorityHost, opts.tenant, opts.ca, opts.timeoutMs);
     return cached;
   };
 }
@@ -122,8 +206,8 @@ export interface ChainLink {
 
 export function autoChain(opts: CredentialOptions): ChainLink[] {
   const links: ChainLink[] = [
-    { name: 'environment', create: () => environmentCredential(opts) },
-    { name: 'azure-cli', create: () => azureCliCredential(opts) },
+    { name: 'environment', create: async () => boundedCredential(await environmentCredential(opts), 'environment', opts) },
+    { name: 'azure-cli', create: async () => boundedCredential(await azureCliCredential(opts), 'azure-cli', opts) },
   ];
   if (opts.isTTY) links.push({ name: 'device-code', create: () => deviceCodeCredential(opts) });
   return links;

@@ -20,11 +20,11 @@ export interface EndpointDiagnosis {
 }
 
 /** Fetch `{authorityHost}/{tenant}/v2.0/.well-known/openid-configuration` once and explain the outcome. */
-export async function diagnoseAuthority(authorityHost: string, tenant: string | undefined, ca?: string): Promise<EndpointDiagnosis> {
+export async function diagnoseAuthority(authorityHost: string, tenant: string | undefined, ca?: string, timeoutMs = 10_000): Promise<EndpointDiagnosis> {
   const url = graphUrl(authorityHost, `${tenant ?? 'organizations'}/v2.0/.well-known/openid-configuration`);
   let dispatcher: { close(): Promise<void> } | undefined;
   try {
-    const init: RequestInit & { dispatcher?: unknown } = { signal: AbortSignal.timeout(10_000) };
+    const init: RequestInit & { dispatcher?: unknown } = { signal: AbortSignal.timeout(Math.min(timeoutMs, 10_000)) };
     if (ca) {
       const { Agent } = await import('undici');
       dispatcher = new Agent({ connect: { ca } });

@@ -7,6 +7,7 @@
  */
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
+import { assertEndpointsTrusted, withTrustedEndpoints } from '../cloud/trust.js';
 import { ExitCode, InterruptedError, OperationError, UsageError } from '../errors.js';
 import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
 import { AUTH_MODES, type AuthMode } from '../cloud/auth-modes.js';
@@ -36,6 +37,8 @@ export interface ApplyInput {
    * Nothing is written to show them.
    */
   preview?: { text: string; files?: ReadonlyMap<string, Buffer> };
+  /** hosts of the config's custom endpoints trusted to receive credentials (adds to $ENTRA_PORTAL_TRUSTED_ENDPOINTS) */
+  trustEndpoint?: string[];
   /**
    * An open Graph session to use instead of opening one (library use, tests, the bench); the caller
    * closes it. Its config should be the same file's.
@@ -91,11 +94,12 @@ function previewReader(files: ReadonlyMap<string, Buffer>): (path: string) => Pr
 const ASK_BEFORE_REMOVING = new Set<Change['resource']>(['keyCredential', 'passwordCredential', 'federatedCredential', 'redirectUri']);
 
 export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): Promise<ApplyResult> {
-  const ctx = toContext(partialCtx);
+  const ctx = withTrustedEndpoints(toContext(partialCtx), input.trustEndpoint);
   checkInput(input);
   const path = resolveConfigPath(ctx, input.config);
   const preview = input.whatIf ? input.preview : undefined;
   const loaded = await loadConfig(path, preview ? { text: preview.text } : {});
+  assertEndpointsTrusted(loaded.config, ctx.env); // before anything is sent anywhere
   const desired = await loadDesired(loaded.config, loaded.dir, preview?.files?.size ? { readCertificate: previewReader(preview.files) } : {});
   const prune = input.prune === true;
   const whatIf = input.whatIf === true;

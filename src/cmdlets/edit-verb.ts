@@ -23,7 +23,7 @@ export interface EditVerbResult {
 }
 
 /** apply's own options, for the `--apply` that follows an edit. */
-export type ChainedApplyOptions = Pick<ApplyInput, 'detailedExitcode' | 'prune' | 'yes' | 'propagationTimeout' | 'auth'>;
+export type ChainedApplyOptions = Pick<ApplyInput, 'detailedExitcode' | 'prune' | 'yes' | 'propagationTimeout' | 'auth' | 'trustEndpoint'>;
 
 /** Options every desired-state verb takes. */
 export interface EditVerbInput {

@@ -11,6 +11,7 @@ import { resolveStoreDir } from '../certs/store.js';
 import { isEmulatorConfig } from '../cloud/endpoints.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/index.js';
 import { toContext, type Context } from '../context.js';
+import { assertEndpointsTrusted, withTrustedEndpoints } from '../cloud/trust.js';
 import { UsageError } from '../errors.js';
 import type { AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
@@ -32,6 +33,8 @@ export interface TestPortalInput {
   store?: string;
   /** how the operator signs in to read Entra (Emulator region: the tenant's operator unless 'environment') */
   auth?: AuthMode;
+  /** hosts of the config's custom endpoints trusted to receive credentials (adds to $ENTRA_PORTAL_TRUSTED_ENDPOINTS) */
+  trustEndpoint?: string[];
   /** extra trust anchors (PEM) for tls.trust, in addition to Node's roots and NODE_EXTRA_CA_CERTS */
   ca?: string | string[];
   /** warn when a certificate expires within this many days (default 30) */
@@ -51,7 +54,7 @@ export type { TestPortalResult };
 export { testPortalExitCode } from '../checks/result.js';
 
 export async function testPortal(input: TestPortalInput = {}, context?: Partial<Context>): Promise<TestPortalResult> {
-  const ctx = toContext(context);
+  const ctx = withTrustedEndpoints(toContext(context), input.trustEndpoint);
   const timeout = input.timeout ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) {
     throw new UsageError(`--timeout ${input.timeout}: give the seconds each network step may take (more than 0, at most 600)`);
@@ -75,7 +78,12 @@ export async function testPortal(input: TestPortalInput = {}, context?: Partial<
   try {
     const { results, outcomes } = await runChecks(
       [
-        configCheck(async () => (loaded = await loadConfig(path))),
+        configCheck(async () => {
+          const candidate = await loadConfig(path);
+          // untrusted custom endpoints make the config invalid for this run (65): the Entra checks never sign in
+          assertEndpointsTrusted(candidate.config, ctx.env);
+          return (loaded = candidate);
+        }),
         ...networkChecks({
           timeoutMs,
           now: () => ctx.clock.now(),

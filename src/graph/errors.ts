@@ -62,6 +62,8 @@ export class GraphConnectionError extends OperationError {
   readonly path: string;
   /** errno-like code: ECONNRESET, UND_ERR_SOCKET, ECONNREFUSED, TimeoutError, CERT_… */
   readonly errno: string;
+  /** what failed, in words (for a timeout: which host did not answer within how long) */
+  readonly detail: string;
   readonly mayHaveCommitted: boolean;
   /** a reset or a timeout: worth retrying (a refused connection or an untrusted certificate is not) */
   readonly transient: boolean;
@@ -79,6 +81,7 @@ export class GraphConnectionError extends OperationError {
     this.method = args.request.method;
     this.path = args.request.path;
     this.errno = args.errno;
+    this.detail = args.detail;
     this.transient = transient;
     this.mayHaveCommitted = write && transient;
   }

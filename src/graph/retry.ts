@@ -93,7 +93,7 @@ export function classifyForRetry(err: unknown, idempotent: boolean): RetryDecisi
     return err.retryAfterMs !== undefined ? { retry: true, delayMs: err.retryAfterMs, reason } : { retry: true, reason };
   }
   if (err instanceof GraphConnectionError && err.transient && idempotent) {
-    return { retry: true, reason: `connection ${err.errno}` };
+    return { retry: true, reason: err.errno === 'TimeoutError' ? `no answer (${err.detail})` : `connection ${err.errno}` };
   }
   return { retry: false };
 }
@@ -122,7 +122,9 @@ export async function withRetry<T>(ctx: RetryCtx, policy: RetryPolicy, options: 
         const why =
           attempt >= policy.maxAttempts
             ? `after ${attempt} attempts`
-            : `the server asked to wait ${seconds(delay)} but only ${seconds(Math.max(0, remaining))} of the ${seconds(policy.budgetMs)} budget remained`;
+            : decision.delayMs !== undefined
+              ? `the server asked to wait ${seconds(delay)} but only ${seconds(Math.max(0, remaining))} of the ${seconds(policy.budgetMs)} budget remained`
+              : `with ${seconds(Math.max(0, remaining))} of the ${seconds(policy.budgetMs)} budget left`;
         throw new TransientError(`${options.what}: still ${decision.reason} ${why}`, {
           cause: err,
           remedy: 'Microsoft Graph is busy or unreachable: try again later, or raise --propagation-timeout.',

@@ -56,7 +56,7 @@ export async function createGraphSession(parts: GraphSessionParts, ctx: Context)
     while (cleanups.length) await cleanups.pop()?.().catch(() => undefined);
   };
   try {
-    const graph = await createGraphClient(parts.endpoints, parts.credential, parts.ca, cleanups, ctx.signal);
+    const graph = await createGraphClient(parts.endpoints, parts.credential, parts.ca, cleanups, retry.budgetMs, ctx.signal);
     return {
       graph,
       endpoints: parts.endpoints,
@@ -84,6 +84,7 @@ async function createGraphClient(
   credential: TokenCredential,
   ca: string | undefined,
   cleanups: (() => Promise<void>)[],
+  requestTimeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<GraphSession['graph']> {
   const sdk = await import('@microsoft/microsoft-graph-client');
@@ -99,7 +100,7 @@ async function createGraphClient(
     fetchOptions = { dispatcher: agent };
   }
   return sdk.Client.initWithMiddleware({
-    middleware: [new sdk.AuthenticationHandler(authProvider), new sdk.TelemetryHandler(), new FetchHandler(undefined, signal)],
+    middleware: [new sdk.AuthenticationHandler(authProvider), new sdk.TelemetryHandler(), new FetchHandler(requestTimeoutMs, signal)],
     baseUrl: `${endpoints.graph}/`,
     defaultVersion: 'v1.0',
     ...(SDK_GRAPH_HOSTS.has(host) ? {} : { customHosts: new Set([host]) }),

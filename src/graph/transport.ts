@@ -9,9 +9,14 @@ import type { Context as MiddlewareContext, Middleware } from '@microsoft/micros
 import { errnoOf } from '../util/errno.js';
 import { TransportFailure } from './errors.js';
 
-/** No Graph call should take this long; a hung connection becomes a retryable TimeoutError. */
+/** The default bound of one Graph request when the session gives none (it gives the run's budget). */
 export const REQUEST_TIMEOUT_MS = 100_000;
 
+/**
+ * `timeoutMs`: one request (connect, TLS, the whole answer) may take this long — the run's budget
+ * (--propagation-timeout). A server that accepts the connection and never answers becomes a
+ * TimeoutError naming its host.
+ */
 export class FetchHandler implements Middleware {
   /** `stop`: the run's signal (Ctrl-C): a request in flight is abandoned at once */
   constructor(
@@ -21,16 +26,24 @@ export class FetchHandler implements Middleware {
 
   async execute(context: MiddlewareContext): Promise<void> {
     const options = { ...(context.options ?? {}) } as RequestInit;
-    if (!options.signal) {
-      const timeout = AbortSignal.timeout(this.timeoutMs);
-      options.signal = this.stop ? AbortSignal.any([timeout, this.stop]) : timeout;
-    }
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signals = [options.signal, timeout, this.stop].filter((s): s is AbortSignal => !!s);
+    options.signal = signals.length === 1 ? timeout : AbortSignal.any(signals);
     try {
       context.response = await fetch(context.request, options);
     } catch (err) {
+      if (timeout.aborted) throw new TransportFailure('TimeoutError', `${hostOf(context.request)} did not answer within ${Math.round(this.timeoutMs / 100) / 10} s`);
       const { errno, detail } = errnoOf(err);
       throw new TransportFailure(errno, detail);
     }
+  }
+}
+
+function hostOf(request: RequestInfo): string {
+  try {
+    return new URL(typeof request === 'string' ? request : request.url).host;
+  } catch {
+    return 'Microsoft Graph';
   }
 }
 

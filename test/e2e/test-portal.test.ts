@@ -29,7 +29,7 @@ after(async () => {
   await silent.close();
 });
 
-/** A custom cloud on a closed loopback port: the Entra side fails fast, nothing leaves the machine. */
+/** A custom cloud on a closed loopback port (trusted with --trust-endpoint): the Entra side fails fast, nothing leaves the machine. */
 const config = (portalPort: number) => `{
   // test-portal e2e
   version: 1,
@@ -75,7 +75,7 @@ test('a bad --timeout is a usage error (64), never 2', async () => {
 test('a port that accepts and never answers: exit 2 within the timeout, schema-valid JSON, no colour off a TTY', async () => {
   await withTempDir(async (dir) => {
     await writeFile(join(dir, 'entra-portal.json5'), config(silent.port));
-    const r = await runMain(['test-portal', '--json', '--timeout', '1', '--auth', 'environment'], { cwd: dir, timeoutMs: 30_000 });
+    const r = await runMain(['test-portal', '--json', '--timeout', '1', '--auth', 'environment', '--trust-endpoint', '127.0.0.1'], { cwd: dir, timeoutMs: 30_000 });
     assert.equal(r.code, 2, r.stderr);
     const doc = JSON.parse(r.stdout) as Result;
     assert.ok(validate(doc), JSON.stringify(doc));
@@ -86,7 +86,7 @@ test('a port that accepts and never answers: exit 2 within the timeout, schema-v
     assert.equal(byId(doc, 'entra.app').status, 'fail', 'no operator credential in the environment');
     assert.equal(byId(doc, 'entra.consent').message, 'skipped: entra.app failed');
 
-    const human = await runMain(['test-portal', '--timeout', '1', '--auth', 'environment'], { cwd: dir, timeoutMs: 30_000 });
+    const human = await runMain(['test-portal', '--timeout', '1', '--auth', 'environment', '--trust-endpoint', '127.0.0.1'], { cwd: dir, timeoutMs: 30_000 });
     assert.equal(human.code, 2);
     assert.match(human.stdout, /^✖ tls\.handshake/m);
     assert.match(human.stdout, /^! url\.format/m);
@@ -99,7 +99,7 @@ test('a port that accepts and never answers: exit 2 within the timeout, schema-v
 test('a closed port: tcp fails with the REST API remedy', async () => {
   await withTempDir(async (dir) => {
     await writeFile(join(dir, 'entra-portal.json5'), config(refused));
-    const r = await runMain(['test-portal', '--json', '--auth', 'environment'], { cwd: dir });
+    const r = await runMain(['test-portal', '--json', '--auth', 'environment', '--trust-endpoint', '127.0.0.1'], { cwd: dir });
     assert.equal(r.code, 2);
     const doc = JSON.parse(r.stdout) as Result;
     assert.equal(byId(doc, 'tcp').status, 'fail');
@@ -111,7 +111,7 @@ test('a config whose certificate.file is missing: config warns (apply would fail
   await withTempDir(async (dir) => {
     const t = 'AB'.repeat(20);
     await writeFile(join(dir, 'entra-portal.json5'), config(refused).replace("  portal:", `  certificate: { thumbprint: '${t}', file: 'certs/${t}.cer' },\n  portal:`));
-    const r = await runMain(['test-portal', '--json', '--timeout', '1'], { cwd: dir });
+    const r = await runMain(['test-portal', '--json', '--timeout', '1', '--trust-endpoint', '127.0.0.1'], { cwd: dir });
     const doc = JSON.parse(r.stdout) as Result;
     assert.ok(validate(doc), JSON.stringify(doc));
     const c = byId(doc, 'config');

@@ -22,7 +22,8 @@ export interface ProbeCase {
 }
 
 export async function probe({ url, env, auth = 'environment' }: ProbeCase): Promise<Record<string, unknown>> {
-  const ctx = createContext({ env, verbosity: 'quiet' });
+  // the custom cloud is the test's own emulator: trusted explicitly, as a user would (src/cloud/trust.ts)
+  const ctx = createContext({ env: { ENTRA_PORTAL_TRUSTED_ENDPOINTS: new URL(url).host, ...env }, verbosity: 'quiet' });
   try {
     const session = await openSession(
       { dir: process.cwd(), config: { version: 1, tenant: 'contoso.onmicrosoft.com', endpoints: { graph: url, login: url } } },

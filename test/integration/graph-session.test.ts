@@ -46,7 +46,8 @@ describe('Graph session in Emulator mode', () => {
     assert.equal(session.endpoints.login, session.endpoints.graph);
     assert.equal(session.tenant, 'contoso.onmicrosoft.com');
     assert.ok(session.ca?.includes('BEGIN CERTIFICATE'));
-    assert.deepEqual(Object.keys(session.credentialOptions()).sort(), ['authorityHost', 'disableInstanceDiscovery', 'tlsOptions']);
+    // additionalPolicies: every request of a credential made with them is bounded by the run's budget
+    assert.deepEqual(Object.keys(session.credentialOptions()).sort(), ['additionalPolicies', 'authorityHost', 'disableInstanceDiscovery', 'tlsOptions']);
     assert.ok(existsSync(join(dir, '.entra-portal', 'emulator-state.json')));
   });
 
