@@ -1,5 +1,6 @@
 import { defineCommand } from '../src/cli/command.js';
 import { APPLY_RUN_OPTIONS } from '../src/cli/options.js';
+import { escapeControl } from '../src/util/text.js';
 import type { ApplyResult } from '../src/cmdlets/apply.js';
 import type { AuthMode } from '../src/cloud/auth-modes.js';
 
@@ -39,8 +40,9 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
     );
   },
   render(result) {
-    if (result.inSync) return `In sync${result.appId ? ` (appId ${result.appId})` : ''}.`;
-    const app = result.appId ? ` (appId ${result.appId})` : '';
+    // the appId is Entra's answer: escaped for the terminal
+    const app = result.appId ? ` (appId ${escapeControl(result.appId)})` : '';
+    if (result.inSync) return `In sync${app}.`;
     const kept = result.kept.length;
     const n = result.plan.changes.filter((c) => c.action !== 'keep').length;
     const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;

@@ -8,6 +8,7 @@ import { STORE_OPTION } from '../src/cli/options.js';
 import { renderEditVerbWithApply } from '../src/cli/render.js';
 import { displayPath } from '../src/util/paths.js';
 import { APPLY_OPTIONS, chainedApply, editVerbOutput, type ApplyArgs } from './edit-output.js';
+import { escapeControl } from '../src/util/text.js';
 import { applyCommand } from './apply.js';
 import type { InstallCertInput, InstallCertResult } from '../src/cmdlets/install-cert.js';
 import type { SourceInput } from '../src/certs/sources.js';
@@ -91,11 +92,11 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
     const c = result.certificate;
     const verb = result.whatIf ? 'Would select' : 'Selected';
     const head = [
-      `${verb} certificate ${c.thumbprint} (${c.subject}; ${c.source === 'generate' ? 'generated' : c.source === 'pfx' ? 'imported' : 'from the store'})`,
+      `${verb} certificate ${c.thumbprint} (${escapeControl(c.subject)}; ${c.source === 'generate' ? 'generated' : c.source === 'pfx' ? 'imported' : 'from the store'})`,
       `  valid   ${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}`,
-      `  store   ${displayPath(c.store, ctx.cwd)}`,
+      `  store   ${escapeControl(displayPath(c.store, ctx.cwd))}`,
       // c.file is relative to the config's folder; shown relative to where the user stands
-      `  public  ${displayPath(resolve(dirname(result.config), c.file), ctx.cwd)}`,
+      `  public  ${escapeControl(displayPath(resolve(dirname(result.config), c.file), ctx.cwd))}`,
     ];
     // `changed` also counts the store entry and the .cer; the config part is what the diff shows
     // with --apply, apply's own summary follows, as after the other desired-state verbs

@@ -4,6 +4,7 @@
  * (and NO_COLOR / --no-color are not set): the caller passes the colours.
  */
 import type { Colors } from '../color.js';
+import { escapeControl } from '../util/text.js';
 import { summarize } from './result.js';
 import type { CheckResult, CheckStatus } from './types.js';
 
@@ -37,23 +38,24 @@ export function renderChecklist(checks: readonly CheckResult[], color: Colors, h
   };
   const width = Math.max(...checks.map((c) => c.id.length));
   const lines: string[] = [];
-  if (heading) lines.push(heading, '');
+  if (heading) lines.push(escapeControl(heading), '');
   const pad = ' '.repeat(width + 4);
   // room for text after the id column (never squeezed below 40: a narrow terminal wraps it then)
   const room = columns ? Math.max(40, columns - pad.length - 1) : Infinity;
   const wrap = (text: string, indent = 0) => (room === Infinity ? [text] : wrapWords(text, room - indent));
   for (const c of checks) {
-    const [first = '', ...more] = wrap(c.message);
+    // messages quote names and URIs from Entra and the config: escaped (--json keeps them)
+    const [first = '', ...more] = wrap(escapeControl(c.message));
     const style = c.status === 'skip' ? color.dim : (t: string) => t;
     lines.push(`${paint[c.status](MARK[c.status])} ${c.id.padEnd(width)}  ${style(first)}`);
     for (const m of more) lines.push(`${pad}${style(m)}`);
     // the config check lists every problem of the file (file:line:col: path: message)
     const problems = c.details?.problems;
     if (c.status === 'fail' && Array.isArray(problems)) {
-      for (const p of problems) lines.push(`${pad}${String(p)}`);
+      for (const p of problems) lines.push(`${pad}${escapeControl(String(p))}`);
     }
     if (c.remedy && (c.status === 'fail' || c.status === 'warn')) {
-      const [head = '', ...rest] = wrap(c.remedy, 2);
+      const [head = '', ...rest] = wrap(escapeControl(c.remedy), 2);
       lines.push(`${pad}${color.cyan('→')} ${head}`);
       for (const r of rest) lines.push(`${pad}  ${r}`);
     }

@@ -14,6 +14,7 @@ import { envelope, jsonDocument } from './envelope.js';
 import { packageVersion, topLevelHelp, verbHelp } from './help.js';
 import { findVerb, hasFlag, looksLikeOption, parseVerbArgs } from './parse.js';
 import { unknownVerbError } from './usage.js';
+import { escapeControl, escapeControlLines } from '../util/text.js';
 
 export { InterruptedError };
 
@@ -144,21 +145,22 @@ function reportError(err: unknown, ctx: Context, json: boolean, verbose: boolean
       err instanceof EntraPortalError ? err.toJSON() : { code: 'internal', message: err instanceof Error ? err.message : String(err), exitCode: code };
     stdout.write(jsonDocument(envelope(verb, code, ctx.clock.now(), { error: body })));
   }
+  // messages quote values from outside (config values, file names, names from Entra): escaped
   let text: string;
   if (err instanceof InputError && err.problems.length > 0) {
-    text = `${color.red('error:')} ${err.message}\n${err.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`;
+    text = `${color.red('error:')} ${escapeControl(err.message)}\n${err.problems.map((p) => `  ${escapeControl(formatProblem(p))}`).join('\n')}`;
   } else if (err instanceof EntraPortalError) {
-    text = `${color.red(err instanceof InterruptedError ? 'stopped:' : 'error:')} ${err.message}`;
+    text = `${color.red(err instanceof InterruptedError ? 'stopped:' : 'error:')} ${escapeControl(err.message)}`;
   } else {
     const e = err instanceof Error ? err : new Error(String(err));
-    text = `${color.red('error:')} ${e.message}${verbose && e.stack ? `\n${e.stack}` : '\n(run with --verbose for details)'}`;
+    text = `${color.red('error:')} ${escapeControl(e.message)}${verbose && e.stack ? `\n${escapeControlLines(e.stack)}` : '\n(run with --verbose for details)'}`;
   }
-  if (err instanceof EntraPortalError && err.remedy) text += `\n${color.cyan('hint:')} ${err.remedy}`;
+  if (err instanceof EntraPortalError && err.remedy) text += `\n${color.cyan('hint:')} ${escapeControl(err.remedy)}`;
   if (err instanceof UsageError && !err.remedy) {
     text += verb ? `\nSee "entra-portal ${verb} --help" for its options and examples.` : '\nRun "entra-portal --help" or "entra-portal <verb> --help" for usage.';
   }
   if (verbose && err instanceof EntraPortalError && err.cause instanceof Error && err.cause.stack) {
-    text += `\n${color.dim(`caused by: ${err.cause.stack}`)}`;
+    text += `\n${color.dim(`caused by: ${escapeControlLines(err.cause.stack)}`)}`;
   }
   ctx.stderr.write(`${text}\n`);
   return code;

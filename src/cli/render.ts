@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import type { ApplyResult } from '../cmdlets/apply.js';
 import type { EditVerbResult } from '../cmdlets/edit-verb.js';
 import { displayPath } from '../util/paths.js';
+import { escapeControl, escapeControlLines } from '../util/text.js';
 
 /** The exit code of an edit verb: 0, or apply's when `--apply` ran. */
 export function applyExitCode(result: EditVerbResult): number {
@@ -15,15 +16,16 @@ export function applyExitCode(result: EditVerbResult): number {
 
 function show(value: unknown): string {
   if (value === undefined) return '(none)';
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  return typeof value === 'string' ? `'${escapeControl(value)}'` : escapeControl(JSON.stringify(value));
 }
 
 /** Human output (stdout): the diff under --what-if, otherwise what changed in which file. */
 export function renderEditVerb(result: EditVerbResult, ctx: Context): string {
-  const file = displayPath(result.config, ctx.cwd);
+  const file = escapeControl(displayPath(result.config, ctx.cwd));
   const lines: string[] = [];
   if (result.whatIf) {
-    if (result.diff) lines.push(result.diff.trimEnd());
+    // the file's own lines (comments too) may hold anything: escaped (--json keeps them exact)
+    if (result.diff) lines.push(escapeControlLines(result.diff.trimEnd()));
     ctx.log.info(
       result.changed
         ? `what-if: ${result.created ? 'would create' : 'would update'} ${file}; nothing was written`
