@@ -2,15 +2,28 @@ import { defineCommand } from '../src/cli/command.js';
 import { APPLY_RUN_OPTIONS } from '../src/cli/options.js';
 import { escapeControl } from '../src/util/text.js';
 import type { ApplyResult } from '../src/cmdlets/apply.js';
+import type { ChainedApplyOptions } from '../src/cmdlets/edit-verb.js';
 import type { AuthMode } from '../src/cloud/auth-modes.js';
 
-interface ApplyArgs {
+export interface ApplyArgs {
   detailedExitcode: boolean;
   prune: boolean;
   yes: boolean;
   propagationTimeout: number;
   auth: AuthMode;
   trustEndpoint?: string[];
+}
+
+/** apply's own options as the cmdlet takes them (also after an edit verb's `--apply`). */
+export function applyRunInput(args: ApplyArgs): ChainedApplyOptions {
+  return {
+    detailedExitcode: args.detailedExitcode,
+    prune: args.prune,
+    yes: args.yes,
+    propagationTimeout: args.propagationTimeout,
+    auth: args.auth,
+    ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
+  };
 }
 
 export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
@@ -29,12 +42,7 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
       {
         config: args.config,
         whatIf: args.whatIf,
-        detailedExitcode: args.detailedExitcode,
-        prune: args.prune,
-        yes: args.yes,
-        propagationTimeout: args.propagationTimeout,
-        auth: args.auth,
-        ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
+        ...applyRunInput(args),
       },
       ctx,
     );

@@ -5,34 +5,20 @@
  */
 import type { Context } from '../src/context.js';
 import type { ChainedApplyOptions, EditVerbResult } from '../src/cmdlets/edit-verb.js';
-import type { AuthMode } from '../src/cloud/auth-modes.js';
 import { applyExitCode, renderEditVerbWithApply } from '../src/cli/render.js';
-import { applyCommand } from './apply.js';
+import { applyCommand, applyRunInput, type ApplyArgs as ApplyRunArgs } from './apply.js';
 
 export { APPLY_OPTIONS } from '../src/cli/options.js';
 
 /** The parsed `--apply` and apply options of an edit verb. */
-export interface ApplyArgs {
+export interface ApplyArgs extends ApplyRunArgs {
   apply: boolean;
-  detailedExitcode: boolean;
-  prune: boolean;
-  yes: boolean;
-  propagationTimeout: number;
-  auth: AuthMode;
-  trustEndpoint?: string[];
 }
 
 /** What the cmdlet's `apply` input gets: false, or apply's options. */
 export function chainedApply(args: ApplyArgs): false | ChainedApplyOptions {
   if (!args.apply) return false;
-  return {
-    detailedExitcode: args.detailedExitcode,
-    prune: args.prune,
-    yes: args.yes,
-    propagationTimeout: args.propagationTimeout,
-    auth: args.auth,
-    ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
-  };
+  return applyRunInput(args);
 }
 
 export const editVerbOutput = {

@@ -13,15 +13,9 @@ import { runMain as run, withTempDir } from '../helpers/cli.js';
 
 const runMain = (args: string[], cwd: string) => run(args, { cwd });
 import { deadPid } from '../fixtures/dead-pid.js';
+import { EMULATOR_CONFIG } from '../fixtures/emulator-config.js';
 
-const CONFIG = `{
-  version: 1,
-  region: 'Emulator',
-  tenant: 'contoso.onmicrosoft.com',
-  application: { name: 'Veeam Restore Portal', uniqueName: 'veeam-restore-portal' },
-  portal: { url: 'https://127.0.0.1:9', restApiPort: 9 },
-}
-`;
+const CONFIG = EMULATOR_CONFIG;
 
 
 /** A config folder after one real apply (state, CA file and appId exist). */

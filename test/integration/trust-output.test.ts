@@ -11,6 +11,7 @@ import { escapeControl, escapeControlLines } from '../../src/util/text.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { graphClientFor } from '../helpers/emulator.js';
 import { runMain, withTempDir } from '../helpers/cli.js';
+import { EMULATOR_CONFIG } from '../fixtures/emulator-config.js';
 
 const HOSTILE = 'Portal\x1b]0;pwned\x07\x1b[2J\r\u202eevil';
 
@@ -21,14 +22,7 @@ test('escapeControl escapes C0/C1 controls, DEL, bidi overrides and lone surroga
   assert.equal(escapeControlLines('line 1\r\nline\x1b 2\n'), 'line 1\nline\\x1b 2\n');
 });
 
-const CONFIG = `{
-  version: 1,
-  region: 'Emulator',
-  tenant: 'contoso.onmicrosoft.com',
-  application: { name: 'Veeam Restore Portal', uniqueName: 'veeam-restore-portal' },
-  portal: { url: 'https://127.0.0.1:9', restApiPort: 9 },
-}
-`;
+const CONFIG = EMULATOR_CONFIG;
 
 test("a display name edited in Entra with escape sequences is shown escaped by test-portal; --json keeps it", { timeout: 120_000 }, async () => {
   await withTempDir(async (dir) => {
