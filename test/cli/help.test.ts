@@ -25,7 +25,7 @@ test('verb help: usage line with what is required, own options first, then "Glob
   const tp = help('test-portal');
   assert.match(tp, /--timeout <seconds>/);
   assert.match(tp, /\[default: 5\]/);
-  assert.match(tp, /env: ENTRA_PORTAL_AUTH/);
+  assert.match(tp, /env:\s+ENTRA_PORTAL_AUTH/); // may wrap: the option column is as wide as the longest option
   // --color defaults to true: what a user types is --no-color, and it says what it does
   assert.match(setApp, /\n {2}--no-color +no colour/);
   assert.doesNotMatch(setApp, /default: true|default: false|\[string\]|\[boolean\]/);
