@@ -5,9 +5,11 @@
  *
  * Why refuse a file that is not UTF-8 rather than keep its bytes: the values go to Entra (a display
  * name, a redirect URI) and must be the characters the author meant, and an edit must give back the
- * comments byte for byte. A guessed encoding gets either wrong without a word — Windows-1252 and
- * UTF-16 files are common where VB365 runs, and a single 0xE9 ('é') is valid in both readings of
- * nothing. Converting once is easy; the message says how.
+ * comments byte for byte. Decoding leniently turned a stray byte into U+FFFD — in a comment, an
+ * unrelated edit then rewrote it; in a value, `Caf\uFFFD` would have been registered. Guessing an
+ * encoding instead (Windows-1252 and UTF-16 files are common where VB365 runs) cannot be told right
+ * from wrong: 0xE9 is 'é' in Windows-1252 but 'щ' in KOI8-R. Converting once is easy, and the message
+ * says where the first foreign byte is and how.
  */
 import { InputError, type SourceLocation } from '../errors.js';
 
