@@ -70,6 +70,8 @@ function cases(): Case[] {
     // --- size and depth caps before parsing
     { name: '3000 levels of arrays', files: { [CONFIG]: `{ version: 1, x: ${'['.repeat(3000)}${']'.repeat(3000)} }` }, code: 65, says: /entra-portal\.json5:1:49: nesting deeper than 32 levels/ },
     { name: '3000 levels of objects', files: { [CONFIG]: `{ version: 1, x: ${'{a:'.repeat(3000)}1${'}'.repeat(3000)} }` }, code: 65, says: /entra-portal\.json5:1:\d+: nesting deeper than 32/ },
+    { name: '3000 levels of arrays (test-portal: 65, not "the portal is down")', files: { [CONFIG]: `{ version: 1, x: ${'['.repeat(3000)}${']'.repeat(3000)} }` }, args: ['test-portal', '--timeout', '1'], code: 65, says: /entra-portal\.json5:1:49: nesting deeper than 32 levels/ },
+    { name: 'lone surrogate (test-portal)', files: { [CONFIG]: config().replace("'Veeam Restore Portal'", "'Caf\\uD800'") }, args: ['test-portal', '--timeout', '1'], code: 65, says: /entra-portal\.json5:5:24: application\.name: contains a lone surrogate/ },
     { name: 'a 20 MB string', files: { [CONFIG]: `{ version: 1, tenant: '${'x'.repeat(20 * 1024 * 1024)}' }` }, code: 65, says: /entra-portal\.json5 is 20 MiB; the limit is 1 MiB/ },
     { name: 'just over 1 MiB of white space', files: { [CONFIG]: Buffer.concat([Buffer.from('{ version: 1 }'), huge(1024 * 1024)]) }, code: 65, says: /entra-portal\.json5 is 1 MiB; the limit is 1 MiB/ },
     // --- strings that are not text
