@@ -6,7 +6,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { createContext } from '../../src/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openSession } from '../../src/session.js';
@@ -14,13 +13,17 @@ import { apply } from '../../src/cmdlets/apply.js';
 import { installCert } from '../../src/cmdlets/install-cert.js';
 import { graphCall } from '../../src/graph/request.js';
 import { baseConfig, grantsOf, spOf, withWorkspace } from '../helpers/apply-harness.js';
+import { fakeClock } from '../helpers/graph-fakes.js';
+import { testEnv } from '../helpers/pki.js';
 
 test('a drift check right after apply under lag=2000 is clean; a grant deleted for real is still drift', { timeout: 120_000 }, async () => {
   await withWorkspace(async (ws) => {
     await ws.writeConfig(baseConfig());
     let stderr = '';
-    const env = { PATH: process.env.PATH, HOME: ws.dir, XDG_DATA_HOME: join(ws.dir, '.xdg'), NO_COLOR: '1', ENTRA_PORTAL_EMULATOR_FAULTS: 'lag=2000' };
-    const ctx = createContext({ cwd: ws.dir, env, stderr: { write: (t: string) => ((stderr += t), true) }, stdout: { write: () => true } });
+    const env = testEnv(ws.dir, { ENTRA_PORTAL_EMULATOR_FAULTS: 'lag=2000' });
+    // a virtual clock, which the embedded emulator's lag follows: the re-reads' waits pass at once
+    const clock = fakeClock(Date.now());
+    const ctx = createContext({ cwd: ws.dir, env, clock, stderr: { write: (t: string) => ((stderr += t), true) }, stdout: { write: () => true } });
     await installCert({ generate: true, subject: 'CN=Veeam Restore Portal', config: ws.configPath }, ctx);
     const session = await openSession(await loadConfig(ws.configPath), ctx, { propagationTimeout: 60 });
     try {
