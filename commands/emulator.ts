@@ -45,14 +45,17 @@ export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
     }
     const { runEmulator } = await import('../src/emulator/run.js');
     const { parseFaults } = await import('../src/emulator/faults.js');
+    const { EMULATOR_PKI_ENV } = await import('../src/session.js');
     const faults = args.faults;
     parseFaults(faults); // a bad spec is an input error before anything starts
+    const pki = ctx.env[EMULATOR_PKI_ENV];
     try {
       return await runEmulator(
         {
           port: args.port,
           state: args.state,
           ...(faults ? { faults } : {}),
+          ...(pki ? { pki } : {}),
           restoreApi: args.restoreApi,
           config: args.config,
           ...(ctx.signal ? { signal: ctx.signal } : {}),

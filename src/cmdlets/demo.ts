@@ -105,7 +105,7 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
   log.info(`${color.bold('entra-portal demo')} — the Restore Portal's Entra application, end to end, against the embedded Entra emulator.`);
   log.info(`Folder: ${folder}${keep ? '' : ' (removed at the end; --keep to keep it)'}`);
 
-  const [{ newApp }, { installCert }, { setPortalUrl }, { apply }, { testPortal, testPortalExitCode }, { loadConfig }, { openSession }] =
+  const [{ newApp }, { installCert }, { setPortalUrl }, { apply }, { testPortal, testPortalExitCode }, { loadConfig }, { openSession, EMULATOR_PKI_ENV }] =
     await Promise.all([
       import('./new-app.js'),
       import('./install-cert.js'),
@@ -177,7 +177,10 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
     log.info(color.dim(`  (a stand-in for the VB365 REST API answers GET /v8/RestorePortalSettings on ${portalUrl})`));
     const { startEmulator } = await import('../emulator/index.js');
     const authority = `${session.endpoints.login}/${session.tenant}`;
+    // its TLS keys: the same pre-generated PKI as the embedded emulator's, when one is given
+    const pki = stepCtx.env[EMULATOR_PKI_ENV];
     const stand = await startEmulator({
+      ...(pki ? { pki } : {}),
       restoreApi: { port, settings: () => ({ applicationId: appId!, msalAuthorityUri: authority, restorePortalUri: portalUrl, isEnabled: true }) },
     });
     restoreApi = stand;

@@ -14,6 +14,8 @@ export interface RunEmulatorInput {
   state?: string;
   faults?: string;
   restoreApi?: number;
+  /** key material for a new state: the path of a JSON file in the EmulatorPki shape (ENTRA_PORTAL_EMULATOR_PKI) */
+  pki?: string;
   /** config file for the REST stand-in's settings (-c/--config) */
   config?: string;
   /** stops the emulator: bin/ aborts it on SIGINT/SIGTERM (tests and library callers abort it themselves) */
@@ -85,6 +87,7 @@ export async function runEmulator(input: RunEmulatorInput, ctx: Context): Promis
     port: input.port ?? 0,
     ...(input.state ? { statePath: input.state } : {}),
     ...(input.faults ? { faults: input.faults } : {}),
+    ...(input.pki ? { pki: input.pki } : {}),
     ...(input.restoreApi !== undefined
       ? { restoreApi: { port: input.restoreApi, settings: () => restoreSettings(ctx, input.config, () => url, input.restoreApi!) } }
       : {}),

@@ -18,12 +18,13 @@ export const TEST_PKI_FILE = join(dir, 'test-only-emulator-pki.json');
 /** The same PKI as an object, for startEmulator's `pki` option. */
 export const testPki = JSON.parse(readFileSync(TEST_PKI_FILE, 'utf8')) as EmulatorPki;
 
-const clientKeyPem = readFileSync(join(dir, 'test-only-client-key.pem'), 'utf8');
+/** Fixed RSA-2048 private keys (PKCS#8 PEM) for the certificates tests sign. */
+export const testKeys = JSON.parse(readFileSync(join(dir, 'test-only-keys.json'), 'utf8')) as { client: string; tlsCa: string; tlsLeaf: string };
 
-/** The fixed RSA-2048 key pair for test certificates (generateSelfSigned's `keyPair`). */
+/** The fixed key pair for application certificates (generateSelfSigned's `keyPair`). */
 export const testClientKeyPair: RsaKeyPairPem = {
-  privateKey: clientKeyPem,
-  publicKey: createPublicKey(clientKeyPem).export({ type: 'spki', format: 'pem' }) as string,
+  privateKey: testKeys.client,
+  publicKey: createPublicKey(testKeys.client).export({ type: 'spki', format: 'pem' }) as string,
 };
 
 /** A run's environment in a test folder: home and data inside it, no colour, the test PKI; then `extra`. */

@@ -1,14 +1,17 @@
 /**
- * Real servers for the network checks: node:https with certificates made here (node:crypto keys,
- * node-forge certificates), a plain HTTP server, a port that accepts and never answers, a closed
- * port. Everything listens on 127.0.0.1 only; `close()` ends every open connection.
+ * Real servers for the network checks: node:https with certificates made here (node-forge
+ * certificates for the fixed test keys of test/fixtures/pki, signed through node:crypto), a plain
+ * HTTP server, a port that accepts and never answers, a closed port. Everything listens on 127.0.0.1
+ * only; `close()` ends every open connection.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
+import { nativeSigner } from '../../src/certs/generate.js';
+import { testKeys } from './pki.js';
 
 export interface KeyAndCert {
   keyPem: string;
@@ -17,15 +20,19 @@ export interface KeyAndCert {
 
 const DAY = 86_400_000;
 
-function newKey(): { keyPem: string; key: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+/** A fixed test key (no key generation per certificate: each certificate is new, its key is not). */
+function testKey(keyPem: string): { keyPem: string; key: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
   const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
   return { keyPem, key, publicKey: forge.pki.rsa.setPublicKey(key.n, key.e) };
 }
 
+/** Sign with node:crypto (forge's own RSA is pure JavaScript: ~65 ms a signature). */
+function sign(cert: forge.pki.Certificate, keyPem: string): void {
+  cert.sign(nativeSigner(createPrivateKey(keyPem)) as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+}
+
 export function makeCa(name = 'entra-portal test CA'): KeyAndCert & { key: forge.pki.rsa.PrivateKey; cert: forge.pki.Certificate } {
-  const { keyPem, key, publicKey } = newKey();
+  const { keyPem, key, publicKey } = testKey(testKeys.tlsCa);
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
@@ -39,7 +46,7 @@ export function makeCa(name = 'entra-portal test CA'): KeyAndCert & { key: forge
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(key, forge.md.sha256.create());
+  sign(cert, keyPem);
   return { keyPem, certPem: forge.pki.certificateToPem(cert), key, cert };
 }
 
@@ -55,7 +62,7 @@ export interface LeafOptions {
 
 export function issueCert(options: LeafOptions = {}): KeyAndCert {
   const hosts = options.hosts ?? ['127.0.0.1', 'localhost'];
-  const { keyPem, key, publicKey } = newKey();
+  const { keyPem, publicKey } = testKey(testKeys.tlsLeaf);
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
@@ -69,7 +76,7 @@ export function issueCert(options: LeafOptions = {}): KeyAndCert {
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames: hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })) },
   ]);
-  cert.sign(options.ca ? options.ca.key : key, forge.md.sha256.create());
+  sign(cert, options.ca ? options.ca.keyPem : keyPem);
   return { keyPem, certPem: forge.pki.certificateToPem(cert) };
 }
 

@@ -6,12 +6,13 @@ import { startEmulator } from '../../src/emulator/index.js';
 import { PermissionError } from '../../src/errors.js';
 import { graphCall } from '../../src/graph/request.js';
 import { baseConfig, patchApp, readApp, withWorkspace } from '../helpers/apply-harness.js';
+import { testPki } from '../helpers/pki.js';
 
 test('an operator without the rights exits 77 before anything changes (apply and --what-if)', { timeout: 60_000 }, async () => {
   await withWorkspace(async (ws) => {
     await ws.writeConfig(baseConfig());
     // seed the state the embedded emulator will load, to learn the tenant's unprivileged client
-    const seeded = await startEmulator({ statePath: join(ws.dir, '.entra-portal', 'emulator-state.json') });
+    const seeded = await startEmulator({ statePath: join(ws.dir, '.entra-portal', 'emulator-state.json'), pki: testPki });
     const tenant = await seeded.ensureTenant('contoso.onmicrosoft.com');
     await seeded.stop();
     const env = { AZURE_TENANT_ID: tenant.id, AZURE_CLIENT_ID: tenant.unprivileged.clientId, AZURE_CLIENT_SECRET: tenant.unprivileged.clientSecret };
@@ -55,7 +56,7 @@ test('a read-only monitor with exactly Application.Read.All + Directory.Read.All
       }
       return { clientId: app.appId, clientSecret: secret.secretText, tenant: s.tenant };
     });
-    const seeded = await startEmulator({ statePath: join(ws.dir, '.entra-portal', 'emulator-state.json') });
+    const seeded = await startEmulator({ statePath: join(ws.dir, '.entra-portal', 'emulator-state.json'), pki: testPki });
     const tenantId = (await seeded.ensureTenant('contoso.onmicrosoft.com')).id;
     await seeded.stop();
     const env = { AZURE_TENANT_ID: tenantId, AZURE_CLIENT_ID: monitor.clientId, AZURE_CLIENT_SECRET: monitor.clientSecret };

@@ -86,7 +86,7 @@ describe('Graph session: an unprivileged operator', () => {
     dir = await mkdtemp(join(tmpdir(), 'graph-session-'));
     // learn the unprivileged client of the tenant the embedded emulator will use (same state file)
     const stateDir = join(dir, '.entra-portal');
-    const emu = await startEmulator({ statePath: join(stateDir, 'emulator-state.json') });
+    const emu = await startEmulator({ statePath: join(stateDir, 'emulator-state.json'), pki: TEST_PKI_FILE });
     const tenant = await emu.ensureTenant('contoso.onmicrosoft.com');
     await emu.stop();
     const env = { AZURE_CLIENT_ID: tenant.unprivileged.clientId, AZURE_CLIENT_SECRET: tenant.unprivileged.clientSecret };
