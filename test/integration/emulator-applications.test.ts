@@ -10,6 +10,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { startEmulator, type EmulatorHandle, type EmulatorTenant } from '../../src/emulator/index.js';
 import { signJwt } from '../../src/emulator/jwt.js';
 import { emulatorFetch, graphClientFor, makeTestCertificate, tokenFor, rejectsWith } from '../helpers/emulator.js';
+import { testPki } from '../helpers/pki.js';
 
 let h: EmulatorHandle;
 let t: EmulatorTenant;
@@ -17,7 +18,7 @@ let g: Client;
 let token: string;
 
 before(async () => {
-  h = await startEmulator();
+  h = await startEmulator({ pki: testPki });
   t = h.tenants[0]!;
   g = graphClientFor(h, t);
   token = await tokenFor(h, t);

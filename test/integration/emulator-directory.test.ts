@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchRequestContent, BatchResponseContent, type Client } from '@microsoft/microsoft-graph-client';
 import { startEmulator, type EmulatorHandle, type EmulatorTenant } from '../../src/emulator/index.js';
 import { emulatorFetch, graphClientFor, tokenFor, rejectsWith } from '../helpers/emulator.js';
+import { testPki } from '../helpers/pki.js';
 
 const GRAPH = '00000003-0000-0000-c000-000000000000';
 const USER_READ = 'e1fe6dd8-ba31-4d61-89e7-88639da4683d';
@@ -19,7 +20,7 @@ let g: Client;
 let token: string;
 
 before(async () => {
-  h = await startEmulator();
+  h = await startEmulator({ pki: testPki });
   t = h.tenants[0]!;
   g = graphClientFor(h, t);
   token = await tokenFor(h, t);

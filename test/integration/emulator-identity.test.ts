@@ -21,6 +21,7 @@ import {
   secretCredentialFor,
   tokenFor,
 } from '../helpers/emulator.js';
+import { testPki } from '../helpers/pki.js';
 
 let h: EmulatorHandle;
 let dir: string;
@@ -28,7 +29,7 @@ let signing: { kid: string; keyPem: string };
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'emu-identity-'));
-  h = await startEmulator({ statePath: join(dir, 'state.json') });
+  h = await startEmulator({ statePath: join(dir, 'state.json'), pki: testPki });
   signing = (JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { signing: typeof signing }).signing;
 });
 after(async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { hostname } from 'node:os';
 import { startEmulator } from '../../src/emulator/index.js';
+import { testPki } from '../helpers/pki.js';
 
 let dir: string;
 before(async () => {
@@ -30,18 +31,18 @@ it('an empty lock file older than the grace period, and a dead holder, are taken
   await writeFile(`${old}.lock`, '');
   const past = new Date(Date.now() - 60_000);
   await utimes(`${old}.lock`, past, past);
-  const a = await startEmulator({ statePath: old });
+  const a = await startEmulator({ statePath: old, pki: testPki });
   await a.stop();
 
   const dead = join(dir, 'dead.json');
   await writeFile(`${dead}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), time: new Date().toISOString() }));
-  const b = await startEmulator({ statePath: dead });
+  const b = await startEmulator({ statePath: dead, pki: testPki });
   await b.stop();
 });
 
 it('a second emulator on a held state file is told at once, naming the holder', async () => {
   const state = join(dir, 'held.json');
-  const first = await startEmulator({ statePath: state });
+  const first = await startEmulator({ statePath: state, pki: testPki });
   try {
     await assert.rejects(startEmulator({ statePath: state }), /already open in this process/);
   } finally {

@@ -11,12 +11,13 @@ import { InputError, OperationError } from '../../src/errors.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { withTempDir } from '../helpers/cli.js';
 import { dispatcherFor, emulatorFetch, graphClientFor, tokenFor, withEmulator } from '../helpers/emulator.js';
+import { testPki } from '../helpers/pki.js';
 
 describe('emulator state', () => {
   it('continues after a restart on the same file, and loses none of many concurrent writes', async () => {
     await withTempDir(async (dir) => {
       const statePath = join(dir, 'nested', 'emulator-state.json');
-      const first = await startEmulator({ statePath });
+      const first = await startEmulator({ statePath, pki: testPki });
       const t = first.tenants[0]!;
       const g = graphClientFor(first, t);
       const created = await Promise.all(Array.from({ length: 20 }, (_, i) => g.api('/applications').post({ displayName: `concurrent-${i}` })));
@@ -54,7 +55,7 @@ describe('emulator state', () => {
   it('lets one emulator at a time hold a state file', async () => {
     await withTempDir(async (dir) => {
       const statePath = join(dir, 'state.json');
-      const a = await startEmulator({ statePath });
+      const a = await startEmulator({ statePath, pki: testPki });
       try {
         await assert.rejects(startEmulator({ statePath }), OperationError);
       } finally {

@@ -20,6 +20,7 @@ import { createContext } from '../../src/context.js';
 import { TransientError, exitCodeFor } from '../../src/errors.js';
 import { createGraphSession } from '../../src/graph/session.js';
 import { getServicePrincipalByAppId, MICROSOFT_GRAPH_APP_ID } from '../../src/graph/api.js';
+import { testPki } from '../helpers/pki.js';
 
 const ca = makeCa('entra-portal hung-server CA');
 let hung: { server: Server; url: string; host: string; sockets: Set<Socket> };
@@ -43,7 +44,7 @@ before(async () => {
   await new Promise<void>((r) => net.listen(0, '127.0.0.1', r));
   const c = { port: (net.address() as { port: number }).port, connections: 0, close: () => new Promise<void>((r) => net.close(() => r())) };
   counter = c;
-  emu = await startEmulator({});
+  emu = await startEmulator({ pki: testPki });
 });
 after(async () => {
   for (const s of hung.sockets) s.destroy();

@@ -12,6 +12,7 @@ import { startEmulator } from '../../src/emulator/index.js';
 import { graphClientFor } from '../helpers/emulator.js';
 import { runMain, withTempDir } from '../helpers/cli.js';
 import { EMULATOR_CONFIG } from '../fixtures/emulator-config.js';
+import { testPki } from '../helpers/pki.js';
 
 const HOSTILE = 'Portal\x1b]0;pwned\x07\x1b[2J\r\u202eevil';
 
@@ -31,7 +32,7 @@ test("a display name edited in Entra with escape sequences is shown escaped by t
     assert.equal(applied.code, 0, applied.stderr);
     const appId = (JSON.parse(applied.stdout) as { appId: string }).appId;
     // someone else edits the application in Entra
-    const emu = await startEmulator({ statePath: join(dir, '.entra-portal', 'emulator-state.json') });
+    const emu = await startEmulator({ statePath: join(dir, '.entra-portal', 'emulator-state.json'), pki: testPki });
     try {
       const tenant = await emu.ensureTenant('contoso.onmicrosoft.com');
       await graphClientFor(emu, tenant).api(`/applications(appId='${appId}')`).patch({ displayName: HOSTILE });
