@@ -15,7 +15,7 @@
 import { request, Agent } from 'node:https';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
@@ -248,6 +248,38 @@ export default async function bench(): Promise<BenchRow[]> {
     await rm(dir, { recursive: true, force: true });
   }
 
+  // Durable writes at scale: a commit appends what it changed to the journal (src/emulator/journal.ts),
+  // so its cost does not grow with the state. 5,000 applications, then sequential PATCHes.
+  const big = await mkdtemp(join(tmpdir(), 'emulator-bench-'));
+  const d = await startEmulator({ statePath: join(big, 'state.json') });
+  try {
+    const token = await tokenFor(d, d.tenants[0]!);
+    const agent = new Agent({ keepAlive: true, maxSockets: 8, ca: d.caPem });
+    const n = 5000;
+    const ids: string[] = [];
+    for (let i = 0; i < n; i += 8) {
+      const made = await Promise.all(Array.from({ length: Math.min(8, n - i) }, (_, j) => call(d, agent, token, 'POST', '/v1.0/applications', { displayName: `scale-${i + j}` })));
+      ids.push(...made.map((r) => (r.json as { id: string }).id));
+    }
+    const journal = join(big, 'state.json.journal');
+    const before = (await stat(journal)).size;
+    const patches = 100;
+    const start = performance.now();
+    for (let i = 0; i < patches; i++) await call(d, agent, token, 'PATCH', `/v1.0/applications/${ids[(i * 37) % n]}`, { notes: `n${i}` });
+    const ms = (performance.now() - start) / patches;
+    const grown = (await stat(journal)).size - before;
+    const snapshot = (await stat(join(big, 'state.json'))).size;
+    rows.push({
+      name: `durable PATCH at ${n} applications`,
+      value: `${ms.toFixed(1)} ms`,
+      note: `${grown > 0 ? (grown / patches / 1024).toFixed(1) : '?'} KiB appended per commit (the snapshot is ${(snapshot / 1024 / 1024).toFixed(1)} MiB; a whole-file rewrite per commit wrote all of it)`,
+    });
+    agent.destroy();
+  } finally {
+    await d.stop();
+    await rm(big, { recursive: true, force: true });
+  }
+
   // Memory: a fresh emulator, heap before and after 10,000 applications (8 connections to fill it faster).
   gc();
   const m = await startEmulator();
@@ -262,7 +294,7 @@ export default async function bench(): Promise<BenchRow[]> {
     for (let i = 0; i < n; i += 8) {
       await Promise.all(Array.from({ length: Math.min(8, n - i) }, (_, j) => call(m, agent, token, 'POST', '/v1.0/applications', { displayName: `mem-${i + j}` })));
     }
-    m.requests.length = 0; // the request log is not tenant state
+    m.requests.length = 0; // the request log is not tenant state (and is bounded: requestLogLimit)
     gc();
     const delta = process.memoryUsage().heapUsed - before;
     rows.push({ name: 'heap for 10,000 applications', value: `${(delta / 1024 / 1024).toFixed(1)} MiB`, note: `${((delta / n) / 1024).toFixed(1)} KiB per application (full Graph shape)` });

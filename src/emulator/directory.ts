@@ -1,18 +1,28 @@
 /**
- * One emulated tenant in memory: its objects indexed by id and by their alternate keys
- * (appId, uniqueName), plus the in-memory creation times that the `lag` fault reads.
+ * One emulated tenant in memory: its tables of directory objects (table.ts: each remembers what
+ * changed for the next durable commit), the indexes by alternate keys (appId, uniqueName), deleted
+ * items (soft delete; docs/emulator.md) and the in-memory creation times that the `lag` fault reads.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { FIRST_PARTY, GRAPH_APP_ID, GRAPH_ROLES, MICROSOFT_TENANT_ID, OPERATOR_ROLES } from './seed-data.js';
 import { graphDate, newApplication, newServicePrincipal, syncServicePrincipal } from './shapes.js';
-import type {
-  Application,
-  AppRoleAssignment,
-  PermissionGrant,
-  ServicePrincipal,
-  StoredSecret,
-  TenantState,
-} from './types.js';
+import { Table } from './table.js';
+import type { Application, AppRoleAssignment, PermissionGrant, ServicePrincipal, StoredSecret, TenantMeta, TenantState } from './types.js';
+
+/** Deleted applications and service principals are kept this long, then purged (application-delete). */
+export const DELETED_RETENTION_MS = 30 * 86_400_000;
+
+/** The tables of a tenant, by their key in the state file (TenantState). */
+export const TABLE_KINDS = [
+  'applications',
+  'servicePrincipals',
+  'appRoleAssignments',
+  'oauth2PermissionGrants',
+  'secrets',
+  'deletedApplications',
+  'deletedServicePrincipals',
+] as const;
+export type TableKind = (typeof TABLE_KINDS)[number];
 
 export class Tenant {
   readonly id: string;
@@ -20,16 +30,27 @@ export class Tenant {
   readonly admin: TenantState['admin'];
   readonly operator: TenantState['operator'];
   readonly unprivileged: TenantState['unprivileged'];
-  readonly apps = new Map<string, Application>();
+  readonly apps: Table<Application>;
   readonly appsByAppId = new Map<string, Application>();
   readonly appsByUniqueName = new Map<string, Application>();
-  readonly sps = new Map<string, ServicePrincipal>();
+  readonly sps: Table<ServicePrincipal>;
   readonly spsByAppId = new Map<string, ServicePrincipal>();
-  readonly assignments = new Map<string, AppRoleAssignment>();
-  readonly grants = new Map<string, PermissionGrant>();
-  readonly secrets: StoredSecret[];
-  /** object id → creation time (ms), for replication lag; not persisted */
-  readonly createdAt = new Map<string, number>();
+  readonly assignments: Table<AppRoleAssignment>;
+  readonly grants: Table<PermissionGrant>;
+  /** client secrets by keyId */
+  readonly secrets: Table<StoredSecret>;
+  /** deleted items: restorable until deletedDateTime + 30 days, then purged */
+  readonly deletedApps: Table<Application>;
+  readonly deletedSps: Table<ServicePrincipal>;
+  /** lower-cased uniqueName → deleted application that still reserves it */
+  readonly deletedByUniqueName = new Map<string, Application>();
+  /**
+   * Objects changed within the `lag`/`grant-lag` faults' window (not persisted): until when, and the version
+   * the replicas still serve (null: the object did not exist there yet). engine.ts reads it.
+   */
+  readonly lagging = new Map<string, { until: number; before: Record<string, unknown> | null }>();
+  /** the tenant's own fields (not its tables) changed since the last commit */
+  metaChanged = false;
 
   constructor(state: TenantState) {
     this.id = state.id;
@@ -37,39 +58,50 @@ export class Tenant {
     this.admin = state.admin;
     this.operator = state.operator;
     this.unprivileged = state.unprivileged;
-    this.secrets = state.secrets;
-    for (const a of state.applications) this.indexApp(a);
-    for (const s of state.servicePrincipals) this.indexSp(s);
-    for (const r of state.appRoleAssignments) this.assignments.set(r.id, r);
-    for (const g of state.oauth2PermissionGrants) this.grants.set(g.id, g);
+    const byId = <T extends { id: string }>(kind: TableKind, rows: T[] | undefined) => new Table<T>(kind, (rows ?? []).map((r) => [r.id, r] as const));
+    this.apps = byId('applications', state.applications);
+    this.sps = byId('servicePrincipals', state.servicePrincipals);
+    this.assignments = byId('appRoleAssignments', state.appRoleAssignments);
+    this.grants = byId('oauth2PermissionGrants', state.oauth2PermissionGrants);
+    this.secrets = new Table<StoredSecret>('secrets', (state.secrets ?? []).map((x) => [x.keyId, x] as const));
+    this.deletedApps = byId('deletedApplications', state.deletedApplications);
+    this.deletedSps = byId('deletedServicePrincipals', state.deletedServicePrincipals);
+    for (const a of this.apps.values()) this.indexApp(a);
+    for (const sp of this.sps.values()) this.indexSp(sp);
+    for (const a of this.deletedApps.values()) if (a.uniqueName) this.deletedByUniqueName.set(a.uniqueName.toLowerCase(), a);
+  }
+
+  /** The tables, for the store's commits and snapshots. */
+  tables(): Table<unknown>[] {
+    return [this.apps, this.sps, this.assignments, this.grants, this.secrets, this.deletedApps, this.deletedSps] as Table<unknown>[];
+  }
+
+  /** The tenant's own fields, without its tables. */
+  meta(): TenantMeta {
+    return { id: this.id, domain: this.domain, admin: this.admin, operator: this.operator, unprivileged: this.unprivileged };
   }
 
   toState(): TenantState {
-    return {
-      id: this.id,
-      domain: this.domain,
-      admin: this.admin,
-      operator: this.operator,
-      unprivileged: this.unprivileged,
-      applications: [...this.apps.values()],
-      servicePrincipals: [...this.sps.values()],
-      appRoleAssignments: [...this.assignments.values()],
-      oauth2PermissionGrants: [...this.grants.values()],
-      secrets: this.secrets,
-    };
+    const state = { ...this.meta() } as TenantState;
+    for (const t of this.tables()) (state as unknown as Record<string, unknown[]>)[t.kind] = [...t.values()];
+    return state;
   }
 
+  table(kind: string): Table<unknown> | undefined {
+    return this.tables().find((t) => t.kind === kind);
+  }
+
+  /** Adds (or re-adds) an application and indexes it. */
   indexApp(app: Application): void {
     this.apps.set(app.id, app);
     this.appsByAppId.set(app.appId, app);
     if (app.uniqueName) this.appsByUniqueName.set(app.uniqueName.toLowerCase(), app);
   }
 
-  removeApp(app: Application): void {
+  private unindexApp(app: Application): void {
     this.apps.delete(app.id);
     this.appsByAppId.delete(app.appId);
     if (app.uniqueName) this.appsByUniqueName.delete(app.uniqueName.toLowerCase());
-    this.secrets.splice(0, this.secrets.length, ...this.secrets.filter((s) => s.applicationId !== app.id));
   }
 
   indexSp(sp: ServicePrincipal): void {
@@ -77,12 +109,84 @@ export class Tenant {
     this.spsByAppId.set(sp.appId, sp);
   }
 
-  /** Removes the service principal and everything that points at it (assignments, grants). */
-  removeSp(sp: ServicePrincipal): void {
+  /** The application (live or deleted) that holds a uniqueName. */
+  holderOfUniqueName(uniqueName: string): Application | undefined {
+    const k = uniqueName.toLowerCase();
+    return this.appsByUniqueName.get(k) ?? this.deletedByUniqueName.get(k);
+  }
+
+  /** Live and deleted applications: both hold their identifierUris and uniqueName. */
+  *allApps(): Iterable<Application> {
+    yield* this.apps.values();
+    yield* this.deletedApps.values();
+  }
+
+  /** DELETE /applications/{id}: to deleted items, keeping id, appId, uniqueName and credentials. */
+  softDeleteApp(app: Application, now: number): void {
+    this.unindexApp(app);
+    app.deletedDateTime = graphDate(now);
+    this.deletedApps.set(app.id, app);
+    if (app.uniqueName) this.deletedByUniqueName.set(app.uniqueName.toLowerCase(), app);
+  }
+
+  /** DELETE /servicePrincipals/{id} (or its application's deletion): to deleted items with its grants. */
+  softDeleteSp(sp: ServicePrincipal, now: number): void {
     this.sps.delete(sp.id);
-    this.spsByAppId.delete(sp.appId);
+    if (this.spsByAppId.get(sp.appId) === sp) this.spsByAppId.delete(sp.appId);
+    sp.deletedDateTime = graphDate(now);
+    this.deletedSps.set(sp.id, sp);
+  }
+
+  restoreApp(app: Application): void {
+    this.deletedApps.delete(app.id);
+    if (app.uniqueName) this.deletedByUniqueName.delete(app.uniqueName.toLowerCase());
+    app.deletedDateTime = null;
+    this.indexApp(app);
+  }
+
+  restoreSp(sp: ServicePrincipal): void {
+    this.deletedSps.delete(sp.id);
+    sp.deletedDateTime = null;
+    this.indexSp(sp);
+  }
+
+  /** Permanent deletion of a deleted application: its uniqueName and identifierUris are free again. */
+  purgeApp(app: Application): void {
+    this.deletedApps.delete(app.id);
+    if (app.uniqueName && this.deletedByUniqueName.get(app.uniqueName.toLowerCase()) === app) this.deletedByUniqueName.delete(app.uniqueName.toLowerCase());
+    for (const s of [...this.secrets.values()]) if (s.applicationId === app.id) this.secrets.delete(s.keyId);
+  }
+
+  /** Permanent deletion of a deleted service principal and of what points at it. */
+  purgeSp(sp: ServicePrincipal): void {
+    this.deletedSps.delete(sp.id);
     for (const [id, a] of this.assignments) if (a.principalId === sp.id || a.resourceId === sp.id) this.assignments.delete(id);
     for (const [id, g] of this.grants) if (g.clientId === sp.id || g.resourceId === sp.id) this.grants.delete(id);
+  }
+
+  /** Purges deleted items older than the retention; true when something was purged. */
+  expireDeleted(now: number): boolean {
+    let purged = false;
+    const old = (o: { deletedDateTime?: unknown }) => typeof o.deletedDateTime === 'string' && Date.parse(o.deletedDateTime) + DELETED_RETENTION_MS <= now;
+    for (const a of [...this.deletedApps.values()]) if (old(a)) (this.purgeApp(a), (purged = true));
+    for (const sp of [...this.deletedSps.values()]) if (old(sp)) (this.purgeSp(sp), (purged = true));
+    return purged;
+  }
+
+  /** A grant counts while both its client and its resource are live service principals. */
+  liveGrant(g: PermissionGrant): boolean {
+    return this.sps.has(g.clientId) && this.sps.has(g.resourceId);
+  }
+
+  /** An assignment counts while its resource and (for a service principal) its principal are live. */
+  liveAssignment(a: AppRoleAssignment): boolean {
+    return this.sps.has(a.resourceId) && (a.principalType !== 'ServicePrincipal' || this.sps.has(a.principalId));
+  }
+
+  /** The secret a client presents, among the application's secrets. */
+  secretOf(app: Application, secretText: string): StoredSecret | undefined {
+    for (const s of this.secrets.values()) if (s.applicationId === app.id && s.secretText === secretText) return s;
+    return undefined;
   }
 
   get graphSp(): ServicePrincipal | undefined {
@@ -107,12 +211,12 @@ export class Tenant {
     return randomBytes(32).toString('base64url').slice(0, 43);
   }
 
-  assign(principal: ServicePrincipal, resource: ServicePrincipal, appRoleId: string): AppRoleAssignment {
+  assign(principal: ServicePrincipal, resource: ServicePrincipal, appRoleId: string, now = Date.now()): AppRoleAssignment {
     const a: AppRoleAssignment = {
       id: Tenant.opaqueId(),
       deletedDateTime: null,
       appRoleId,
-      createdDateTime: graphDate(),
+      createdDateTime: graphDate(now),
       principalDisplayName: principal.displayName,
       principalId: principal.id,
       principalType: 'ServicePrincipal',
@@ -149,8 +253,9 @@ export function addSecret(tenant: Tenant, app: Application, displayName: string 
     secretText: null,
     startDateTime: graphDate(now),
   } as const;
-  app.passwordCredentials.push({ ...credential });
-  tenant.secrets.push({ applicationId: app.id, keyId, secretText });
+  app.passwordCredentials = [...app.passwordCredentials, { ...credential }];
+  tenant.apps.touch(app.id);
+  tenant.secrets.set(keyId, { applicationId: app.id, keyId, secretText });
   return { keyId, secretText, credential: { ...credential } };
 }
 

@@ -2,7 +2,7 @@
  * What every handler shares: the store, the faults and their random draws, the token-signing key,
  * the emulator's own origins (the accepted audiences) and the replication-lag clock.
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import type { Faults } from './faults.js';
 import { prng } from './faults.js';
 import type { Store } from './store.js';
@@ -17,6 +17,8 @@ export class Engine {
   readonly signingKey: KeyObject;
   readonly verifyKey: KeyObject;
   readonly kid: string;
+  /** standard base64 DER of the signing key's certificate (JWKS x5c) */
+  readonly signingCertDer: string | undefined;
   readonly random: () => number;
   /** committed writes so far (drop-after-write counts them) */
   writes = 0;
@@ -52,6 +54,8 @@ export class Engine {
     this.signingKey = createPrivateKey(store.file.signing.keyPem);
     this.verifyKey = createPublicKey(this.signingKey);
     this.kid = store.file.signing.kid;
+    const cert = store.file.signing.certPem;
+    this.signingCertDer = cert ? new X509Certificate(cert).raw.toString('base64') : undefined;
     this.random = prng(faults.seed);
   }
 
@@ -105,19 +109,53 @@ export class Engine {
     if (this.requests.length > limit + (limit >> 2)) this.requests.splice(0, this.requests.length - limit);
   }
 
+  /**
+   * Replication lag: with the `lag` fault an object created just now is missing from every replica
+   * for `lag` ms — reads 404, and so do writes addressed to it and references to it (Entra 404s a
+   * PATCH or addPassword right after the POST). With `grant-lag`, an oauth2PermissionGrant changed or
+   * deleted just now is served in its former version for that long (noteChanged).
+   */
   noteCreated(tenant: Tenant, id: string): void {
-    if (this.faults.lag > 0) tenant.createdAt.set(id, this.clock.now());
+    if (this.faults.lag <= 0) return;
+    this.sweep(tenant);
+    tenant.lagging.set(id, { until: this.clock.now() + this.faults.lag, before: null });
+  }
+
+  /** Forgets replications that are done (bounded memory for a long run with lag faults). */
+  private sweep(tenant: Tenant): void {
+    if (tenant.lagging.size < 256) return;
+    for (const id of [...tenant.lagging.keys()]) this.pending(tenant, id);
+  }
+
+  /** A change to an existing grant: replicas serve `before` (a copy of it) for `grant-lag` ms. */
+  noteChanged(tenant: Tenant, id: string, before: Record<string, unknown>): void {
+    if (this.faults.grantLag <= 0) return;
+    this.sweep(tenant);
+    const pending = this.pending(tenant, id);
+    // still pending: the replicas still serve the version before the first change
+    tenant.lagging.set(id, { until: this.clock.now() + this.faults.grantLag, before: pending ? pending.before : structuredClone(before) });
+  }
+
+  /** The replication still pending for this object, if any. */
+  pending(tenant: Tenant, id: string): { until: number; before: Record<string, unknown> | null } | undefined {
+    const p = tenant.lagging.get(id);
+    if (!p) return undefined;
+    if (this.clock.now() >= p.until) {
+      tenant.lagging.delete(id);
+      return undefined;
+    }
+    return p;
   }
 
   /** False while a new object is still "replicating" (the `lag` fault). */
   visible(tenant: Tenant, id: string): boolean {
-    if (this.faults.lag <= 0) return true;
-    const at = tenant.createdAt.get(id);
-    if (at === undefined) return true;
-    if (this.clock.now() - at >= this.faults.lag) {
-      tenant.createdAt.delete(id);
-      return true;
-    }
-    return false;
+    const p = this.pending(tenant, id);
+    return !p || p.before !== null;
+  }
+
+  /** The version of an object the replicas serve now: `current`, its former version, or none. */
+  replicaView<T extends Record<string, unknown>>(tenant: Tenant, id: string, current: T | undefined): T | undefined {
+    const p = this.pending(tenant, id);
+    return p ? ((p.before ?? undefined) as T | undefined) : current;
   }
 }

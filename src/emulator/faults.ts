@@ -5,7 +5,8 @@
  *   throttle=<0..1>        share of Graph requests (and $batch items) answered 429 + Retry-After
  *   unavailable=<0..1>     share answered 503 + Retry-After
  *   retry-after=<s>        the Retry-After sent with those (default 1)
- *   lag=<ms>               a new object 404s on reads and is refused as a reference for this long
+ *   lag=<ms>               a new object 404s on reads and writes and is refused as a reference for this long
+ *   grant-lag=<ms>         an oauth2PermissionGrant changed or deleted just now reads as before for this long
  *   drop-after-write=<n>   commit the n-th write, then destroy the socket without answering
  *   seed=<int>             reproducible draws
  */
@@ -17,11 +18,12 @@ export interface Faults {
   unavailable: number;
   retryAfter: number;
   lag: number;
+  grantLag: number;
   dropAfterWrite: number;
   seed: number | undefined;
 }
 
-export const NO_FAULTS: Faults = { latency: 0, throttle: 0, unavailable: 0, retryAfter: 1, lag: 0, dropAfterWrite: 0, seed: undefined };
+export const NO_FAULTS: Faults = { latency: 0, throttle: 0, unavailable: 0, retryAfter: 1, lag: 0, grantLag: 0, dropAfterWrite: 0, seed: undefined };
 
 export function parseFaults(spec: string | undefined): Faults {
   const f: Faults = { ...NO_FAULTS };
@@ -30,7 +32,7 @@ export function parseFaults(spec: string | undefined): Faults {
     const m = /^([a-z-]+)=(.+)$/.exec(part);
     const bad = (why: string) =>
       new InputError(`invalid emulator fault '${part}': ${why}`, {
-        remedy: 'use e.g. latency=50,throttle=0.2,unavailable=0.1,retry-after=0,lag=5000,drop-after-write=3,seed=7',
+        remedy: 'use e.g. latency=50,throttle=0.2,unavailable=0.1,retry-after=0,lag=5000,grant-lag=5000,drop-after-write=3,seed=7',
       });
     if (!m) throw bad('expected name=value');
     const [, name, raw] = m as unknown as [string, string, string];
@@ -51,6 +53,9 @@ export function parseFaults(spec: string | undefined): Faults {
       case 'lag':
         f.lag = n;
         break;
+      case 'grant-lag':
+        f.grantLag = n;
+        break;
       case 'drop-after-write':
         if (!Number.isInteger(n)) throw bad('expected a whole number');
         f.dropAfterWrite = n;
@@ -60,7 +65,7 @@ export function parseFaults(spec: string | undefined): Faults {
         f.seed = n;
         break;
       default:
-        throw bad('unknown fault (latency, throttle, unavailable, retry-after, lag, drop-after-write, seed)');
+        throw bad('unknown fault (latency, throttle, unavailable, retry-after, lag, grant-lag, drop-after-write, seed)');
     }
   }
   return f;

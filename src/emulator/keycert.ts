@@ -53,3 +53,13 @@ export function usableVerifyKey(k: KeyCredential, now = Date.now()): ParsedKey |
 export function isStandardBase64(s: string): boolean {
   return s.length > 0 && s.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(s);
 }
+
+/**
+ * Edm.Binary as Entra parses it: whitespace between the characters (a PEM body wrapped at 64
+ * characters, as the Azure CLI sends it) is ignored. The canonical form (no whitespace), or
+ * undefined when it is not standard base64.
+ */
+export function binaryValue(s: string): string | undefined {
+  const compact = s.replace(/[ \t\r\n]+/g, '');
+  return isStandardBase64(compact) ? compact : undefined;
+}

@@ -4,25 +4,32 @@
  * fresh states pass a pre-generated set instead (`EmulatorOptions.pki`, an object or the path of a
  * JSON file in the `EmulatorPki` shape; `generatePki()` writes one).
  */
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { issuedBy, makeCa, makeServerCert, newRsaKeyPem, stillValid } from './tls.js';
+import { issuedBy, makeCa, makeServerCert, makeSigningCert, newRsaKeyPem, stillValid } from './tls.js';
 import type { EmulatorPki, StateFile } from './types.js';
 
 export type StatePki = Pick<StateFile, 'ca' | 'server' | 'signing'>;
 
-/** The signing key's `kid`: base64url SHA-1 of its SubjectPublicKeyInfo (the form Entra's JWKS uses). */
-export function kidOf(keyPem: string): string {
-  const der = createPublicKey(keyPem).export({ type: 'spki', format: 'der' });
-  return createHash('sha1').update(der).digest('base64url');
+/**
+ * The signing key's `kid`, and its JWKS `x5t`: base64url SHA-1 of its certificate's DER, as in
+ * Entra's JWKS, where both name the certificate in `x5c`.
+ */
+export function kidOf(certPem: string): string {
+  return createHash('sha1').update(new X509Certificate(certPem).raw).digest('base64url');
+}
+
+/** The signing fields of a state: the key, its self-signed certificate (made when missing) and kid. */
+export function signingOf(keyPem: string, certPem?: string): StatePki['signing'] {
+  const cert = certPem ?? makeSigningCert(keyPem);
+  return { kid: kidOf(cert), keyPem, certPem: cert };
 }
 
 /** A new CA (name-constrained to loopback), server certificate and signing key. */
 export function generatePki(): EmulatorPki {
   const ca = makeCa();
-  const keyPem = newRsaKeyPem();
-  return { format: 'entra-portal-emulator-pki', version: 1, ca, server: makeServerCert(ca), signing: { kid: kidOf(keyPem), keyPem } };
+  return { format: 'entra-portal-emulator-pki', version: 1, ca, server: makeServerCert(ca), signing: signingOf(newRsaKeyPem()) };
 }
 
 function bad(where: string, why: string): InputError {
@@ -59,5 +66,5 @@ export function usePki(given: EmulatorPki | string): StatePki {
   if (!issuedBy(pki.server.certPem, pki.ca.certPem)) throw bad(where, 'the server certificate is not issued by the CA');
   if (!stillValid(pki.ca.certPem)) throw bad(where, 'the CA has expired');
   const server = stillValid(pki.server.certPem) ? pki.server : makeServerCert(pki.ca, pki.server.keyPem);
-  return { ca: pki.ca, server, signing: { kid: kidOf(pki.signing.keyPem), keyPem: pki.signing.keyPem } };
+  return { ca: pki.ca, server, signing: signingOf(pki.signing.keyPem, pki.signing.certPem) };
 }

@@ -12,7 +12,7 @@ import { runGraphCall } from './graph/router.js';
 import { tenantNotFound, aadError } from './identity/errors.js';
 import { adminConsent, isAdminConsentPath } from './identity/admin-consent.js';
 import { instanceDiscovery, jwks, openidConfiguration } from './identity/metadata.js';
-import { deviceCodeEndpoint, tokenEndpoint } from './identity/token.js';
+import { basicClientAuth, deviceCodeEndpoint, tokenEndpoint } from './identity/token.js';
 import { parseTarget, type Target } from './target.js';
 import type { RequestLogEntry } from './types.js';
 
@@ -48,6 +48,8 @@ async function login(engine: Engine, req: IncomingMessage, url: Target, origin: 
   if (rest === 'oauth2/v2.0/token' || rest === 'oauth2/v2.0/devicecode') {
     if (req.method !== 'POST') return { result: aadError(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.', corr) };
     const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const basic = basicClientAuth(form, req.headers.authorization, corr);
+    if (basic) return { result: basic };
     // `common`/`organizations` act on the client's home tenant (or the first tenant).
     const t = tenant ?? [...engine.store.tenants.values()].find((x) => x.appsByAppId.has(form.get('client_id') ?? '')) ?? [...engine.store.tenants.values()][0]!;
     const tokenReq = { engine, tenant: t, origin, form, ...(corr ? { correlationId: corr } : {}) };

@@ -10,14 +10,14 @@ export function graphDate(ms = Date.now()): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function newApplication(tenantDomain: string, displayName: string): Application {
+export function newApplication(tenantDomain: string, displayName: string, now = Date.now()): Application {
   return {
     id: randomUUID(),
     deletedDateTime: null,
     appId: randomUUID(),
     applicationTemplateId: null,
     disabledByMicrosoftStatus: null,
-    createdDateTime: graphDate(),
+    createdDateTime: graphDate(now),
     displayName,
     description: null,
     groupMembershipClaims: null,

@@ -54,29 +54,37 @@ function loopbackNameConstraints(): forge.asn1.Asn1 {
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, permitted)]);
 }
 
-export function makeCa(): KeyPairPem {
-  const keyPem = newRsaKeyPem();
+type Attrs = forge.pki.CertificateField[];
+
+/** A certificate for `keyPem`: self-signed unless an issuer (its subject and key) is given. */
+function certify(keyPem: string, subject: Attrs, days: number, extensions: object[], issuer?: { attrs: Attrs; key: forge.pki.PrivateKey }): string {
   const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - DAY);
-  cert.validity.notAfter = new Date(Date.now() + 3650 * DAY);
+  cert.validity.notAfter = new Date(Date.now() + days * DAY);
+  cert.setSubject(subject);
+  cert.setIssuer(issuer?.attrs ?? subject);
+  cert.setExtensions(extensions);
+  cert.sign((issuer?.key ?? key) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return forge.pki.certificateToPem(cert);
+}
+
+export function makeCa(): KeyPairPem {
+  const keyPem = newRsaKeyPem();
   const name = [
     { name: 'commonName', value: 'entra-portal emulator CA (throwaway, loopback only)' },
     { name: 'organizationName', value: 'entra-portal emulator' },
   ];
-  cert.setSubject(name);
-  cert.setIssuer(name);
-  cert.setExtensions([
+  const certPem = certify(keyPem, name, 3650, [
     { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
     { id: '2.5.29.30', critical: true, value: loopbackNameConstraints() },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(key, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem };
+  return { certPem, keyPem };
 }
 
 /**
@@ -84,27 +92,31 @@ export function makeCa(): KeyPairPem {
  * key (renewing an expired certificate costs no key generation).
  */
 export function makeServerCert(ca: KeyPairPem, keyPem = newRsaKeyPem()): KeyPairPem {
-  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(Date.now() - DAY);
-  cert.validity.notAfter = new Date(Date.now() + 397 * DAY);
-  cert.setSubject([{ name: 'commonName', value: '127.0.0.1' }]);
-  cert.setIssuer(caCert.subject.attributes);
-  cert.setExtensions([
+  const issuer = { attrs: forge.pki.certificateFromPem(ca.certPem).subject.attributes, key: forge.pki.privateKeyFromPem(ca.keyPem) };
+  const certPem = certify(
+    keyPem,
+    [{ name: 'commonName', value: '127.0.0.1' }],
+    397,
+    [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [...LOOPBACK_IPS.map((ip) => ({ type: 7, ip })), ...LOOPBACK_DNS.map((value) => ({ type: 2, value }))] },
+    ],
+    issuer,
+  );
+  return { certPem, keyPem };
+}
+
+/**
+ * A self-signed certificate for the token-signing key, published in the JWKS `x5c` as Entra does for
+ * its signing keys (no new key: the key is the state's). Long-lived: it names a key, it is no TLS trust.
+ */
+export function makeSigningCert(keyPem: string): string {
+  return certify(keyPem, [{ name: 'commonName', value: 'entra-portal emulator token signing' }], 3650, [
     { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    {
-      name: 'subjectAltName',
-      altNames: [...LOOPBACK_IPS.map((ip) => ({ type: 7, ip })), ...LOOPBACK_DNS.map((value) => ({ type: 2, value }))],
-    },
+    { name: 'keyUsage', digitalSignature: true, critical: true },
   ]);
-  cert.sign(caKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem };
 }
 
 /** True when the PEM certificate is valid for at least another day. */

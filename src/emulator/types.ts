@@ -63,8 +63,11 @@ export interface EmulatorPki {
   ca: KeyPairPem;
   /** TLS certificate for 127.0.0.1, ::1 and localhost, issued by `ca` */
   server: KeyPairPem;
-  /** RSA key the emulator signs access tokens with; `kid` is derived from it (a given one is ignored) */
-  signing: { kid?: string; keyPem: string };
+  /**
+   * RSA key the emulator signs access tokens with, and its self-signed certificate (published in the
+   * JWKS `x5c`; made from the key when absent). `kid` is derived from the certificate (a given one is ignored).
+   */
+  signing: { kid?: string; keyPem: string; certPem?: string };
 }
 
 export interface EmulatorOptions {
@@ -83,6 +86,12 @@ export interface EmulatorOptions {
    * so a long-running emulator's memory stays bounded; `seq` keeps counting.
    */
   requestLogLimit?: number;
+  /**
+   * With a state file: the journal of changes beside it is folded into a new snapshot once it is
+   * larger than this many bytes and than the snapshot (default 1 MiB). Tests lower it to exercise
+   * compaction.
+   */
+  compactBytes?: number;
   /** extra tenant domains (or ids) to create if missing */
   tenants?: string[];
   restoreApi?: { port: number; settings: () => RestorePortalSettings | Promise<RestorePortalSettings> };
@@ -157,6 +166,8 @@ export interface AppRole {
 
 export interface Application extends GraphObject {
   id: string;
+  /** set while the application is in deleted items */
+  deletedDateTime: string | null;
   appId: string;
   displayName: string;
   uniqueName: string | null;
@@ -175,6 +186,8 @@ export interface Application extends GraphObject {
 
 export interface ServicePrincipal extends GraphObject {
   id: string;
+  /** set while the service principal is in deleted items */
+  deletedDateTime: string | null;
   appId: string;
   displayName: string;
   servicePrincipalNames: string[];
@@ -212,17 +225,24 @@ export interface StoredSecret {
   secretText: string;
 }
 
-export interface TenantState {
+/** A tenant's own fields (without its tables of directory objects). */
+export interface TenantMeta {
   id: string;
   domain: string;
   admin: { id: string; userPrincipalName: string; displayName: string };
   operator: { clientId: string; clientSecret: string };
   unprivileged: { clientId: string; clientSecret: string };
+}
+
+export interface TenantState extends TenantMeta {
   applications: Application[];
   servicePrincipals: ServicePrincipal[];
   appRoleAssignments: AppRoleAssignment[];
   oauth2PermissionGrants: PermissionGrant[];
   secrets: StoredSecret[];
+  /** deleted items (absent in states written before soft delete was modelled) */
+  deletedApplications?: Application[];
+  deletedServicePrincipals?: ServicePrincipal[];
 }
 
 export interface KeyPairPem {
@@ -233,9 +253,13 @@ export interface KeyPairPem {
 export interface StateFile {
   format: 'entra-portal-emulator-state';
   version: 1;
+  /** names this state: the journal beside it (`<file>.journal`) belongs to the snapshot of this id and generation */
+  stateId?: string;
+  /** bumped by every snapshot written (compaction) */
+  generation?: number;
   ca: KeyPairPem;
   server: KeyPairPem;
-  /** the key the emulator signs tokens with */
-  signing: { kid: string; keyPem: string };
+  /** the key the emulator signs tokens with, its certificate (JWKS x5c; absent in older states) and kid (x5t) */
+  signing: { kid: string; keyPem: string; certPem?: string };
   tenants: TenantState[];
 }

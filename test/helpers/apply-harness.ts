@@ -26,6 +26,8 @@ export interface RunOutcome {
   roundTrips: number;
   /** committed-or-attempted writes of this run (batch items counted one by one) */
   writes: { method: string; path: string; status: number }[];
+  /** Graph requests of this run (batch items included) answered 4xx, e.g. refused by replication lag */
+  refused: { method: string; path: string; status: number }[];
   stderr: string;
 }
 
@@ -91,7 +93,7 @@ export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promi
     async run(input = {}, options = {}) {
       const { ctx, stderr } = makeCtx(dir, clock, options.faults, options.env);
       let session: GraphSession | undefined;
-      const out: RunOutcome = { roundTrips: 0, writes: [], stderr: '' };
+      const out: RunOutcome = { roundTrips: 0, writes: [], refused: [], stderr: '' };
       try {
         session = await openFor(configPath, ctx, options.budgetS, options.auth, options.retry);
         out.result = await apply({ ...input, config: configPath, session }, ctx);
@@ -104,6 +106,9 @@ export async function withWorkspace<T>(fn: (ws: Workspace) => Promise<T>): Promi
         out.roundTrips = graph.length;
         out.writes = log
           .filter((r) => r.write && r.path.startsWith('/v1.0') && !r.path.startsWith('/v1.0/$batch'))
+          .map((r) => ({ method: r.method, path: r.path, status: r.status }));
+        out.refused = log
+          .filter((r) => r.path.startsWith('/v1.0') && r.status >= 400 && r.status < 500)
           .map((r) => ({ method: r.method, path: r.path, status: r.status }));
         out.stderr = stderr.text();
       }

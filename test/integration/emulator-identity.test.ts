@@ -160,7 +160,8 @@ describe('emulator identity endpoints', () => {
       ['expired', forge({ exp: Math.floor(Date.now() / 1000) - 10 })],
       ['wrong audience', forge({ aud: 'https://graph.microsoft.com' })],
       ['unknown tenant', forge({ tid: randomUUID() })],
-      ['issuer of another tenant', forge({ iss: `${h.url}/${fabrikam().id}/v2.0` })],
+      ['issuer of another tenant', forge({ iss: `https://sts.windows.net/${fabrikam().id}/` })],
+      ['issuer in the v2.0 form (Graph takes v1.0 tokens)', forge({ iss: `${h.url}/${h.tenants[0]!.id}/v2.0` })],
     ];
     for (const [what, token] of cases) {
       const r = await call(token);

@@ -60,6 +60,7 @@ export function addKey(call: GraphCall, app: Application): GraphResult {
   }
   const cred = newKeyCredential({ ...input, keyId: undefined }, { allowPasswordPair: true });
   app.keyCredentials = [...app.keyCredentials, cred];
+  call.tenant.apps.touch(app.id);
   return {
     status: 200,
     write: true,
@@ -75,6 +76,7 @@ export function removeKey(call: GraphCall, app: Application): GraphResult {
   const keyId = (body.keyId as string).toLowerCase();
   if (!app.keyCredentials.some((k) => k.keyId === keyId)) throw badRequest(`No key credential with keyId '${keyId}' exists on the application.`);
   app.keyCredentials = app.keyCredentials.filter((k) => k.keyId !== keyId);
+  call.tenant.apps.touch(app.id);
   return { status: 204, write: true };
 }
 
@@ -85,6 +87,7 @@ export function addPassword(call: GraphCall, app: Application): GraphResult {
   const name = typeof pc.displayName === 'string' ? pc.displayName : null;
   const { secretText, credential } = addSecret(call.tenant, app, name);
   if (typeof pc.endDateTime === 'string' && Number.isFinite(Date.parse(pc.endDateTime))) {
+    // addSecret marked the application changed: this edit goes into the same commit
     const stored = app.passwordCredentials.find((p) => p.keyId === credential.keyId)!;
     stored.endDateTime = graphDate(Date.parse(pc.endDateTime));
     credential.endDateTime = stored.endDateTime;
@@ -103,8 +106,7 @@ export function removePassword(call: GraphCall, app: Application): GraphResult {
   const keyId = (body.keyId as string).toLowerCase();
   if (!app.passwordCredentials.some((p) => p.keyId === keyId)) throw badRequest(`No password credential with keyId '${keyId}' exists on the application.`);
   app.passwordCredentials = app.passwordCredentials.filter((p) => p.keyId !== keyId);
-  const secrets = call.tenant.secrets;
-  const i = secrets.findIndex((s) => s.keyId === keyId);
-  if (i >= 0) secrets.splice(i, 1);
+  call.tenant.apps.touch(app.id);
+  call.tenant.secrets.delete(keyId);
   return { status: 204, write: true };
 }

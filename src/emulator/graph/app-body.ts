@@ -129,7 +129,7 @@ function checkIdentifierUris(tenant: Tenant, app: Application, uris: string[]): 
     } else if (url.protocol !== 'api:' && url.protocol !== 'urn:') {
       throw invalidValue('identifierUris');
     }
-    for (const other of tenant.apps.values()) {
+    for (const other of tenant.allApps()) {
       if (other.id !== app.id && other.identifierUris.some((x) => x.toLowerCase() === u.toLowerCase())) {
         throw badRequest('Another object with the same value for property identifierUris already exists.');
       }
@@ -157,8 +157,9 @@ export function applyApplicationBody(tenant: Tenant, app: Application, body: Rec
         if (typeof v !== 'string' || !v || v.length > 120) throw invalidValue('uniqueName');
         if (app.uniqueName !== null && app.uniqueName !== v) throw badRequest("Property 'uniqueName' is immutable once set.");
         if (app.uniqueName === null) {
-          const other = tenant.appsByUniqueName.get(v.toLowerCase());
-          if (other && other.id !== app.id) throw new GraphError(409, 'Request_MultipleObjectsWithSameKeyValue', 'Another object with the same value for property uniqueName already exists.');
+          // Entra answers 400 (not 409), also while a deleted application still holds the name
+          const other = tenant.holderOfUniqueName(v);
+          if (other && other.id !== app.id) throw badRequest('Another object with the same value for property uniqueName already exists.');
           app.uniqueName = v;
         }
         break;

@@ -1,7 +1,8 @@
 /**
- * `/applications` (reference/graph-behaviour.md §1): create (201), read by id / appId / uniqueName,
- * list, PATCH (204, collections replaced whole), the uniqueName upsert (201/204/404 by
- * `Prefer: create-if-missing`), DELETE (204, with its service principal) and the key actions.
+ * `/applications`: create (201), read by id / appId / uniqueName, list, PATCH (204, collections
+ * replaced whole), the uniqueName upsert (201/204/404 by `Prefer: create-if-missing`; a uniqueName
+ * still held by a deleted application is refused like any taken one), DELETE (204: to deleted items
+ * with its home-tenant service principal, docs/emulator.md "Soft delete") and the key actions.
  */
 import type { Tenant } from '../directory.js';
 import { badRequest, notFound, type GraphResult } from '../http.js';
@@ -11,7 +12,7 @@ import { addKey, addPassword, removeKey, removePassword } from './app-actions.js
 import { handleFederated } from './federated.js';
 import { applyApplicationBody } from './app-body.js';
 import { requireAny, ROLES } from './auth.js';
-import { methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
+import { checkKey, methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { entityResult, listResult, type ResourceType } from './query.js';
 
 export const APPLICATION: ResourceType = {
@@ -24,7 +25,7 @@ export const APPLICATION: ResourceType = {
 };
 
 /** The stored application a key addresses (ignoring replication lag: writes go to the primary). */
-function lookup(tenant: Tenant, seg: Segment): Application | undefined {
+export function lookup(tenant: Tenant, seg: Segment): Application | undefined {
   const k = seg.key!;
   if (k.prop === 'appId') return tenant.appsByAppId.get(k.value.toLowerCase());
   if (k.prop === 'uniqueName') return tenant.appsByUniqueName.get(k.value.toLowerCase());
@@ -35,13 +36,16 @@ function lookup(tenant: Tenant, seg: Segment): Application | undefined {
 function syncSps(call: GraphCall, app: Application): void {
   for (const t of call.engine.store.tenants.values()) {
     const sp = t.spsByAppId.get(app.appId);
-    if (sp) syncServicePrincipal(sp, app);
+    if (sp) {
+      syncServicePrincipal(sp, app);
+      t.sps.touch(sp.id);
+    }
   }
 }
 
 function create(call: GraphCall, body: Record<string, unknown>, uniqueName?: string): Application {
   const { tenant } = call;
-  const app = newApplication(tenant.domain, '');
+  const app = newApplication(tenant.domain, '', call.engine.clock.now());
   if (uniqueName !== undefined) {
     if (body.uniqueName !== undefined && body.uniqueName !== uniqueName) throw badRequest('The uniqueName in the body does not match the one in the URL.');
     applyApplicationBody(tenant, app, { ...body, uniqueName }, true);
@@ -60,6 +64,7 @@ function update(call: GraphCall, app: Application, body: Record<string, unknown>
   applyApplicationBody(call.tenant, draft, body, false);
   if (draft.uniqueName !== app.uniqueName && draft.uniqueName) call.tenant.appsByUniqueName.set(draft.uniqueName.toLowerCase(), app);
   Object.assign(app, draft);
+  call.tenant.apps.touch(app.id);
   syncSps(call, app);
 }
 
@@ -87,21 +92,25 @@ export function handleApplications(call: GraphCall, seg: Segment, rest: string[]
   let tail = rest;
   if (!seg.key) keyed = { name: seg.name, key: { prop: 'id', value: rest[0]! } };
   if (!seg.key) tail = rest.slice(1);
-  const app = lookup(tenant, keyed);
+  checkKey(keyed.key!);
+  const stored = lookup(tenant, keyed);
   const keyText = keyed.key!.value;
+  const upsert = keyed.key!.prop === 'uniqueName' && method === 'PATCH' && (call.headers['prefer'] ?? '').toLowerCase().split(/\s*,\s*/).includes('create-if-missing');
+  // an application created moments ago is not there yet for reads, writes or actions (the `lag`
+  // fault); an upsert by uniqueName meets it on the primary, where the unique key is enforced
+  const app = stored && (upsert || engine.visible(tenant, stored.id)) ? stored : undefined;
 
   if (tail.length === 0) {
     if (method === 'GET') {
       requireAny(principal, ROLES.appRead);
-      if (!app || !engine.visible(tenant, app.id)) throw notFound(keyText);
+      if (!app) throw notFound(keyText);
       return entityResult(call, app, APPLICATION);
     }
     if (method === 'PATCH') {
       requireAny(principal, ROLES.appWrite);
       const body = objectBody(call);
       if (!app) {
-        const prefer = (call.headers['prefer'] ?? '').toLowerCase().split(/\s*,\s*/);
-        if (keyed.key!.prop === 'uniqueName' && prefer.includes('create-if-missing')) {
+        if (upsert) {
           if (typeof body.displayName !== 'string') throw badRequest("Property 'displayName' is required.");
           const created = create(call, body, keyText);
           const r = entityResult({ ...call, query: new URLSearchParams() }, created, APPLICATION, 201);
@@ -115,9 +124,11 @@ export function handleApplications(call: GraphCall, seg: Segment, rest: string[]
     if (method === 'DELETE') {
       requireAny(principal, ROLES.appWrite);
       if (!app) throw notFound(keyText);
-      tenant.removeApp(app);
+      const now = engine.clock.now();
+      // its service principal in the home tenant goes too, and is not restored with it
       const sp = tenant.spsByAppId.get(app.appId);
-      if (sp) tenant.removeSp(sp);
+      if (sp) tenant.softDeleteSp(sp, now);
+      tenant.softDeleteApp(app, now);
       return { status: 204, write: true };
     }
     throw methodNotAllowed();

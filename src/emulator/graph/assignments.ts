@@ -26,7 +26,7 @@ const DEFAULT_ACCESS = '00000000-0000-0000-0000-000000000000';
 export function handleAssignments(call: GraphCall, sp: ServicePrincipal, side: 'assignedTo' | 'assignments', rest: string[]): GraphResult {
   const { tenant, principal, method, engine } = call;
   const mine = () =>
-    [...tenant.assignments.values()].filter((a) => (side === 'assignedTo' ? a.resourceId === sp.id : a.principalId === sp.id) && engine.visible(tenant, a.id));
+    [...tenant.assignments.values()].filter((a) => (side === 'assignedTo' ? a.resourceId === sp.id : a.principalId === sp.id) && tenant.liveAssignment(a) && engine.visible(tenant, a.id));
   const context = `servicePrincipals('${sp.id}')/${side === 'assignedTo' ? 'appRoleAssignedTo' : 'appRoleAssignments'}`;
   if (rest.length === 0) {
     if (method === 'GET') {
@@ -54,7 +54,7 @@ export function handleAssignments(call: GraphCall, sp: ServicePrincipal, side: '
     const memberType = who ? 'Application' : 'User';
     const allowed = appRoleId === DEFAULT_ACCESS ? !who : Boolean(role?.isEnabled && role.allowedMemberTypes.includes(memberType));
     if (!allowed) throw badRequest(`Permission being assigned was not found on application '${resource.appId}'.`);
-    if ([...tenant.assignments.values()].some((a) => a.principalId === principalId && a.resourceId === resourceId && a.appRoleId === appRoleId)) {
+    if ([...tenant.assignments.values()].some((a) => tenant.liveAssignment(a) && a.principalId === principalId && a.resourceId === resourceId && a.appRoleId === appRoleId)) {
       throw badRequest('Permission being assigned already exists on the object.');
     }
     const a = who
@@ -77,10 +77,10 @@ export function handleAssignments(call: GraphCall, sp: ServicePrincipal, side: '
   }
   if (rest.length === 1) {
     const a = tenant.assignments.get(rest[0]!);
-    const belongs = a && (side === 'assignedTo' ? a.resourceId === sp.id : a.principalId === sp.id);
+    const belongs = a && tenant.liveAssignment(a) && engine.visible(tenant, a.id) && (side === 'assignedTo' ? a.resourceId === sp.id : a.principalId === sp.id);
     if (method === 'GET') {
       requireAny(principal, [...ROLES.appRead, ...ROLES.assignmentWrite]);
-      if (!a || !belongs || !engine.visible(tenant, a.id)) throw notFound(rest[0]!);
+      if (!a || !belongs) throw notFound(rest[0]!);
       return entityResult(call, a, { ...ASSIGNMENT, set: context });
     }
     if (method === 'DELETE') {

@@ -9,6 +9,7 @@ import type { Engine } from '../engine.js';
 import type { Tenant } from '../directory.js';
 import { GraphError } from '../http.js';
 import { decodeJwt, verifyJwt } from '../jwt.js';
+import { v1Issuer } from '../identity/token.js';
 
 export interface Principal {
   tenant: Tenant;
@@ -74,7 +75,8 @@ function verifyToken(engine: Engine, authorization: string | undefined): Verifie
     exp: p.exp,
     nbf: p.nbf,
     tid: p.tid,
-    issOk: engine.ownOrigins().some((o) => iss.toLowerCase() === `${o}/${String(p.tid)}/v2.0`),
+    // the v1.0 access tokens' issuer names the token's tenant (identity/token.ts v1Issuer)
+    issOk: iss === v1Issuer(String(p.tid)),
     user: p.idtyp === 'user' || typeof p.scp === 'string',
     oid: String(p.oid ?? ''),
     appId: String(p.appid ?? ''),

@@ -69,3 +69,17 @@ export function objectBody(call: GraphCall): Record<string, unknown> {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isGuid = (v: unknown): v is string => typeof v === 'string' && GUID.test(v);
+
+/**
+ * A key that cannot name any object is a 400, not a 404: `(appId='x')` answers "Invalid value specified
+ * for object reference property 'appId'…" (https://github.com/microsoftgraph/msgraph-sdk-python/issues/408),
+ * a malformed object id "Invalid object identifier '…'." (the wording Microsoft's own Entra PowerShell
+ * module reproduces, microsoftgraph/entra-powershell).
+ */
+export function checkKey(key: { prop: string; value: string }): void {
+  if (key.prop === 'uniqueName' || isGuid(key.value)) return;
+  if (key.prop === 'appId') {
+    throw badRequest("Invalid value specified for object reference property 'appId'. Please ensure that this value has an appropriate syntax and length.");
+  }
+  throw badRequest(`Invalid object identifier '${key.value}'.`);
+}

@@ -1,8 +1,11 @@
 /**
- * `/oauth2PermissionGrants` (reference/graph-behaviour.md §4.2): POST (201, opaque id; 409
- * Request_MultipleObjectsWithSameKeyValue "Permission entry already exists." for a second grant of
- * the same client, resource, consent type and principal), list with `$filter=clientId eq …`,
- * GET, PATCH `scope` (replaces the whole string, 204), DELETE (204).
+ * `/oauth2PermissionGrants`: POST (201, opaque id; 409 Request_MultipleObjectsWithSameKeyValue
+ * "Permission entry already exists." for a second grant of the same client, resource, consent type
+ * and principal), list with `$filter=clientId eq …`, GET, PATCH `scope` (replaces the whole string,
+ * 204), DELETE (204).
+ * Reads lag: Graph documents replication delays for grants "recently created, updated, or deleted"
+ * (https://learn.microsoft.com/graph/api/oauth2permissiongrant-list): with `lag` a new grant is
+ * missing from reads; with `grant-lag` a changed one reads as before and a deleted one is still listed.
  */
 import { Tenant } from '../directory.js';
 import { badRequest, GraphError, notFound, type GraphResult } from '../http.js';
@@ -51,7 +54,7 @@ function create(call: GraphCall): PermissionGrant {
   }
   const pid = principalId === null ? null : (principalId as string).toLowerCase();
   for (const g of tenant.grants.values()) {
-    if (g.clientId === clientId && g.resourceId === resourceId && g.consentType === consentType && g.principalId === pid) {
+    if (tenant.liveGrant(g) && g.clientId === clientId && g.resourceId === resourceId && g.consentType === consentType && g.principalId === pid) {
       throw new GraphError(409, 'Request_MultipleObjectsWithSameKeyValue', 'Permission entry already exists.');
     }
   }
@@ -61,13 +64,30 @@ function create(call: GraphCall): PermissionGrant {
   return grant;
 }
 
+/** The grants the replicas serve now (`keep` filters them), with the lag's former versions. */
+export function replicaGrants(call: GraphCall, keep: (g: PermissionGrant) => boolean = () => true): PermissionGrant[] {
+  const { tenant, engine } = call;
+  const out: PermissionGrant[] = [];
+  for (const g of tenant.grants.values()) {
+    const view = engine.replicaView(tenant, g.id, g);
+    if (view && tenant.liveGrant(view) && keep(view)) out.push(view);
+  }
+  // deleted moments ago: still served
+  for (const [id, p] of tenant.lagging) {
+    if (tenant.grants.has(id) || !p.before || p.before.clientId === undefined) continue;
+    const view = engine.replicaView(tenant, id, undefined as PermissionGrant | undefined);
+    if (view && tenant.liveGrant(view) && keep(view)) out.push(view);
+  }
+  return out;
+}
+
 export function handleGrants(call: GraphCall, seg: Segment, rest: string[]): GraphResult {
   const { tenant, principal, method, engine } = call;
   if (seg.key && seg.key.prop !== 'id') throw badRequest('oauth2PermissionGrants are addressed by id only.');
   if (!seg.key && rest.length === 0) {
     if (method === 'GET') {
       requireAny(principal, ROLES.grantRead);
-      return listResult(call, [...tenant.grants.values()].filter((g) => engine.visible(tenant, g.id)), GRANT);
+      return listResult(call, replicaGrants(call), GRANT);
     }
     if (method === 'POST') {
       requireAny(principal, ROLES.grantWrite);
@@ -79,25 +99,34 @@ export function handleGrants(call: GraphCall, seg: Segment, rest: string[]): Gra
   const id = seg.key ? seg.key.value : rest[0]!;
   const tail = seg.key ? rest : rest.slice(1);
   if (tail.length > 0) throw unknownSegment(tail[0]!);
-  const grant = tenant.grants.get(id);
+  const found = tenant.grants.get(id);
+  // a grant of a deleted service principal is kept with it (restored with it), but not visible
+  const grant = found && tenant.liveGrant(found) ? found : undefined;
   if (method === 'GET') {
     requireAny(principal, ROLES.grantRead);
-    if (!grant || !engine.visible(tenant, grant.id)) throw notFound(id);
-    return entityResult(call, grant, GRANT);
+    const view = replicaGrants(call, (g) => g.id === id)[0];
+    if (!view) throw notFound(id);
+    return entityResult(call, view, GRANT);
   }
   if (method === 'PATCH') {
     requireAny(principal, ROLES.grantWrite);
-    if (!grant) throw notFound(id);
+    if (!grant || !engine.visible(tenant, grant.id)) throw notFound(id);
     const body = objectBody(call);
     for (const k of Object.keys(body)) {
       if (k !== 'scope' && !k.startsWith('@odata.')) throw badRequest(`Property '${k}' is read-only and cannot be set.`);
     }
-    if ('scope' in body) grant.scope = checkScope(body.scope);
+    if ('scope' in body) {
+      const scope = checkScope(body.scope);
+      engine.noteChanged(tenant, grant.id, grant);
+      grant.scope = scope;
+    }
+    tenant.grants.touch(grant.id);
     return { status: 204, write: true };
   }
   if (method === 'DELETE') {
     requireAny(principal, ROLES.grantWrite);
-    if (!grant) throw notFound(id);
+    if (!grant || !engine.visible(tenant, grant.id)) throw notFound(id);
+    engine.noteChanged(tenant, grant.id, grant);
     tenant.grants.delete(grant.id);
     return { status: 204, write: true };
   }

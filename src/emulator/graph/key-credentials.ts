@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest, GraphError } from '../http.js';
-import { isStandardBase64, parseKey } from '../keycert.js';
+import { binaryValue, isStandardBase64, parseKey } from '../keycert.js';
 import { graphDate } from '../shapes.js';
 import type { KeyCredential } from '../types.js';
 import { isGuid } from './call.js';
@@ -41,10 +41,12 @@ export function newKeyCredential(input: Record<string, unknown>, options: { allo
   if (type === 'X509CertAndPassword' && !options.allowPasswordPair) {
     throw badRequest('X509CertAndPassword credentials must be added with the addKey action together with a passwordCredential.');
   }
-  const key = input.key;
-  if (key === undefined || key === null || key === '') throw new GraphError(400, 'KeyCredentialsInvalidValue', 'KeyValue cannot be null or empty');
-  if (typeof key !== 'string' || !isStandardBase64(key)) {
-    const shown = String(key).length > 60 ? `${String(key).slice(0, 60)}…` : String(key);
+  const raw = input.key;
+  if (raw === undefined || raw === null || raw === '') throw new GraphError(400, 'KeyCredentialsInvalidValue', 'KeyValue cannot be null or empty');
+  // stored and returned canonical: line breaks of a wrapped PEM body are not part of the value
+  const key = typeof raw === 'string' ? binaryValue(raw) : undefined;
+  if (key === undefined) {
+    const shown = String(raw).length > 60 ? `${String(raw).slice(0, 60)}…` : String(raw);
     throw badRequest(`Cannot convert the literal '${shown}' to the expected type 'Edm.Binary'.`);
   }
   const cert = parseKey(key);
@@ -81,6 +83,7 @@ const IMMUTABLE: (keyof KeyCredential)[] = ['type', 'usage', 'key', 'customKeyId
 
 function same(field: keyof KeyCredential, a: unknown, b: unknown): boolean {
   if (field === 'startDateTime' || field === 'endDateTime') return Math.floor(Date.parse(String(a)) / 1000) === Math.floor(Date.parse(String(b)) / 1000);
+  if (field === 'key' && typeof a === 'string') return binaryValue(a) === b;
   return a === b;
 }
 

@@ -4,10 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errorResult, GraphError, type GraphResult } from '../http.js';
-import { handleApplications } from './applications.js';
+import { handleApplications, lookup } from './applications.js';
+import { handleDirectory } from './deleted-items.js';
 import { parseSegment, splitPath, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { handleGrants } from './grants.js';
-import { handleServicePrincipals } from './service-principals.js';
+import { handleServicePrincipals, lookupSp } from './service-principals.js';
 
 /**
  * Paths recently routed → their first segment parsed and the segments after it (clients repeat the
@@ -28,6 +29,34 @@ function parsePath(path: string): { seg: Segment; rest: string[] } {
   return parsed;
 }
 
+/**
+ * A write's safety net for the journal (table.ts): the object its path addresses is marked changed,
+ * whether or not its handler changed it in place without saying so (e.g. a collection inside an
+ * application). Cheap: one lookup by the path's key.
+ */
+function touchAddressed(call: GraphCall): void {
+  const { seg, rest } = parsePath(call.path);
+  const key = seg.key ?? (rest[0] !== undefined ? { prop: 'id' as const, value: rest[0] } : undefined);
+  if (!key) return;
+  const keyed = { name: seg.name, key };
+  const { tenant } = call;
+  switch (seg.name.toLowerCase()) {
+    case 'applications': {
+      const app = lookup(tenant, keyed);
+      if (app) tenant.apps.touch(app.id);
+      break;
+    }
+    case 'serviceprincipals': {
+      const sp = key.prop === 'uniqueName' ? undefined : lookupSp(tenant, keyed);
+      if (sp) tenant.sps.touch(sp.id);
+      break;
+    }
+    case 'oauth2permissiongrants':
+      tenant.grants.touch(key.value);
+      break;
+  }
+}
+
 function route(call: GraphCall): GraphResult {
   const { seg, rest } = parsePath(call.path);
   switch (seg.name.toLowerCase()) {
@@ -37,6 +66,9 @@ function route(call: GraphCall): GraphResult {
       return handleServicePrincipals(call, seg, rest);
     case 'oauth2permissiongrants':
       return handleGrants(call, seg, rest);
+    case 'directory':
+      if (seg.key) throw unknownSegment(seg.name);
+      return handleDirectory(call, rest);
     default:
       throw unknownSegment(seg.name);
   }
@@ -69,13 +101,17 @@ export async function runGraphCall(call: GraphCall, requestId: string = randomUU
     if (fault) throw fault;
     // route() is synchronous: every change it makes to stored objects follows this bump at once
     if (call.method !== 'GET') call.engine.epoch++;
+    // deleted items past their 30 days are purged first (a change to commit even on a read)
+    const expired = call.tenant.expireDeleted(call.engine.clock.now());
+    if (expired) call.engine.epoch++;
     const result = route(call);
+    const engine = call.engine;
     if (result.write) {
-      const engine = call.engine;
+      touchAddressed(call);
       engine.writes++;
       if (engine.writes === engine.faults.dropAfterWrite) engine.dropRoots.add(call.rootId);
-      await engine.store.commit();
     }
+    if (result.write || expired) await engine.store.commit();
     return result;
   } catch (err) {
     if (err instanceof GraphError) return errorResult(err, requestId, clientRequestId);

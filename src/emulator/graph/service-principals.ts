@@ -10,9 +10,9 @@ import { newServicePrincipal, syncServicePrincipal } from '../shapes.js';
 import type { Application, ServicePrincipal } from '../types.js';
 import { handleAssignments } from './assignments.js';
 import { requireAny, ROLES } from './auth.js';
-import { methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
+import { checkKey, methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { listResult, entityResult, type ResourceType } from './query.js';
-import { GRANT } from './grants.js';
+import { GRANT, replicaGrants } from './grants.js';
 
 export const SERVICE_PRINCIPAL: ResourceType = {
   set: 'servicePrincipals',
@@ -36,6 +36,10 @@ const WRITABLE = new Set([
   'preferredSingleSignOnMode',
   'alternativeNames',
 ]);
+
+/** 409 for a second service principal of one appId (ISSUE Azure/reliable-web-app-pattern-java#185). */
+export const spNameInUse = (appId: string): GraphError =>
+  new GraphError(409, 'Request_MultipleObjectsWithSameKeyValue', `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`);
 
 function applySpBody(sp: ServicePrincipal, body: Record<string, unknown>, creating: boolean): void {
   for (const [k, v] of Object.entries(body)) {
@@ -68,7 +72,7 @@ function create(call: GraphCall): ServicePrincipal {
   const appId = typeof body.appId === 'string' ? body.appId.toLowerCase() : undefined;
   if (!appId) throw badRequest("Property 'appId' is required.");
   if (tenant.spsByAppId.has(appId)) {
-    throw new GraphError(409, 'Request_MultipleObjectsWithSameKeyValue', 'Another object with the same value for property servicePrincipalNames already exists.');
+    throw spNameInUse(appId);
   }
   const app = backingApp(call, appId);
   if (!app) {
@@ -122,12 +126,15 @@ export function handleServicePrincipals(call: GraphCall, seg: Segment, rest: str
   const keyed: Segment = seg.key ? seg : { name: seg.name, key: { prop: 'id', value: rest[0]! } };
   if (keyed.key!.prop === 'uniqueName') throw badRequest("servicePrincipals cannot be addressed by uniqueName.");
   const tail = seg.key ? rest : rest.slice(1);
-  const sp = lookupSp(tenant, keyed);
+  checkKey(keyed.key!);
+  const stored = lookupSp(tenant, keyed);
+  // a service principal created moments ago is not there yet for reads or writes (the `lag` fault)
+  const sp = stored && engine.visible(tenant, stored.id) ? stored : undefined;
   const keyText = keyed.key!.value;
   if (tail.length === 0) {
     if (method === 'GET') {
       requireAny(principal, ROLES.appRead);
-      if (!sp || !engine.visible(tenant, sp.id)) throw notFound(keyText);
+      if (!sp) throw notFound(keyText);
       return entityResult(call, sp, SERVICE_PRINCIPAL);
     }
     if (method === 'PATCH') {
@@ -136,27 +143,27 @@ export function handleServicePrincipals(call: GraphCall, seg: Segment, rest: str
       const draft = structuredClone(sp);
       applySpBody(draft, objectBody(call), false);
       Object.assign(sp, draft);
+      tenant.sps.touch(sp.id);
       return { status: 204, write: true };
     }
     if (method === 'DELETE') {
       requireAny(principal, ROLES.appWrite);
       if (!sp) throw notFound(keyText);
-      tenant.removeSp(sp);
+      tenant.softDeleteSp(sp, engine.clock.now());
       return { status: 204, write: true };
     }
     throw methodNotAllowed();
   }
   const nav = tail[0]!.toLowerCase();
   if (nav === 'approleassignedto' || nav === 'approleassignments') {
-    if (!sp || !engine.visible(tenant, sp.id)) throw notFound(keyText);
+    if (!sp) throw notFound(keyText);
     return handleAssignments(call, sp, nav === 'approleassignedto' ? 'assignedTo' : 'assignments', tail.slice(1));
   }
   if (nav === 'oauth2permissiongrants' && tail.length === 1) {
     if (method !== 'GET') throw methodNotAllowed();
     requireAny(principal, ROLES.grantRead);
-    if (!sp || !engine.visible(tenant, sp.id)) throw notFound(keyText);
-    const grants = [...tenant.grants.values()].filter((g) => g.clientId === sp.id && engine.visible(tenant, g.id));
-    return listResult(call, grants, GRANT);
+    if (!sp) throw notFound(keyText);
+    return listResult(call, replicaGrants(call, (g) => g.clientId === sp.id), GRANT);
   }
   throw unknownSegment(tail[0]!);
 }

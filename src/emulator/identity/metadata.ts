@@ -65,11 +65,13 @@ export function instanceDiscovery(origin: string, query: URLSearchParams): Graph
   };
 }
 
+/** The signing key as Entra publishes its keys: `kid` = `x5t` (the certificate's SHA-1), `x5c` the certificate. */
 export function jwks(engine: Engine): GraphResult {
   const jwk = engine.verifyKey.export({ format: 'jwk' }) as { n: string; e: string };
+  const x5c = engine.signingCertDer ? [engine.signingCertDer] : [];
   return {
     status: 200,
     headers: JSON_HEADERS,
-    body: { keys: [{ kty: 'RSA', use: 'sig', kid: engine.kid, x5t: engine.kid, n: jwk.n, e: jwk.e, issuer: `${engine.url}/{tenantid}/v2.0` }] },
+    body: { keys: [{ kty: 'RSA', use: 'sig', kid: engine.kid, x5t: engine.kid, n: jwk.n, e: jwk.e, x5c, issuer: `${engine.url}/{tenantid}/v2.0` }] },
   };
 }

@@ -56,6 +56,33 @@ function resolveResource(engine: Engine, tenant: Tenant, resource: string): { sp
   return undefined;
 }
 
+/**
+ * `client_secret_basic` (advertised in the discovery document): the client id and secret in an HTTP
+ * Basic header, each form-urlencoded first (RFC 6749 §2.3.1), moved into the form here. A request that
+ * also sends them in the body uses two methods at once: 400. Undefined when it can proceed.
+ */
+export function basicClientAuth(form: URLSearchParams, authorization: string | undefined, correlationId?: string): GraphResult | undefined {
+  const m = /^Basic\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const malformed = () => aadError(400, 'invalid_request', 9002313, 'Invalid request. Request is malformed or invalid.', correlationId);
+  if (colon < 0) return malformed();
+  let id: string;
+  let secret: string;
+  try {
+    const dec = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    id = dec(decoded.slice(0, colon));
+    secret = dec(decoded.slice(colon + 1));
+  } catch {
+    return malformed();
+  }
+  if (form.has('client_secret') || form.has('client_assertion') || (form.has('client_id') && form.get('client_id') !== id)) return malformed();
+  form.set('client_id', id);
+  form.set('client_secret', secret);
+  return undefined;
+}
+
 export async function tokenEndpoint(req: TokenRequest): Promise<GraphResult> {
   const grant = req.form.get('grant_type');
   if (!grant) return missing(req, 'grant_type');
@@ -118,7 +145,7 @@ function authenticateClient(req: TokenRequest, app: Application, home: Tenant): 
   const assertion = form.get('client_assertion');
   if (secret !== null) {
     const now = Date.now();
-    const match = home.secrets.find((s) => s.applicationId === app.id && s.secretText === secret);
+    const match = home.secretOf(app, secret);
     const cred = match && app.passwordCredentials.find((p) => p.keyId === match.keyId);
     if (cred && Date.parse(cred.endDateTime) < now) {
       return { error: aadError(401, 'invalid_client', 7000222, `The provided client secret keys for app '${app.appId}' are expired. Visit the Azure portal to create new keys for your app.`, req.correlationId) };
@@ -196,9 +223,16 @@ function audienceIsTokenEndpoint(engine: Engine, tenant: Tenant, aud: unknown): 
   });
 }
 
+/** The issuer of v2.0 tokens (id tokens): the authority's own origin, as the discovery document says. */
 function issuer(req: TokenRequest): string {
   return `${req.origin}/${req.tenant.id}/v2.0`;
 }
+
+/**
+ * The issuer of the v1.0 access tokens Graph accepts: Entra's fixed STS form, whatever the host the
+ * client signed in at (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
+ */
+export const v1Issuer = (tenantId: string): string => `https://sts.windows.net/${tenantId}/`;
 
 function issueAppToken(req: TokenRequest, app: Application, sp: ServicePrincipal, resource: { sp: ServicePrincipal; aud: string }, acr: '1' | '2'): Record<string, unknown> {
   const { engine, tenant } = req;
@@ -207,14 +241,14 @@ function issueAppToken(req: TokenRequest, app: Application, sp: ServicePrincipal
   const roles = tenant.rolesOf(sp.id, resource.sp.id);
   const claims: Record<string, unknown> = {
     aud: resource.aud,
-    iss: issuer(req),
+    iss: v1Issuer(tenant.id),
     iat: now,
     nbf: now,
     exp: now + lifetime,
     app_displayname: app.displayName,
     appid: app.appId,
     appidacr: acr,
-    idp: issuer(req),
+    idp: v1Issuer(tenant.id),
     idtyp: 'app',
     oid: sp.id,
     sub: sp.id,
@@ -291,7 +325,7 @@ function issueUserTokens(req: TokenRequest, clientId: string, scope: string): Re
   const access = signJwt(
     {
       aud: resource.aud,
-      iss: issuer(req),
+      iss: v1Issuer(tenant.id),
       iat: now,
       nbf: now,
       exp: now + lifetime,
