@@ -54,6 +54,11 @@ export interface OpenSessionOptions {
   propagationTimeout?: number;
   /** test hook: retry policy overrides (e.g. a deterministic `random`) */
   retry?: Partial<RetryPolicy>;
+  /**
+   * Emulator mode: an embedded emulator already serving this config's folder (a fleet shares one per
+   * folder); the session uses it and leaves it running when it closes.
+   */
+  emulator?: EmulatorHandle;
 }
 
 export async function openSession(loaded: SessionConfig, ctx: Context, options: OpenSessionOptions = {}): Promise<Session> {
@@ -74,9 +79,9 @@ export async function openSession(loaded: SessionConfig, ctx: Context, options: 
     let emulator: EmulatorHandle | undefined;
 
     if (isEmulatorConfig(config)) {
-      const started = await startEmbeddedEmulator(loaded.dir, ctx);
+      const started = options.emulator ?? (await startEmbeddedEmulator(loaded.dir, ctx));
       emulator = started;
-      cleanups.push(() => started.stop());
+      if (!options.emulator) cleanups.push(() => started.stop());
       tenant = config.tenant ?? EMULATOR_DEFAULT_TENANT;
       const t = await started.ensureTenant(tenant);
       endpoints = resolveEndpoints(config, { emulatorUrl: started.url });
@@ -149,7 +154,7 @@ export async function openSession(loaded: SessionConfig, ctx: Context, options: 
 /** How long a run waits for another one holding the embedded emulator's state (ENTRA_PORTAL_LOCK_TIMEOUT_MS overrides). */
 const EMULATOR_STATE_WAIT_MS = 30_000;
 
-async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<EmulatorHandle> {
+export async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<EmulatorHandle> {
   const stateDir = join(configDir, EMULATOR_STATE_DIR);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const faults = ctx.env[EMULATOR_FAULTS_ENV];

@@ -11,6 +11,7 @@
  */
 import { GraphCallError, graphErrorFrom, isThrottleStatus } from './errors.js';
 import { graphCall, type HttpMethod } from './request.js';
+import { paceKeyCredentialReads, selectsKeyCredentials } from './pacing.js';
 import { describe, withRetry } from './retry.js';
 import type { GraphSession } from './session.js';
 
@@ -53,6 +54,8 @@ async function sendChunk(session: GraphSession, chunk: readonly BatchItem[]): Pr
   const what = `$batch of ${chunk.length} (${chunk.map((c) => describe(c.method, c.path)).slice(0, 3).join(', ')}${chunk.length > 3 ? ', …' : ''})`;
 
   await withRetry(session.ctx, session.retry, { what, idempotent }, async () => {
+    // each item counts against Graph's per-tenant limits on its own
+    await paceKeyCredentialReads(session, pending.filter((i) => selectsKeyCredentials(chunk[i]!.method, chunk[i]!.path)).length);
     const requests = pending.map((index) => {
       const it = chunk[index] as BatchItem;
       const headers = { ...(it.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...it.headers };

@@ -9,6 +9,7 @@
 import type { ResponseType } from '@microsoft/microsoft-graph-client';
 import { fromClientError, graphErrorFrom, type RequestRef } from './errors.js';
 import { describe, withRetry } from './retry.js';
+import { paceKeyCredentialReads, selectsKeyCredentials } from './pacing.js';
 import type { GraphSession } from './session.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -72,7 +73,9 @@ export async function sendOnce<T = unknown>(session: Pick<GraphSession, 'graph'>
 /** Send with the session's retry policy; non-2xx → GraphCallError (after retries for 429/503/504). */
 export async function graphCall<T = unknown>(session: GraphSession, call: GraphCall): Promise<GraphAnswer<T>> {
   const idempotent = call.idempotent ?? call.method !== 'POST';
+  const paced = selectsKeyCredentials(call.method, call.path);
   return withRetry(session.ctx, session.retry, { what: describe(call.method, call.path), idempotent }, async () => {
+    if (paced) await paceKeyCredentialReads(session, 1);
     const answer = await sendOnce<T>(session, call);
     if (answer.status >= 400) {
       throw graphErrorFrom(answer.status, answer.headers, answer.body, { method: call.method, path: call.path }, session.ctx.clock.now());

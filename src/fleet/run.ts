@@ -1,0 +1,222 @@
+/**
+ * Fleets: `apply` or `test-portal` over many configs in one process — concurrently (`--parallel`,
+ * default 8), on shared sessions (one HTTP agent and token cache per cloud, tenant and sign-in; one
+ * embedded emulator per folder), with one result per config and one summary. A config that does
+ * not load, or whose run fails, is one failed result: it never stops the others.
+ *
+ * Each config's own narration (its plan, its checklist) is captured, not interleaved on stderr: it
+ * is in the result (`log`), and `--verbose` prints it after the run.
+ */
+import { createContext, type Context, type TextSink } from '../context.js';
+import { EntraPortalError, ExitCode, exitCodeFor, formatProblem, InputError, UsageError } from '../errors.js';
+import type { ApplyInput, ApplyResult } from '../cmdlets/apply.js';
+import type { TestPortalInput, TestPortalResult } from '../cmdlets/test-portal.js';
+import type { AuthMode } from '../cloud/auth-modes.js';
+import type { LoadedConfig } from '../config/index.js';
+import { certificateHealth } from '../reconcile/aspects/certificates.js';
+import { loadDesired } from '../reconcile/desired.js';
+import { describeChange } from '../reconcile/describe.js';
+import { sessionPool, type SessionPool } from './sessions.js';
+
+export type FleetVerb = 'apply' | 'test-portal';
+
+export type FleetStatus =
+  /** apply: Entra matched the config; test-portal: every check passed (warnings allowed) */
+  | 'ok'
+  /** apply: changes made (and nothing left over) */
+  | 'changed'
+  /** apply --what-if: changes pending; apply: unmanaged items kept; test-portal: a check failed */
+  | 'drift'
+  /** the config did not load, or the run failed */
+  | 'failed';
+
+export interface FleetCertificate {
+  thumbprint: string;
+  notAfter: string;
+  daysLeft: number;
+}
+
+export interface FleetEntry {
+  /** absolute path of the config */
+  config: string;
+  tenant?: string;
+  appId?: string;
+  status: FleetStatus;
+  /** what this config alone would have exited with */
+  exitCode: number;
+  /** one line per difference (apply) or failing check (test-portal) */
+  findings: string[];
+  certificate?: FleetCertificate;
+  /** the verb's usual result */
+  result?: ApplyResult | TestPortalResult;
+  error?: { code: string; message: string; exitCode: number; remedy?: string };
+  /** the run's own stderr narration (plan, checklist, warnings), without colour */
+  log: string;
+  durationMs: number;
+}
+
+export interface FleetSummary {
+  total: number;
+  inSync: number;
+  changed: number;
+  drift: number;
+  failed: number;
+}
+
+export interface FleetResult {
+  verb: FleetVerb;
+  results: FleetEntry[];
+  summary: FleetSummary;
+  exitCode: number;
+}
+
+export interface FleetInput {
+  verb: FleetVerb;
+  /** absolute config paths */
+  configs: readonly string[];
+  /** at most this many configs at once (default 8) */
+  parallel?: number;
+  auth?: AuthMode;
+  propagationTimeout?: number;
+  /** apply's options */
+  apply?: Pick<ApplyInput, 'whatIf' | 'detailedExitcode' | 'prune' | 'yes'>;
+  /** test-portal's options */
+  testPortal?: Pick<TestPortalInput, 'timeout' | 'store' | 'warnDays' | 'ca'>;
+  /** configs that a pattern did not match: each is a failed entry */
+  unmatched?: readonly string[];
+}
+
+export const DEFAULT_PARALLEL = 8;
+
+function bufferSink(): TextSink & { text(): string } {
+  let text = '';
+  return { write: (s: string) => ((text += s), true), isTTY: false, text: () => text };
+}
+
+/** Run the verb over every config; never throws for one config's failure. */
+export async function runFleet(input: FleetInput, parent: Context): Promise<FleetResult> {
+  const parallel = input.parallel ?? DEFAULT_PARALLEL;
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new UsageError(`--parallel must be a whole number from 1 to 64 (got ${String(input.parallel)})`);
+  if (input.verb === 'apply' && input.apply?.prune && !input.apply.yes && !input.apply.whatIf && parent.stdin.isTTY && parent.stderr.isTTY) {
+    throw new UsageError('apply --prune over several configs cannot ask for each one: add --yes to remove what the configs do not describe');
+  }
+  // the pool's sessions log retries and waits on the fleet's stderr (quietly: progress only)
+  const pool = sessionPool(createContext({ cwd: parent.cwd, env: parent.env, stderr: parent.stderr, stdout: bufferSink(), stdin: parent.stdin, clock: parent.clock, verbosity: parent.verbosity === 'verbose' ? 'verbose' : 'quiet' }), {
+    ...(input.auth ? { auth: input.auth } : {}),
+    ...(input.propagationTimeout ? { propagationTimeout: input.propagationTimeout } : {}),
+  });
+  const results: FleetEntry[] = new Array(input.configs.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= input.configs.length) return;
+      results[i] = await runOne(input, input.configs[i]!, pool, parent);
+      done++;
+      parent.log.progress(`${input.verb}: ${done} of ${input.configs.length} configs done`);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallel, input.configs.length) }, worker));
+  } finally {
+    parent.log.done();
+    await pool.close();
+  }
+  for (const pattern of input.unmatched ?? []) {
+    results.push({
+      config: pattern,
+      status: 'failed',
+      exitCode: ExitCode.InvalidInput,
+      findings: [`no config file matches ${pattern}`],
+      error: { code: 'no-match', message: `no config file matches ${pattern}`, exitCode: ExitCode.InvalidInput, remedy: 'Quote the pattern so the shell does not expand it, and check the folder' },
+      log: '',
+      durationMs: 0,
+    });
+  }
+  const summary = summarizeFleet(results);
+  return { verb: input.verb, results, summary, exitCode: fleetExitCode(results, input) };
+}
+
+export function summarizeFleet(results: readonly FleetEntry[]): FleetSummary {
+  const count = (s: FleetStatus) => results.filter((r) => r.status === s).length;
+  return { total: results.length, inSync: count('ok'), changed: count('changed'), drift: count('drift'), failed: count('failed') };
+}
+
+/** 1 if any config failed; else 2 if any drifted (apply: with --detailed-exitcode) or a check failed; else 0. */
+export function fleetExitCode(results: readonly FleetEntry[], input: Pick<FleetInput, 'verb' | 'apply'>): number {
+  if (results.some((r) => r.status === 'failed')) return ExitCode.Failed;
+  const driftCounts = input.verb === 'test-portal' || input.apply?.detailedExitcode === true;
+  if (driftCounts && results.some((r) => r.status === 'drift' || r.status === 'changed')) return ExitCode.Drift;
+  return ExitCode.Ok;
+}
+
+async function runOne(input: FleetInput, path: string, pool: SessionPool, parent: Context): Promise<FleetEntry> {
+  const started = parent.clock.now();
+  const stderr = bufferSink();
+  const ctx = createContext({ cwd: parent.cwd, env: parent.env, stderr, stdout: bufferSink(), stdin: parent.stdin, clock: parent.clock, verbosity: parent.verbosity, colorEnabled: false });
+  const entry: FleetEntry = { config: path, status: 'failed', exitCode: ExitCode.Failed, findings: [], log: '', durationMs: 0 };
+  try {
+    const { loadConfig } = await import('../config/index.js');
+    const loaded = await loadConfig(path);
+    if (loaded.config.tenant) entry.tenant = loaded.config.tenant;
+    if (loaded.config.application?.appId) entry.appId = loaded.config.application.appId;
+    const certificate = await certificateOf(loaded, ctx.clock.now());
+    if (certificate) entry.certificate = certificate;
+    if (input.verb === 'apply') {
+      const { apply } = await import('../cmdlets/apply.js');
+      const session = await pool.get(loaded);
+      const r = await apply({ ...input.apply, config: path, session, ...(input.propagationTimeout ? { propagationTimeout: input.propagationTimeout } : {}) }, ctx);
+      Object.assign(entry, fromApply(r));
+      entry.tenant = r.tenant;
+    } else {
+      const { testPortal, testPortalExitCode } = await import('../cmdlets/test-portal.js');
+      const r = await testPortal({ ...input.testPortal, config: path, ...(input.auth ? { auth: input.auth } : {}), openSession: (l) => pool.get(l) }, ctx);
+      entry.result = r;
+      entry.exitCode = testPortalExitCode(r);
+      entry.status = r.passed ? 'ok' : entry.exitCode === ExitCode.InvalidInput ? 'failed' : 'drift';
+      entry.findings = r.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}${c.remedy ? ` → ${c.remedy}` : ''}`);
+    }
+  } catch (err) {
+    entry.status = 'failed';
+    entry.exitCode = exitCodeFor(err);
+    const problems = err instanceof InputError ? err.problems.map(formatProblem) : [];
+    const message = `${err instanceof Error ? err.message : String(err)}${problems.length ? `: ${problems.join('; ')}` : ''}`;
+    entry.error = {
+      code: err instanceof EntraPortalError ? err.code : 'internal',
+      message,
+      exitCode: entry.exitCode,
+      ...(err instanceof EntraPortalError && err.remedy ? { remedy: err.remedy } : {}),
+    };
+    entry.findings = [message];
+  }
+  entry.log = stderr.text();
+  entry.durationMs = parent.clock.now() - started;
+  return entry;
+}
+
+function fromApply(r: ApplyResult): Partial<FleetEntry> {
+  const pending = r.plan.changes.filter((c) => c.action !== 'keep');
+  const status: FleetStatus = r.inSync ? 'ok' : r.whatIf || r.kept.length > 0 ? 'drift' : 'changed';
+  const findings = r.plan.changes.map((c) => `${c.action === 'keep' ? 'unmanaged' : c.action}: ${describeChange(c, { verbs: false })}`);
+  return {
+    result: r,
+    status,
+    exitCode: r.exitCode,
+    findings: status === 'changed' ? [`${pending.length} change${pending.length === 1 ? '' : 's'} made`] : findings,
+    ...(r.appId ? { appId: r.appId } : {}),
+  };
+}
+
+/** The configured certificate's expiry, read from certificate.file (no network). */
+async function certificateOf(loaded: LoadedConfig, now: number): Promise<FleetCertificate | undefined> {
+  if (!loaded.config.certificate?.file) return undefined;
+  try {
+    const desired = await loadDesired(loaded.config, loaded.dir);
+    const current = certificateHealth(desired.certificates, now).find((h) => h.role === 'current');
+    return current ? { thumbprint: current.thumbprint, notAfter: current.notAfter, daysLeft: current.daysLeft } : undefined;
+  } catch {
+    // the run itself reports an unreadable certificate
+    return undefined;
+  }
+}
