@@ -143,6 +143,8 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
       },
       onStep: (r) => {
         if (r.status !== 'unchanged') done.push(`${r.step} ${r.status}`);
+        // the appId's own line says where it was recorded
+        if (r.step === 'config') return;
         if (r.status !== 'unchanged') ctx.log.info(`  ${ctx.color.green('✔')} ${r.step}: ${r.status}`);
         else ctx.log.verbose(`  ${r.step}: unchanged`);
       },
@@ -158,8 +160,10 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
     const kept = outcome.last.plan.changes.filter((c) => c.action === 'keep');
     const warnings = [...first.warnings];
     if (kept.length > 0) {
+      const n = kept.length;
+      const spa = kept.some((c) => c.resource === 'redirectUri' && c.field === 'spa.redirectUris');
       warnings.push(
-        `${kept.length} item${kept.length === 1 ? '' : 's'} in Entra ${kept.length === 1 ? 'is' : 'are'} not described by the config and ${whatIf ? 'would be' : 'were'} kept: list ${kept.length === 1 ? 'it' : 'them'} in the config if ${kept.length === 1 ? 'it belongs' : 'they belong'} there, or remove ${kept.length === 1 ? 'it' : 'them'} with "entra-portal apply --prune".`,
+        `${n} item${n === 1 ? '' : 's'} in Entra not described by the config ${whatIf ? 'would be' : n === 1 ? 'was' : 'were'} kept (still drift): remove ${n === 1 ? 'it' : 'them'} with "entra-portal apply --prune"${spa ? '; a redirect URI that belongs can be allowed with "entra-portal set-app --extra-redirect-uri <url>"' : ''}.`,
       );
     }
     for (const w of warnings) ctx.log.warn(w);

@@ -139,7 +139,7 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
     const loaded = await loadConfig(config);
     session = await openSession(loaded, stepCtx);
     log.info(color.dim(`\n  embedded Entra emulator at ${session.endpoints.graph}, tenant ${session.tenant}`));
-    const runApply = (extra: { whatIf?: boolean; detailedExitcode?: boolean }) =>
+    const runApply = (extra: { whatIf?: boolean; detailedExitcode?: boolean; prune?: boolean; yes?: boolean }) =>
       apply({ config, session: session!, ...extra }, stepCtx);
 
     title('Register the application in Entra: apply the config', 'entra-portal apply');
@@ -151,22 +151,28 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
     const check = await runApply({ whatIf: true, detailedExitcode: true });
     record('drift-check', check.exitCode, 0, check.inSync ? 'in sync: exit 0' : `${check.plan.changes.length} changes pending`);
 
-    title('Another administrator changes the application behind our back', '(Graph) PATCH /applications/{id}: remove the portal redirect URI and the certificate');
+    title(
+      'Someone changes the application behind our back',
+      '(Graph) PATCH /applications/{id}: remove the portal redirect URI and the certificate; POST …/addPassword: add a client secret',
+    );
     const { getApplicationByAppId, patchApplication } = await import('../graph/api.js');
+    const { graphCall } = await import('../graph/request.js');
     const app = await getApplicationByAppId(session, appId!);
     if (!app) throw new OperationError(`the application ${appId} is missing right after apply`);
     await patchApplication(session, app.id, {
       spa: { redirectUris: (app.spa?.redirectUris ?? []).filter((u) => u.toLowerCase() !== portalUrl) },
       keyCredentials: [],
     });
-    record('tamper', 0, 0, 'redirect URI and certificate removed in Entra');
+    // what an intruder leaves behind: a secret to sign in as the application
+    await graphCall(session, { method: 'POST', path: `/applications/${encodeURIComponent(app.id)}/addPassword`, body: { passwordCredential: { displayName: 'not ours' } } });
+    record('tamper', 0, 0, 'redirect URI and certificate removed, a client secret added in Entra');
 
     title('The scheduled drift check notices', 'entra-portal apply --what-if --detailed-exitcode');
     const drift = await runApply({ whatIf: true, detailedExitcode: true });
-    record('drift-detected', drift.exitCode, 2, `drift found: ${drift.plan.changes.length} changes pending, exit 2`);
+    record('drift-detected', drift.exitCode, 2, `drift found: ${drift.plan.changes.length} differences (one an unmanaged client secret), exit 2`);
 
-    title('Repair it', 'entra-portal apply');
-    const repair = await runApply({});
+    title('Repair it, removing what the config does not describe', 'entra-portal apply --prune --yes');
+    const repair = await runApply({ prune: true, yes: true });
     record('repair', repair.exitCode, 0, `applied ${repair.plan.changes.length} changes`);
     commandLine = 'entra-portal apply --what-if --detailed-exitcode';
     log.info(color.dim(`  $ ${commandLine}`));
