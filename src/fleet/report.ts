@@ -53,9 +53,9 @@ export function renderReport(result: FleetResult, options: { cwd: string; genera
   const rows = sorted
     .map(
       (r) => `<tr class="row-${r.status}">
-<td><code>${esc(displayPath(r.config, options.cwd))}</code></td>
+<td class="nowrap"><code>${esc(displayPath(r.config, options.cwd))}</code></td>
 <td>${esc(r.tenant ?? '')}</td>
-<td><code>${esc(r.appId ?? '')}</code></td>
+<td class="id"><code>${esc(r.appId ?? '')}</code></td>
 <td class="${r.status}">${esc(statusText(r, result.verb))}</td>
 ${daysCell(r, warnDays)}
 <td>${details(r, result.verb)}</td>
@@ -85,7 +85,9 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #d0d7de; padding: .45rem .6rem; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
 td ul { margin: 0; padding-left: 1.1rem; }
-code { font-size: 12.5px; word-break: break-all; }
+code { font-size: 12.5px; }
+td.nowrap, td.ok, td.drift, td.failed { white-space: nowrap; }
+td.id code { word-break: break-all; }
 .ok { color: #1a7f37; font-weight: 600; }
 .drift { color: #9a6700; font-weight: 600; }
 .failed { color: #cf222e; font-weight: 600; }

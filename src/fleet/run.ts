@@ -16,6 +16,7 @@ import type { LoadedConfig } from '../config/index.js';
 import { certificateHealth } from '../reconcile/aspects/certificates.js';
 import { loadDesired } from '../reconcile/desired.js';
 import { describeChange } from '../reconcile/describe.js';
+import { symbolFor } from '../reconcile/render.js';
 import { sessionPool, type SessionPool } from './sessions.js';
 
 export type FleetVerb = 'apply' | 'test-portal';
@@ -181,7 +182,8 @@ async function runOne(input: FleetInput, path: string, pool: SessionPool, parent
     entry.status = 'failed';
     entry.exitCode = exitCodeFor(err);
     const problems = err instanceof InputError ? err.problems.map(formatProblem) : [];
-    const message = `${err instanceof Error ? err.message : String(err)}${problems.length ? `: ${problems.join('; ')}` : ''}`;
+    // a config's problems already name the file (file:line:col)
+    const message = problems.length ? problems.join('; ') : err instanceof Error ? err.message : String(err);
     entry.error = {
       code: err instanceof EntraPortalError ? err.code : 'internal',
       message,
@@ -198,7 +200,7 @@ async function runOne(input: FleetInput, path: string, pool: SessionPool, parent
 function fromApply(r: ApplyResult): Partial<FleetEntry> {
   const pending = r.plan.changes.filter((c) => c.action !== 'keep');
   const status: FleetStatus = r.inSync ? 'ok' : r.whatIf || r.kept.length > 0 ? 'drift' : 'changed';
-  const findings = r.plan.changes.map((c) => `${c.action === 'keep' ? 'unmanaged' : c.action}: ${describeChange(c, { verbs: false })}`);
+  const findings = r.plan.changes.map((c) => `${symbolFor(c)} ${describeChange(c, { verbs: false })}`);
   return {
     result: r,
     status,
