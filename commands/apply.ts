@@ -1,11 +1,17 @@
 import { defineCommand } from '../src/cli/command.js';
-import { APPLY_RUN_OPTIONS } from '../src/cli/options.js';
+import { APPLY_RUN_OPTIONS, FLEET_OPTIONS } from '../src/cli/options.js';
 import { escapeControl } from '../src/util/text.js';
 import type { ApplyResult } from '../src/cmdlets/apply.js';
 import type { ChainedApplyOptions } from '../src/cmdlets/edit-verb.js';
+import type { FleetResult } from '../src/cmdlets/fleet.js';
 import type { AuthMode } from '../src/cloud/auth-modes.js';
+import { isFleetResult, renderFleetFor } from './fleet-output.js';
 
 export interface ApplyArgs {
+  /** `-c`, repeatable here: several configs (or a pattern) make a fleet run */
+  config?: string[];
+  parallel: number;
+  report?: string;
   detailedExitcode: boolean;
   prune: boolean;
   yes: boolean;
@@ -26,28 +32,46 @@ export function applyRunInput(args: ApplyArgs): ChainedApplyOptions {
   };
 }
 
-export const applyCommand = defineCommand<ApplyArgs, ApplyResult>({
+export const applyCommand = defineCommand<ApplyArgs, ApplyResult | FleetResult>({
   name: 'apply',
   describe: 'Reconcile Entra with the config: application, certificate, redirect URI, permissions, consent',
-  options: APPLY_RUN_OPTIONS,
+  options: [...APPLY_RUN_OPTIONS, ...FLEET_OPTIONS],
   examples: [
     ['entra-portal apply', 'register or update the application so it matches entra-portal.json5'],
     ['entra-portal apply --what-if --detailed-exitcode', 'drift check: exit 2 when Entra differs from the config, change nothing'],
     ['entra-portal apply --prune', 'also remove what the config does not describe: foreign redirect URIs, client secrets, other certificates, extra permissions'],
     ['entra-portal apply --what-if --json', 'the plan as JSON (schemas/plan.schema.json)'],
+    ["entra-portal apply --what-if --detailed-exitcode -c 'tenants/*.json5' --report drift.html", 'a fleet: every config in one process, one summary table, the worst exit code, an HTML report'],
   ],
   async run(args, ctx) {
+    const { isFleet, fleet } = await import('../src/cmdlets/fleet.js');
+    if (isFleet(args.config)) {
+      return fleet(
+        'apply',
+        {
+          configs: args.config!,
+          parallel: args.parallel,
+          ...(args.report ? { report: args.report } : {}),
+          auth: args.auth,
+          propagationTimeout: args.propagationTimeout,
+          ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
+          apply: { whatIf: args.whatIf === true, detailedExitcode: args.detailedExitcode, prune: args.prune, yes: args.yes },
+        },
+        ctx,
+      );
+    }
     const { apply } = await import('../src/cmdlets/apply.js');
     return apply(
       {
-        config: args.config,
+        config: args.config?.[0],
         whatIf: args.whatIf,
         ...applyRunInput(args),
       },
       ctx,
     );
   },
-  render(result) {
+  render(result, ctx) {
+    if (isFleetResult(result)) return renderFleetFor('apply', result, ctx);
     // the appId is Entra's answer: escaped for the terminal
     const app = result.appId ? ` (appId ${escapeControl(result.appId)})` : '';
     if (result.inSync) return `In sync${app}.`;

@@ -1,19 +1,25 @@
 import { createColors } from '../src/color.js';
 import { defineCommand } from '../src/cli/command.js';
-import { AUTH_OPTION, STORE_OPTION, TRUST_ENDPOINT_OPTION } from '../src/cli/options.js';
+import { AUTH_OPTION, FLEET_OPTIONS, STORE_OPTION, TRUST_ENDPOINT_OPTION } from '../src/cli/options.js';
+import type { FleetResult } from '../src/cmdlets/fleet.js';
+import { isFleetResult, renderFleetFor } from './fleet-output.js';
 import { colorLevel } from '../src/context.js';
 import { renderChecklist } from '../src/checks/render.js';
 import { testPortalExitCode, type TestPortalResult } from '../src/checks/result.js';
 import type { AuthMode } from '../src/cloud/auth-modes.js';
 
 interface Args {
+  /** `-c`, repeatable here: several configs (or a pattern) make a fleet run */
+  config?: string[];
+  parallel: number;
+  report?: string;
   timeout: number;
   store?: string;
   auth: AuthMode;
   trustEndpoint?: string[];
 }
 
-export const testPortalCommand = defineCommand<Args, TestPortalResult>({
+export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetResult>({
   name: 'test-portal',
   describe: 'Check the portal end to end: config, DNS, TCP, TLS, VB365 REST API, Entra, sign-in',
   options: [
@@ -29,6 +35,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
     { ...STORE_OPTION, describe: 'the certificate store folder holding the application key (for entra.sign-in)' },
     { ...AUTH_OPTION, describe: `${AUTH_OPTION.describe}; in the Emulator region: the tenant's operator, or environment (AZURE_CLIENT_ID/SECRET)` },
     TRUST_ENDPOINT_OPTION,
+    ...FLEET_OPTIONS,
   ],
   examples: [
     ['entra-portal test-portal', 'check everything; exit 0 when nothing fails (warnings allowed), 2 when a check fails'],
@@ -41,11 +48,26 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
     'Exit: 0 nothing failed (warnings allowed) · 2 a check failed · 65 invalid config.',
   ],
   async run(args, ctx) {
+    const { isFleet, fleet } = await import('../src/cmdlets/fleet.js');
+    if (isFleet(args.config)) {
+      return fleet(
+        'test-portal',
+        {
+          configs: args.config!,
+          parallel: args.parallel,
+          ...(args.report ? { report: args.report } : {}),
+          auth: args.auth,
+          ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
+          testPortal: { timeout: args.timeout, ...(args.store ? { store: args.store } : {}) },
+        },
+        ctx,
+      );
+    }
     const { testPortal } = await import('../src/cmdlets/test-portal.js');
     return testPortal(
       {
         timeout: args.timeout,
-        config: args.config,
+        config: args.config?.[0],
         store: args.store,
         auth: args.auth,
         ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
@@ -55,10 +77,11 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult>({
     );
   },
   render(result, ctx, args) {
+    if (isFleetResult(result)) return renderFleetFor('test-portal', result, ctx, args);
     // stdout gets colour only when stdout itself is a terminal (NO_COLOR and --no-color honoured)
     const color = createColors(colorLevel(ctx.stdout, ctx.env, args.color === false ? false : undefined));
     const columns = ctx.stdout.isTTY ? (ctx.stdout as { columns?: number }).columns : undefined;
     return renderChecklist(result.checks, color, result.url ? `Restore Portal ${result.url}` : undefined, columns);
   },
-  exitCode: (result) => testPortalExitCode(result),
+  exitCode: (result) => (isFleetResult(result) ? result.exitCode : testPortalExitCode(result)),
 });

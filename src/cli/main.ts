@@ -76,7 +76,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       verbosity: args.quiet ? 'quiet' : args.verbose ? 'verbose' : 'normal',
       ...(args.color === false ? { colorEnabled: false } : {}),
     });
-    if (typeof args.config === 'string' && args.config.trim() === '') {
+    const configs = Array.isArray(args.config) ? (args.config as unknown[]) : [args.config];
+    if (configs.some((c) => typeof c === 'string' && c.trim() === '')) {
       // `-c "$TENANT_CONFIG"` with the variable unset must not fall back to ./entra-portal.json5
       throw new UsageError(`${verb}: -c/--config is empty`, {
         remedy: 'Name the config file (is the variable you passed unset?), or leave out -c for ./entra-portal.json5 or $ENTRA_PORTAL_CONFIG.',

@@ -109,6 +109,32 @@ export const TRUST_ENDPOINT_OPTION: OptionSpec = {
 /** The options of `apply`, which the desired-state verbs take too, for their `--apply`. */
 export const APPLY_RUN_OPTIONS: readonly OptionSpec[] = [DETAILED_EXITCODE_OPTION, PRUNE_OPTION, YES_OPTION, PROPAGATION_TIMEOUT_OPTION, AUTH_OPTION, TRUST_ENDPOINT_OPTION];
 
+/**
+ * apply and test-portal over a fleet: `-c` may be given many times and takes quoted glob patterns;
+ * several configs (or any pattern) run in one process (src/fleet/).
+ */
+export const FLEET_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'config',
+    short: 'c',
+    kind: 'string',
+    value: 'file|pattern',
+    repeatable: true,
+    describe: "the config file; give it again, or a quoted pattern ('tenants/*.json5', '**/entra-portal.json5'), to run a fleet of configs in one process",
+    defaultText: '$ENTRA_PORTAL_CONFIG, else ./entra-portal.json5',
+  },
+  {
+    name: 'parallel',
+    kind: 'integer',
+    value: 'n',
+    default: 8,
+    check: (n) => n >= 1 && n <= 64,
+    rule: 'a whole number from 1 to 64',
+    describe: 'a fleet: how many configs run at once',
+  },
+  { name: 'report', kind: 'string', value: 'file.html', describe: 'a fleet: also write a self-contained HTML report (status, drift, failed checks, certificate days left)' },
+];
+
 /** `--apply` on the desired-state verbs, followed by apply's own options (they need `--apply`). */
 export const APPLY_OPTIONS: readonly OptionSpec[] = [
   {

@@ -6,12 +6,12 @@
 import type { Colors } from '../color.js';
 import { displayPath } from '../util/paths.js';
 import { escapeControl } from '../util/text.js';
-import type { FleetEntry, FleetResult, FleetStatus } from './run.js';
+import type { FleetEntry, FleetResult, FleetStatus, FleetVerb } from './run.js';
 
 const LABEL: Record<FleetStatus, string> = { ok: 'in sync', changed: 'applied', drift: 'drift', failed: 'FAILED' };
 const TEST_LABEL: Record<FleetStatus, string> = { ok: 'passed', changed: 'passed', drift: 'checks failed', failed: 'FAILED' };
 
-function label(r: FleetEntry, verb: FleetResult['verb']): string {
+function label(r: FleetEntry, verb: FleetVerb): string {
   return (verb === 'test-portal' ? TEST_LABEL : LABEL)[r.status];
 }
 
@@ -19,13 +19,13 @@ function cut(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-export function renderFleet(result: FleetResult, options: { color: Colors; cwd: string; columns?: number }): string {
+export function renderFleet(verb: FleetVerb, result: FleetResult, options: { color: Colors; cwd: string; columns?: number }): string {
   const { color } = options;
   const rows = result.results.map((r) => ({
     config: escapeControl(displayPath(r.config, options.cwd)),
     tenant: escapeControl(r.tenant ?? ''),
     appId: r.appId ?? '',
-    result: label(r, result.verb),
+    result: label(r, verb),
     what: escapeControl(r.findings.length === 0 ? '' : r.findings.length === 1 ? r.findings[0]! : `${r.findings[0]} (+${r.findings.length - 1} more)`),
     status: r.status,
   }));
@@ -46,7 +46,7 @@ export function renderFleet(result: FleetResult, options: { color: Colors; cwd: 
       .join('  ')
       .trimEnd();
   const s = result.summary;
-  const parts = result.verb === 'test-portal'
+  const parts = verb === 'test-portal'
     ? [`${s.inSync + s.changed} passed`, `${s.drift} with failing checks`, `${s.failed} failed`]
     : [`${s.inSync} in sync`, ...(s.changed ? [`${s.changed} applied`] : []), `${s.drift} drifted`, `${s.failed} failed`];
   return `${line(head)}\n${rows.map(line).join('\n')}\n\n${s.total} config${s.total === 1 ? '' : 's'}: ${parts.join(', ')}.\n`;

@@ -5,7 +5,7 @@
  * certificate's days left. Every value is HTML-escaped: names and URIs come from Entra and configs.
  */
 import { displayPath } from '../util/paths.js';
-import type { FleetEntry, FleetResult, FleetStatus } from './run.js';
+import type { FleetEntry, FleetResult, FleetStatus, FleetVerb } from './run.js';
 
 const esc = (v: unknown): string =>
   String(v ?? '')
@@ -19,7 +19,7 @@ const esc = (v: unknown): string =>
 
 const ORDER: Record<FleetStatus, number> = { failed: 0, drift: 1, changed: 2, ok: 3 };
 
-function statusText(r: FleetEntry, verb: FleetResult['verb']): string {
+function statusText(r: FleetEntry, verb: FleetVerb): string {
   if (verb === 'test-portal') return { ok: 'passed', changed: 'passed', drift: 'checks failed', failed: 'failed' }[r.status];
   return { ok: 'in sync', changed: 'applied', drift: 'drift', failed: 'failed' }[r.status];
 }
@@ -32,7 +32,7 @@ function daysCell(r: FleetEntry, warnDays: number): string {
   return `<td class="${cls}" title="${esc(c.thumbprint)} until ${esc(c.notAfter)}">${esc(text)}</td>`;
 }
 
-function details(r: FleetEntry, verb: FleetResult['verb']): string {
+function details(r: FleetEntry, verb: FleetVerb): string {
   const items: string[] = [];
   if (r.error) {
     items.push(`<li><strong>${esc(r.error.message)}</strong>${r.error.remedy ? `<br><span class="remedy">${esc(r.error.remedy)}</span>` : ''}</li>`);
@@ -46,7 +46,7 @@ function details(r: FleetEntry, verb: FleetResult['verb']): string {
   return items.length ? `<ul>${items.join('')}</ul>` : '<span class="muted">nothing to report</span>';
 }
 
-export function renderReport(result: FleetResult, options: { cwd: string; generatedAt: string; toolVersion: string; warnDays?: number }): string {
+export function renderReport(verb: FleetVerb, result: FleetResult, options: { cwd: string; generatedAt: string; toolVersion: string; warnDays?: number }): string {
   const warnDays = options.warnDays ?? 30;
   const s = result.summary;
   const sorted = [...result.results].sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.config.localeCompare(b.config));
@@ -56,15 +56,15 @@ export function renderReport(result: FleetResult, options: { cwd: string; genera
 <td class="nowrap"><code>${esc(displayPath(r.config, options.cwd))}</code></td>
 <td>${esc(r.tenant ?? '')}</td>
 <td class="id"><code>${esc(r.appId ?? '')}</code></td>
-<td class="${r.status}">${esc(statusText(r, result.verb))}</td>
+<td class="${r.status}">${esc(statusText(r, verb))}</td>
 ${daysCell(r, warnDays)}
-<td>${details(r, result.verb)}</td>
+<td>${details(r, verb)}</td>
 </tr>`,
     )
     .join('\n');
-  const title = `entra-portal ${result.verb}: ${s.total} config${s.total === 1 ? '' : 's'}`;
+  const title = `entra-portal ${verb}: ${s.total} config${s.total === 1 ? '' : 's'}`;
   const cards =
-    result.verb === 'test-portal'
+    verb === 'test-portal'
       ? [['passed', s.inSync + s.changed, 'ok'], ['checks failed', s.drift, 'drift'], ['failed', s.failed, 'failed']]
       : [['in sync', s.inSync, 'ok'], ['applied', s.changed, 'ok'], ['drift', s.drift, 'drift'], ['failed', s.failed, 'failed']];
   return `<!DOCTYPE html>
@@ -103,7 +103,7 @@ tr.row-drift { background: #fffbea; }
 <div class="meta">generated ${esc(options.generatedAt)} by entra-portal ${esc(options.toolVersion)} · exit code ${result.exitCode}</div>
 <div class="cards">${cards.map(([name, n, cls]) => `<div class="card"><b class="${n ? cls : 'muted'}">${n}</b>${esc(name)}</div>`).join('')}</div>
 <table>
-<thead><tr><th>config</th><th>tenant</th><th>application</th><th>result</th><th>certificate</th><th>${result.verb === 'test-portal' ? 'failed checks and warnings' : 'what differs'}</th></tr></thead>
+<thead><tr><th>config</th><th>tenant</th><th>application</th><th>result</th><th>certificate</th><th>${verb === 'test-portal' ? 'failed checks and warnings' : 'what differs'}</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

@@ -65,7 +65,8 @@ export interface FleetSummary {
 }
 
 export interface FleetResult {
-  verb: FleetVerb;
+  /** always true: tells a fleet document from a single config's */
+  fleet: true;
   results: FleetEntry[];
   summary: FleetSummary;
   exitCode: number;
@@ -115,9 +116,11 @@ export async function runFleet(input: FleetInput, parent: Context): Promise<Flee
       if (i >= input.configs.length) return;
       results[i] = await runOne(input, input.configs[i]!, pool, parent);
       done++;
-      parent.log.progress(`${input.verb}: ${done} of ${input.configs.length} configs done`);
+      // on a terminal a live count; in a log, one line at the start is enough
+      if (parent.stderr.isTTY) parent.log.progress(`${input.verb}: ${done} of ${input.configs.length} configs done`);
     }
   };
+  if (!parent.stderr.isTTY) parent.log.info(`${input.verb}: ${input.configs.length} config${input.configs.length === 1 ? '' : 's'}, ${Math.min(parallel, input.configs.length)} at a time`);
   try {
     await Promise.all(Array.from({ length: Math.min(parallel, input.configs.length) }, worker));
   } finally {
@@ -136,7 +139,7 @@ export async function runFleet(input: FleetInput, parent: Context): Promise<Flee
     });
   }
   const summary = summarizeFleet(results);
-  return { verb: input.verb, results, summary, exitCode: fleetExitCode(results, input) };
+  return { fleet: true, results, summary, exitCode: fleetExitCode(results, input) };
 }
 
 export function summarizeFleet(results: readonly FleetEntry[]): FleetSummary {

@@ -54,11 +54,11 @@ test('a fleet of 12 configs in two tenants: applied, then in sync; one drifts; a
     assert.equal(broken.exitCode, 65);
     assert.match(broken.error!.message, /uniqueName/);
 
-    const table = renderFleet(drift, { color: createColors(0), cwd: dir, columns: 200 });
+    const table = renderFleet('apply', drift, { color: createColors(0), cwd: dir, columns: 200 });
     assert.match(table, /^CONFIG\s+TENANT\s+APP ID\s+RESULT\s+WHAT$/m);
     assert.match(table, /t05\.json5 .* FAILED/);
     assert.match(table, /14 configs: 10 in sync, 1 drifted, 2 failed\.|13 configs: /);
-    const html = renderReport(drift, { cwd: dir, generatedAt: '2026-11-29T00:00:00Z', toolVersion: '0.0.0' });
+    const html = renderReport('apply', drift, { cwd: dir, generatedAt: '2026-11-29T00:00:00Z', toolVersion: '0.0.0' });
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/);
     assert.doesNotMatch(html, /<script|https?:\/\/(?!extra\.abc\.com|p\d+\.abc\.com)[a-z]/i, 'no script and no external asset');
     assert.ok(html.indexOf('t05.json5') < html.indexOf('t00.json5'), 'failures come first');

@@ -1,0 +1,54 @@
+/**
+ * `apply` and `test-portal` over several configs: `-c` given more than once, or any `-c` value
+ * that is a glob pattern, makes a fleet run (src/fleet/): one process, one summary, the worst
+ * exit code, and with `--report` a self-contained HTML page. A single `-c <file>` (or none) is the
+ * usual single-config run, whose result shape does not change.
+ */
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { expandConfigPatterns, isPattern } from '../fleet/configs.js';
+import { runFleet, type FleetInput, type FleetResult, type FleetVerb } from '../fleet/run.js';
+
+export type { FleetResult };
+
+/** Several configs, or a pattern: a fleet. */
+export function isFleet(configs: readonly string[] | undefined): boolean {
+  return !!configs && (configs.length > 1 || configs.some(isPattern));
+}
+
+export interface FleetRunInput extends Omit<FleetInput, 'configs' | 'unmatched' | 'verb'> {
+  /** `-c` values: paths or patterns, against ctx.cwd */
+  configs: readonly string[];
+  /** write the HTML report here (replaced atomically; never through a link) */
+  report?: string;
+  /** hosts of custom endpoints trusted to receive credentials (adds to $ENTRA_PORTAL_TRUSTED_ENDPOINTS) */
+  trustEndpoint?: string[];
+}
+
+export async function fleet(verb: FleetVerb, input: FleetRunInput, context: Context): Promise<FleetResult> {
+  const { withTrustedEndpoints } = await import('../cloud/trust.js');
+  const ctx = withTrustedEndpoints(context, input.trustEndpoint);
+  const { paths, unmatched } = await expandConfigPatterns(input.configs, ctx.cwd);
+  if (paths.length === 0 && unmatched.length === input.configs.length) {
+    throw new UsageError(`no config file matches ${input.configs.join(', ')}`, { remedy: "Quote the pattern so the shell does not expand it (-c 'tenants/*.json5'), and check the folder." });
+  }
+  const { configs: _configs, report, trustEndpoint: _trust, ...rest } = input;
+  const result = await runFleet({ ...rest, verb, configs: paths, unmatched }, ctx);
+  if (report) {
+    const [{ renderReport }, { writeFileAtomic }, { resolve }, { packageVersion }] = await Promise.all([
+      import('../fleet/report.js'),
+      import('../util/fs.js'),
+      import('node:path'),
+      import('../cli/help.js'),
+    ]);
+    const html = renderReport(verb, result, {
+      cwd: ctx.cwd,
+      generatedAt: new Date(ctx.clock.now()).toISOString(),
+      toolVersion: packageVersion(),
+      ...(input.testPortal?.warnDays !== undefined ? { warnDays: input.testPortal.warnDays } : {}),
+    });
+    await writeFileAtomic(resolve(ctx.cwd, report), html);
+    ctx.log.info(`wrote the report to ${report}`);
+  }
+  return result;
+}
