@@ -11,6 +11,7 @@ interface EmulatorArgs {
   state?: string;
   faults?: string;
   restoreApi?: number;
+  tenants?: number;
 }
 
 export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
@@ -27,12 +28,21 @@ export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
       describe: 'fault injection, e.g. latency=50,throttle=0.2,unavailable=0.1,retry-after=1,lag=5000,drop-after-write=3,seed=7',
     },
     portOption('restore-api', 'also serve the VB365 REST stand-in (GET /v8/RestorePortalSettings) on this port', true),
+    {
+      name: 'tenants',
+      kind: 'integer',
+      value: 'n',
+      check: (n) => n >= 1 && n <= 1000,
+      rule: 'a whole number from 1 to 1000',
+      describe: 'also seed n tenants (tenant-1.onmicrosoft.com …), each with its operators: a fleet to try offline',
+    },
   ],
   examples: [
     ['entra-portal emulator', 'serve on a free loopback port, state in memory; prints URL, CA file and operator credentials'],
     ['entra-portal emulator --state .entra-portal/emulator-state.json --port 8443', 'serve the tenant an embedded run left behind'],
     ['entra-portal emulator --faults throttle=0.2,retry-after=0,lag=2000', 'inject 429s and replication lag'],
     ['entra-portal emulator --restore-api 4443 --json', 'also serve GET /v8/RestorePortalSettings; first stdout line is JSON'],
+    ['entra-portal emulator --tenants 20 --state fleet-state.json', 'twenty more tenants, for trying a fleet of configs'],
   ],
   notes: ['Runs until Ctrl-C or SIGTERM, then saves its state and exits 0.'],
   // the start-up document is printed as soon as the emulator listens; the run then lasts until the signal
@@ -57,6 +67,7 @@ export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
           ...(faults ? { faults } : {}),
           ...(pki ? { pki } : {}),
           restoreApi: args.restoreApi,
+          ...(args.tenants ? { tenants: args.tenants } : {}),
           config: args.config,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
           ready: (doc) => ctx.stdout.write(args.json ? `${JSON.stringify(envelope('emulator', 0, ctx.clock.now(), startDocument(doc, ctx)))}\n` : renderStart(startDocument(doc, ctx))),

@@ -9,6 +9,8 @@
  *   grant-lag=<ms>         an oauth2PermissionGrant changed or deleted just now reads as before for this long
  *   drop-after-write=<n>   commit the n-th write, then destroy the socket without answering
  *   seed=<int>             reproducible draws
+ *   key-reads=<n>          reads that $select keyCredentials allowed per tenant and minute (Graph's
+ *                          documented limit, 150, is on by default; 0 turns it off)
  */
 import { InputError } from '../errors.js';
 
@@ -21,9 +23,14 @@ export interface Faults {
   grantLag: number;
   dropAfterWrite: number;
   seed: number | undefined;
+  /** reads selecting keyCredentials allowed per tenant per minute; 0 = unlimited */
+  keyReads: number;
 }
 
-export const NO_FAULTS: Faults = { latency: 0, throttle: 0, unavailable: 0, retryAfter: 1, lag: 0, grantLag: 0, dropAfterWrite: 0, seed: undefined };
+/** Graph's limit on reads that select keyCredentials (https://learn.microsoft.com/graph/api/application-get). */
+export const KEY_READS_PER_MINUTE = 150;
+
+export const NO_FAULTS: Faults = { latency: 0, throttle: 0, unavailable: 0, retryAfter: 1, lag: 0, grantLag: 0, dropAfterWrite: 0, seed: undefined, keyReads: KEY_READS_PER_MINUTE };
 
 export function parseFaults(spec: string | undefined): Faults {
   const f: Faults = { ...NO_FAULTS };
@@ -32,7 +39,7 @@ export function parseFaults(spec: string | undefined): Faults {
     const m = /^([a-z-]+)=(.+)$/.exec(part);
     const bad = (why: string) =>
       new InputError(`invalid emulator fault '${part}': ${why}`, {
-        remedy: 'use e.g. latency=50,throttle=0.2,unavailable=0.1,retry-after=0,lag=5000,grant-lag=5000,drop-after-write=3,seed=7',
+        remedy: 'use e.g. latency=50,throttle=0.2,unavailable=0.1,retry-after=0,lag=5000,grant-lag=5000,drop-after-write=3,seed=7,key-reads=150',
       });
     if (!m) throw bad('expected name=value');
     const [, name, raw] = m as unknown as [string, string, string];
@@ -60,12 +67,16 @@ export function parseFaults(spec: string | undefined): Faults {
         if (!Number.isInteger(n)) throw bad('expected a whole number');
         f.dropAfterWrite = n;
         break;
+      case 'key-reads':
+        if (!Number.isInteger(n)) throw bad('expected a whole number (0 turns the limit off)');
+        f.keyReads = n;
+        break;
       case 'seed':
         if (!Number.isInteger(n)) throw bad('expected a whole number');
         f.seed = n;
         break;
       default:
-        throw bad('unknown fault (latency, throttle, unavailable, retry-after, lag, grant-lag, drop-after-write, seed)');
+        throw bad('unknown fault (latency, throttle, unavailable, retry-after, lag, grant-lag, drop-after-write, seed, key-reads)');
     }
   }
   return f;

@@ -16,6 +16,8 @@ export interface RunEmulatorInput {
   restoreApi?: number;
   /** key material for a new state: the path of a JSON file in the EmulatorPki shape (ENTRA_PORTAL_EMULATOR_PKI) */
   pki?: string;
+  /** seed this many tenants (tenant-1.onmicrosoft.com …) besides the default ones, each with its operators */
+  tenants?: number;
   /** config file for the REST stand-in's settings (-c/--config) */
   config?: string;
   /** stops the emulator: bin/ aborts it on SIGINT/SIGTERM (tests and library callers abort it themselves) */
@@ -81,6 +83,11 @@ async function restoreSettings(ctx: Context, configArg: string | undefined, emul
   };
 }
 
+/** `--tenants <n>`: tenant-1.onmicrosoft.com … tenant-n.onmicrosoft.com (a fleet to try offline). */
+export function seededTenantNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `tenant-${i + 1}.onmicrosoft.com`);
+}
+
 export async function runEmulator(input: RunEmulatorInput, ctx: Context): Promise<RunEmulatorResult> {
   let url = '';
   const handle = await startEmulator({
@@ -88,6 +95,7 @@ export async function runEmulator(input: RunEmulatorInput, ctx: Context): Promis
     ...(input.state ? { statePath: input.state } : {}),
     ...(input.faults ? { faults: input.faults } : {}),
     ...(input.pki ? { pki: input.pki } : {}),
+    ...(input.tenants ? { tenants: seededTenantNames(input.tenants) } : {}),
     ...(input.restoreApi !== undefined
       ? { restoreApi: { port: input.restoreApi, settings: () => restoreSettings(ctx, input.config, () => url, input.restoreApi!) } }
       : {}),

@@ -8,6 +8,7 @@ import { handleApplications, lookup } from './applications.js';
 import { handleDirectory } from './deleted-items.js';
 import { parseSegment, splitPath, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { handleGrants } from './grants.js';
+import { keyReadLimit } from './limits.js';
 import { handleServicePrincipals, lookupSp } from './service-principals.js';
 
 /**
@@ -97,7 +98,7 @@ export function drawFault(call: GraphCall): GraphError | undefined {
 export async function runGraphCall(call: GraphCall, requestId: string = randomUUID()): Promise<GraphResult> {
   const clientRequestId = call.headers['client-request-id'];
   try {
-    const fault = drawFault(call);
+    const fault = drawFault(call) ?? keyReadLimit(call);
     if (fault) throw fault;
     // route() is synchronous: every change it makes to stored objects follows this bump at once
     if (call.method !== 'GET') call.engine.epoch++;
