@@ -118,7 +118,7 @@ export const FLEET_OPTIONS: readonly OptionSpec[] = [
     name: 'config',
     short: 'c',
     kind: 'string',
-    value: 'file|pattern',
+    value: 'file',
     repeatable: true,
     describe: "the config file; give it again, or a quoted pattern ('tenants/*.json5', '**/entra-portal.json5'), to run a fleet of configs in one process",
     defaultText: '$ENTRA_PORTAL_CONFIG, else ./entra-portal.json5',

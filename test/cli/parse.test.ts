@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commands } from '../../commands/index.js';
 import type { CommandSpec, OptionSpec } from '../../src/cli/command.js';
-import { GLOBAL_OPTIONS } from '../../src/cli/options.js';
+import { GLOBAL_OPTIONS, optionsOf } from '../../src/cli/options.js';
 import { findVerb, parseVerbArgs } from '../../src/cli/parse.js';
 import { closest, editDistance, suggestOption } from '../../src/cli/usage.js';
 import { UsageError } from '../../src/errors.js';
@@ -41,7 +41,8 @@ test('every single-value option of every verb, given twice, is a usage error tha
   await withTempDir(async (dir) => {
     let checked = 0;
     for (const spec of commands) {
-      for (const o of [...(spec.options ?? []), ...GLOBAL_OPTIONS]) {
+      // a verb's own declaration of a global option replaces it (apply's -c is repeatable: fleets)
+      for (const o of optionsOf(spec).all) {
         if (o.kind === 'boolean' || o.repeatable) continue;
         const needs = o.needs ? [`--${o.needs}`] : [];
         const argv = [spec.name, ...required(spec).filter((w, i, all) => !(w === `--${o.name}` || all[i - 1] === `--${o.name}`)), ...needs, `--${o.name}`, sample(o), `--${o.name}=${sample(o)}`];
@@ -55,10 +56,13 @@ test('every single-value option of every verb, given twice, is a usage error tha
   });
 });
 
-test('the short and long spellings of one option count together; a repeated -c too', () => {
+test('the short and long spellings of one option count together; a repeated -c too (where it is not a fleet)', () => {
+  const setApp = commands.find((c) => c.name === 'set-app')!;
+  assert.match(usageError(() => parseVerbArgs(setApp, ['--app-id', '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c', '-c', 'a.json5', '--config', 'b.json5'], {})).message, /--config was given 2 times/);
+  assert.match(usageError(() => parseVerbArgs(setApp, ['--app-id', '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c', '-c=a', '-c', 'b'], {})).message, /--config was given 2 times/);
+  // apply and test-portal take -c many times: a fleet of configs
   const apply = commands.find((c) => c.name === 'apply')!;
-  assert.match(usageError(() => parseVerbArgs(apply, ['-c', 'a.json5', '--config', 'b.json5'], {})).message, /--config was given 2 times/);
-  assert.match(usageError(() => parseVerbArgs(apply, ['-c=a', '-c', 'b'], {})).message, /--config was given 2 times/);
+  assert.deepEqual(parseVerbArgs(apply, ['-c=a', '--config', 'b'], {}).config, ['a', 'b']);
 });
 
 test('a repeated boolean is harmless; a contradicted one is not', () => {

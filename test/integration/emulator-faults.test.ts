@@ -20,8 +20,11 @@ describe('emulator faults', () => {
       grantLag: 0,
       dropAfterWrite: 3,
       seed: 7,
+      // Graph's limit on reads that select keyCredentials is on unless turned off
+      keyReads: 150,
     });
-    for (const bad of ['throttle=2', 'bogus=1', 'latency', 'seed=1.5', 'lag=-1']) assert.throws(() => parseFaults(bad), InputError, bad);
+    assert.equal(parseFaults('key-reads=0').keyReads, 0);
+    for (const bad of ['throttle=2', 'bogus=1', 'latency', 'seed=1.5', 'lag=-1', 'key-reads=1.5']) assert.throws(() => parseFaults(bad), InputError, bad);
   });
 
   it('throttles with 429 + Retry-After, and the Graph client retries through it', async () => {
