@@ -5,7 +5,7 @@
  * usual single-config run, whose result shape does not change.
  */
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { expandConfigPatterns, isPattern } from '../fleet/configs.js';
 import { runFleet, type FleetInput, type FleetResult, type FleetVerb } from '../fleet/run.js';
 
@@ -30,7 +30,10 @@ export async function fleet(verb: FleetVerb, input: FleetRunInput, context: Cont
   const ctx = withTrustedEndpoints(context, input.trustEndpoint);
   const { paths, unmatched } = await expandConfigPatterns(input.configs, ctx.cwd);
   if (paths.length === 0 && unmatched.length === input.configs.length) {
-    throw new UsageError(`no config file matches ${input.configs.join(', ')}`, { remedy: "Quote the pattern so the shell does not expand it (-c 'tenants/*.json5'), and check the folder." });
+    throw new InputError(`no config file matches ${input.configs.join(', ')}`, {
+      code: 'no-config-matches',
+      remedy: "Check the folder, and quote the pattern so the shell does not expand it (-c 'tenants/*.json5').",
+    });
   }
   const { configs: _configs, report, trustEndpoint: _trust, ...rest } = input;
   const result = await runFleet({ ...rest, verb, configs: paths, unmatched }, ctx);

@@ -59,12 +59,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const { ca, server: tls } = store.file;
     const handler = createHandler(engine);
     // The chain includes the CA so clients that only pin the CA still build a path.
-    const tlsOptions = { cert: `${tls.certPem}${ca.certPem}`, key: tls.keyPem, keepAliveTimeout: 5000 };
-    const v4 = createServer(tlsOptions, handler);
+    const tlsOptions = { cert: `${tls.certPem}${ca.certPem}`, key: tls.keyPem };
+    // Keep idle connections much longer than clients do (undici: 4 s): when the server closes an
+    // idle socket at the moment a client reuses it, the client sees "fetch failed" — with Node's 5 s
+    // default that race was hit whenever a busy machine stretched a pause between two requests.
+    // stop() closes every connection, so nothing waits on these.
+    const keepAlive = (s: Server) => {
+      s.keepAliveTimeout = 65_000;
+      s.headersTimeout = 66_000;
+      return s;
+    };
+    const v4 = keepAlive(createServer(tlsOptions, handler));
     servers.push(v4);
     engine.port = await listen(v4, options.port ?? 0, '127.0.0.1');
     // Best effort: `localhost` may resolve to ::1 first.
-    const v6 = createServer(tlsOptions, handler);
+    const v6 = keepAlive(createServer(tlsOptions, handler));
     try {
       await listen(v6, engine.port, '::1');
       servers.push(v6);

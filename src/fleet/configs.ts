@@ -16,7 +16,8 @@ export interface ExpandedConfigs {
   unmatched: string[];
 }
 
-const GLOB = /[*?[]/;
+/** `*`, `?`, or a `[…]` class that is closed (a lone `[` is an ordinary character, as in a shell). */
+const GLOB = /[*?]|\[[^\]/\\]+\]/;
 
 export const isPattern = (p: string): boolean => GLOB.test(p);
 

@@ -54,9 +54,9 @@ test("apply over -c 'tenants/*.json5': one table, one JSON document, the worst e
     const only = await runMain(['apply', '--what-if', '--detailed-exitcode', '-c', 'tenants/c[0-2].json5'], opts);
     assert.equal(only.code, 2, only.stderr);
 
-    // a pattern that matches nothing at all is a usage error, not a silent success
+    // a pattern that matches nothing at all is invalid input (the files are not there), not a silent success
     const none = await runMain(['apply', '--what-if', '-c', 'nowhere/*.json5'], opts);
-    assert.equal(none.code, 64);
+    assert.equal(none.code, 65);
     assert.match(none.stderr, /no config file matches nowhere\/\*\.json5/);
 
     // a single -c keeps the single-config document
