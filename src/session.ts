@@ -13,16 +13,17 @@
  *
  * Everything heavy (@azure/identity ~0.2 s, the Graph SDK, undici, the emulator) loads inside `openSession`.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { PortalConfig } from './config/types.js';
-import type { Context } from './context.js';
+import { systemClock, type Context } from './context.js';
 import type { AuthMode } from './cloud/auth-modes.js';
 import type { ResolvedEndpoints } from './cloud/endpoints.js';
 import type { GraphSession } from './graph/session.js';
 import type { RetryPolicy } from './graph/retry.js';
 import type { EmulatorHandle } from './emulator/index.js';
+import { makeDirectory } from './util/fs.js';
+import { InterruptedError, LockedError } from './errors.js';
 
 export { AUTH_MODES, type AuthMode } from './cloud/auth-modes.js';
 export type { GraphSession } from './graph/session.js';
@@ -151,12 +152,24 @@ export async function openSession(loaded: SessionConfig, ctx: Context, options: 
 
 /* --------------------------------------------------------------------------------- embedded emulator */
 
+/** The state is held by a standalone emulator: this run cannot start its own on it. */
+function servedByEmulator(err: LockedError, pid: number): LockedError {
+  return new LockedError(`${err.message}: region Emulator starts its own emulator on that state, which is served by process ${pid} until it is stopped`, {
+    code: err.code,
+    lockPath: err.lockPath,
+    ...(err.holder ? { holder: err.holder } : {}),
+    cause: err,
+    remedy:
+      'Stop that emulator (Ctrl-C where it runs), or use it: put the endpoints it printed in the config instead of region, and run with --auth environment and the variables it printed.',
+  });
+}
+
 /** How long a run waits for another one holding the embedded emulator's state (ENTRA_PORTAL_LOCK_TIMEOUT_MS overrides). */
 const EMULATOR_STATE_WAIT_MS = 30_000;
 
 export async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<EmulatorHandle> {
   const stateDir = join(configDir, EMULATOR_STATE_DIR);
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await makeDirectory(stateDir, 0o700);
   const faults = ctx.env[EMULATOR_FAULTS_ENV];
   // a pre-generated PKI for new states (tests: no RSA key generation per fresh state)
   const pki = ctx.env[EMULATOR_PKI_ENV];
@@ -175,15 +188,19 @@ export async function startEmbeddedEmulator(configDir: string, ctx: Context): Pr
       if (waiting) ctx.log.done();
       return started;
     } catch (err) {
-      const held = (err as { code?: unknown }).code === 'emulator-state-locked' && /in use by process/.test(String((err as Error).message));
-      if (!held || Date.now() >= deadline) {
+      const holder = err instanceof LockedError && err.code === 'emulator-state-locked' ? err.holder : undefined;
+      // a standalone `entra-portal emulator` serves this state until it is stopped: waiting is pointless
+      if (holder?.purpose === 'emulator') throw servedByEmulator(err as LockedError, holder.pid);
+      if (!holder || holder.pid === process.pid || Date.now() >= deadline) {
         if (waiting) ctx.log.done();
         throw err;
       }
-      const pid = /in use by process (\d+)/.exec(String((err as Error).message))?.[1];
-      if (!waiting) ctx.log.progress(`waiting for process ${pid} (another run, or an emulator serving this state) to release ${EMULATOR_STATE_DIR}/emulator-state.json…`);
+      if (!waiting) ctx.log.progress(`waiting for process ${holder.pid} (another run on this config) to release ${EMULATOR_STATE_DIR}/emulator-state.json…`);
       waiting = true;
-      await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 150)));
+      // real time, like the deadline: the other process runs on the wall clock, whatever clock this run has
+      await systemClock.sleep(100 + Math.floor(Math.random() * 150), ctx.signal).catch(() => {
+        throw InterruptedError.from(ctx.signal?.reason);
+      });
     }
   }
 }

@@ -14,13 +14,13 @@
  * `openssl pkcs12 -in <T>.pfx -passin file:<store>/.store-key` (or `-passin env:ENTRA_PORTAL_STORE_PASSWORD`).
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { chmod, lstat, mkdir, readdir, stat } from 'node:fs/promises';
+import { chmod, lstat, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Context } from '../context.js';
-import { InputError, OperationError } from '../errors.js';
-import { createFileExclusive, linkRefused, readRegularFile, removeStaleTemporaries, writeFileAtomic } from '../util/fs.js';
+import { EntraPortalError, InputError, OperationError } from '../errors.js';
+import { createFileExclusive, fsFailure, linkRefused, makeDirectory, readRegularFile, removeStaleTemporaries, writeFileAtomic } from '../util/fs.js';
 import { certificateInfoFromDer, MAX_CERTIFICATE_BYTES, normalizeThumbprint, type CertificateInfo } from './info.js';
 import { readPfx, writePfx } from './pfx.js';
 
@@ -140,9 +140,31 @@ async function createMeta(dir: string, ctx: Context): Promise<StoreMeta> {
  * Undefined when it does not exist and `create` is false. InputError when its password is missing or wrong.
  */
 export async function openStore(dir: string, ctx: Context, options: { create?: boolean } = {}): Promise<OpenStore | undefined> {
+  try {
+    return await openStoreIn(dir, ctx, options);
+  } catch (err) {
+    throw unusableStore(err, dir);
+  }
+}
+
+/** The file-system errors that mean "this folder cannot hold the store here", as opposed to a bug. */
+const UNUSABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOENT', 'ENOSPC', 'EDQUOT', 'ELOOP']);
+
+/** A store folder that cannot be created or written: say which, and how to choose another. */
+function unusableStore(err: unknown, dir: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (err instanceof EntraPortalError || !code || !UNUSABLE.has(code)) return err;
+  return new OperationError(`cannot use the certificate store ${dir}: ${fsFailure(err)}`, {
+    code: 'store-unusable',
+    cause: err,
+    remedy: `Choose a folder this user can write: --store <dir>, or ${STORE_DIR_ENV}=<dir> (the default is $XDG_DATA_HOME/entra-portal/store, else ~/.local/share/entra-portal/store under $HOME).`,
+  });
+}
+
+async function openStoreIn(dir: string, ctx: Context, options: { create?: boolean }): Promise<OpenStore | undefined> {
   if (!(await exists(dir))) {
     if (!options.create) return undefined;
-    await mkdir(dir, { recursive: true, mode: STORE_DIR_MODE });
+    await makeDirectory(dir, STORE_DIR_MODE);
     await chmod(dir, STORE_DIR_MODE);
   } else {
     await tighten(dir, STORE_DIR_MODE, ctx, options.create === true, false);
@@ -206,17 +228,21 @@ export async function saveToStore(
   const paths = entryPaths(dir, t);
   const der = Buffer.from(entry.info.derBase64, 'base64');
   let created = false;
-  if (!(await exists(paths.pfx))) {
-    const pfx = await writePfx({
-      keyPem: entry.keyPem,
-      certsDer: [der, ...(entry.chainDer ?? [])],
-      password: store.password,
-      ...(entry.friendlyName ? { friendlyName: entry.friendlyName } : {}),
-    });
-    await writeFileAtomic(paths.pfx, pfx, PFX_MODE);
-    created = true;
+  try {
+    if (!(await exists(paths.pfx))) {
+      const pfx = await writePfx({
+        keyPem: entry.keyPem,
+        certsDer: [der, ...(entry.chainDer ?? [])],
+        password: store.password,
+        ...(entry.friendlyName ? { friendlyName: entry.friendlyName } : {}),
+      });
+      await writeFileAtomic(paths.pfx, pfx, PFX_MODE);
+      created = true;
+    }
+    if (!(await exists(paths.cer))) await writeFileAtomic(paths.cer, der, CER_MODE);
+  } catch (err) {
+    throw unusableStore(err, dir);
   }
-  if (!(await exists(paths.cer))) await writeFileAtomic(paths.cer, der, CER_MODE);
   return { thumbprint: t, pfxPath: paths.pfx, cerPath: paths.cer, created };
 }
 

@@ -8,7 +8,8 @@
  * administrator" who changes the application behind the config's back.
  */
 import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { makeDirectory } from '../util/fs.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,7 +62,7 @@ async function freePort(): Promise<number> {
  * only a new or empty folder will do (never someone's project folder, or /etc).
  */
 async function emptyFolder(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const entries = await readdir(dir);
   if (entries.length > 0) {
     throw new InputError(`--dir ${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}): the demo writes entra-portal.json5, certs/, store/ and .entra-portal/ there`, {

@@ -9,7 +9,7 @@
  * edit fails, a .cer this run created is removed again; a new store entry is kept (it is harmless
  * and makes a retry cheap). --what-if writes nothing anywhere.
  */
-import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { toContext, type Context } from '../context.js';
 import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
@@ -23,7 +23,7 @@ import {
   storeHas,
   type CertificateInfo,
 } from '../certs/index.js';
-import { readRegularFile, writeFileAtomic } from '../util/fs.js';
+import { makeDirectory, readRegularFile, writeFileAtomic } from '../util/fs.js';
 import { checkSourceOptions, obtainCertificate, type CertificateSource, type SourceInput } from '../certs/sources.js';
 import { InputError } from '../errors.js';
 import { displayPath } from '../util/paths.js';
@@ -126,7 +126,7 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
       else ctx.log.verbose(`already in the store: ${stored.pfxPath}`);
     }
     if (cerNeedsWrite) {
-      certsDirCreated = (await mkdir(dirname(cerPath), { recursive: true })) !== undefined;
+      certsDirCreated = (await makeDirectory(dirname(cerPath))) !== undefined;
       await writeFileAtomic(cerPath, der, 0o644);
       cerCreated = !existingCer;
       ctx.log.info(`wrote ${displayPath(cerPath, ctx.cwd)}`);

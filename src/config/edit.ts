@@ -2,16 +2,16 @@
  * editConfig: lock → read → edit (lossless) → validate → atomic write → unlock.
  * On any failure the file is left byte-identical; `whatIf` computes the diff and writes nothing.
  */
-import { mkdir, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Context } from '../context.js';
-import { InputError, type Problem } from '../errors.js';
+import { InputError, OperationError, type Problem } from '../errors.js';
 import { resolveRegion } from '../cloud/regions.js';
 import { Json5ConfigDocument, type ConfigDocument } from './document.js';
 import { unifiedDiff } from './diff.js';
 import { acquireLock, type FileLock } from './lock.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { fsFailure, makeDirectory, writeFileAtomic } from '../util/fs.js';
 import { parseTree, formatPath } from './tree.js';
 import { displayPath, invalidConfigError, missingConfigError, readConfigText, validateConfigText } from './load.js';
 
@@ -105,6 +105,19 @@ function checkRegionChange(before: unknown, after: unknown, file: string): void 
   });
 }
 
+/** The config's folder (new-app, set-app, set-portal-url create the file): one that cannot be made is named. */
+async function makeConfigFolder(dir: string): Promise<void> {
+  try {
+    await makeDirectory(dir);
+  } catch (err) {
+    throw new OperationError(`cannot create the config's folder ${dir}: ${fsFailure(err)}`, {
+      code: 'folder-not-writable',
+      cause: err,
+      remedy: 'Choose a config file in a folder this user can write (-c <file>, or $ENTRA_PORTAL_CONFIG).',
+    });
+  }
+}
+
 async function targetOf(abs: string): Promise<string> {
   try {
     return await realpath(abs); // edit through a symlink, keep the link
@@ -126,7 +139,7 @@ export async function editConfig(
   const abs = resolve(ctx.cwd, path);
   const shown = displayPath(abs, ctx.cwd);
   const whatIf = options.whatIf === true;
-  if (options.create && !whatIf) await mkdir(dirname(abs), { recursive: true });
+  if (options.create && !whatIf) await makeConfigFolder(dirname(abs));
   const target = await targetOf(abs);
   const envTimeout = Number(ctx.env.ENTRA_PORTAL_LOCK_TIMEOUT_MS);
   // --what-if only reads: it takes no lock, so it works on a read-only folder too

@@ -1,8 +1,8 @@
 /**
  * An exclusive lock around a file's read-modify-write (the config file; the emulator's state file):
- * `<file>.lock`, holding {pid, host, time, nonce}. A second run polls for a short while, then fails
- * with an OperationError naming the lock. A lock whose process no longer runs on this host is stale
- * and taken over.
+ * `<file>.lock`, holding {pid, host, time, purpose?, nonce}. A second run polls for a short while,
+ * then fails with a LockedError (temporary, 75) that carries the lock's path and its holder. A lock
+ * whose process no longer runs on this host is stale and taken over.
  *
  * Acquisition is link-based: the lock's content is written to a temporary file first, then hard-linked
  * to `<file>.lock` (link(2) fails with EEXIST when a lock exists), so a lock is never seen half-written.
@@ -24,13 +24,15 @@ import { link, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname } from 'node:path';
 import type { Clock } from '../context.js';
-import { OperationError } from '../errors.js';
-import { processAlive, readRegularFile, removeStaleTemporaries, writeTemp } from '../util/fs.js';
+import { LockedError, OperationError } from '../errors.js';
+import { fsFailure, processAlive, readRegularFile, removeStaleTemporaries, writeTemp } from '../util/fs.js';
 
 export interface LockInfo {
   pid: number;
   host: string;
   time: string;
+  /** what holds it, when the holder says (LockOptions.purpose) */
+  purpose?: string;
 }
 
 export interface LockOptions {
@@ -41,6 +43,8 @@ export interface LockOptions {
   pollMs?: number;
   /** told once when this run starts waiting */
   onWait?(holder: LockInfo | undefined): void;
+  /** written in the lock for a run that finds it held, e.g. 'emulator' for a standalone emulator */
+  purpose?: string;
 }
 
 export interface FileLock {
@@ -110,13 +114,34 @@ async function breakStaleLock(lockPath: string, raw: string): Promise<boolean> {
   }
 }
 
+/** The lock (and the temporary files of an atomic write) cannot be made beside the file: its folder is not writable. */
+function cannotLock(lockPath: string, target: string, err: unknown): OperationError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const folder = dirname(target);
+  return new OperationError(`cannot create the lock file ${lockPath}: ${fsFailure(err)}`, {
+    cause: err,
+    ...(code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+      ? {
+          code: 'folder-not-writable',
+          remedy: `${basename(target)} is written atomically: a lock and a temporary file go beside it, so ${folder} must be writable by this user. Give it write permission, or keep the file in a folder that is (-c <file>).`,
+        }
+      : {}),
+  });
+}
+
 export async function acquireLock(target: string, options: LockOptions): Promise<FileLock> {
   const lockPath = `${target}.lock`;
   const { clock } = options;
   const timeoutMs = options.timeoutMs ?? 5000;
   const pollMs = options.pollMs ?? 50;
   const deadline = clock.now() + timeoutMs;
-  const me: LockInfo & { nonce: string } = { pid: process.pid, host: hostname(), time: new Date(clock.now()).toISOString(), nonce: randomBytes(8).toString('hex') };
+  const me: LockInfo & { nonce: string } = {
+    pid: process.pid,
+    host: hostname(),
+    time: new Date(clock.now()).toISOString(),
+    ...(options.purpose ? { purpose: options.purpose } : {}),
+    nonce: randomBytes(8).toString('hex'),
+  };
   const mine = `${JSON.stringify(me)}\n`;
   let tmp: string;
   try {
@@ -124,7 +149,7 @@ export async function acquireLock(target: string, options: LockOptions): Promise
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new OperationError(`cannot lock ${target}: its folder does not exist`, { cause: err });
-    throw new OperationError(`cannot create the lock file ${lockPath}: ${(err as Error).message}`, { cause: err });
+    throw cannotLock(lockPath, target, err);
   }
   let told = false;
   try {
@@ -133,7 +158,7 @@ export async function acquireLock(target: string, options: LockOptions): Promise
         await link(tmp, lockPath);
         break;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new OperationError(`cannot create the lock file ${lockPath}: ${(err as Error).message}`, { cause: err });
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotLock(lockPath, target, err);
       }
       const holder = await readHolder(lockPath);
       if (!holder) continue; // released between our link and our read
@@ -145,8 +170,11 @@ export async function acquireLock(target: string, options: LockOptions): Promise
       if (clock.now() >= deadline) {
         const who = holder.info ? ` (held by pid ${holder.info.pid} on ${holder.info.host} since ${holder.info.time})` : '';
         const marker = blocked ? ` and ${breakMarker(lockPath, holder.raw)} (left by an interrupted takeover)` : '';
-        throw new OperationError(`${target} is locked by another entra-portal run${who}: gave up after ${Math.round(timeoutMs / 100) / 10} s`, {
+        const { pid, host, time, purpose } = holder.info ?? {};
+        throw new LockedError(`${target} is locked by another entra-portal run${who}: gave up after ${Math.round(timeoutMs / 100) / 10} s`, {
           code: 'config-locked',
+          lockPath,
+          ...(pid !== undefined && host !== undefined && time !== undefined ? { holder: { pid, host, time, ...(purpose ? { purpose } : {}) } } : {}),
           remedy: `Wait for the other run to finish and retry. If no entra-portal run is active, delete ${lockPath}${marker}.`,
         });
       }

@@ -50,7 +50,7 @@ async function writeIfChanged(path: string, text: string): Promise<void> {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const faults = parseFaults(options.faults);
-  const store = await Store.open(options.statePath, options.pki, options.compactBytes);
+  const store = await Store.open(options.statePath, options.pki, options.compactBytes, options.lockPurpose);
   const servers: Server[] = [];
   let tempDir: string | undefined;
   try {

@@ -92,7 +92,7 @@ export async function runEmulator(input: RunEmulatorInput, ctx: Context): Promis
   let url = '';
   const handle = await startEmulator({
     port: input.port ?? 0,
-    ...(input.state ? { statePath: input.state } : {}),
+    ...(input.state ? { statePath: input.state, lockPurpose: 'emulator' } : {}),
     ...(input.faults ? { faults: input.faults } : {}),
     ...(input.pki ? { pki: input.pki } : {}),
     ...(input.tenants ? { tenants: seededTenantNames(input.tenants) } : {}),

@@ -11,15 +11,15 @@
  * A corrupt file is an error naming the file, never a silent reset.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { InputError, OperationError } from '../errors.js';
+import { InputError, LockedError, OperationError } from '../errors.js';
 import { seedTenant, stableGuid, TABLE_KINDS, Tenant } from './directory.js';
 import { Journal, readJournal, type JournalContents, type JournalOp } from './journal.js';
 import { makeServerCert, stillValid } from './tls.js';
 import { generatePki, signingOf, usePki, type StatePki } from './pki.js';
 import type { EmulatorPki, StateFile, TenantMeta, TenantState } from './types.js';
-import { readRegularFile, writeFileAtomic } from '../util/fs.js';
+import { makeDirectory, readRegularFile, writeFileAtomic } from '../util/fs.js';
 import { acquireLock, type FileLock } from '../config/lock.js';
 import { systemClock } from '../context.js';
 
@@ -66,14 +66,14 @@ export class Store {
   private compactMinBytes = COMPACT_MIN_BYTES;
 
   /** `pki`: key material for a new state (an existing state file keeps its own). */
-  static async open(path: string | undefined, pki?: EmulatorPki | string, compactMinBytes = COMPACT_MIN_BYTES): Promise<Store> {
+  static async open(path: string | undefined, pki?: EmulatorPki | string, compactMinBytes = COMPACT_MIN_BYTES, purpose?: string): Promise<Store> {
     let loaded: StateFile | undefined;
     let lock: FileLock | undefined;
     let journal: JournalContents | undefined;
     let snapshotBytes = 0;
     if (path) {
-      await mkdir(dirname(path), { recursive: true });
-      lock = await lockState(path);
+      await makeDirectory(dirname(path));
+      lock = await lockState(path, purpose);
       try {
         const read = await readState(path);
         loaded = read?.data;
@@ -329,16 +329,22 @@ function corrupt(path: string, why: string): InputError {
  * host, stale when its process is gone, a half-written lock judged by age), without waiting: a
  * second emulator (or CLI run) is told at once. The embedded session waits and retries itself.
  */
-async function lockState(path: string): Promise<FileLock> {
+async function lockState(path: string, purpose: string | undefined): Promise<FileLock> {
   try {
-    return await acquireLock(path, { clock: systemClock, timeoutMs: 0 });
+    return await acquireLock(path, { clock: systemClock, timeoutMs: 0, ...(purpose ? { purpose } : {}) });
   } catch (err) {
-    if (!(err instanceof OperationError) || err.code !== 'config-locked') throw err;
-    const holder = /held by pid (\d+)/.exec(err.message)?.[1];
-    const who = holder === String(process.pid) ? 'already open in this process' : `in use by process ${holder ?? 'unknown'}`;
-    throw new OperationError(`the emulator state file ${path} is ${who}`, {
+    if (!(err instanceof LockedError)) throw err;
+    const holder = err.holder;
+    const who =
+      holder?.pid === process.pid && holder.host === hostname()
+        ? 'already open in this process'
+        : `in use by ${holder?.purpose === 'emulator' ? 'a running entra-portal emulator' : 'another entra-portal run'} (process ${holder?.pid ?? 'unknown'})`;
+    throw new LockedError(`the emulator state file ${path} is ${who}`, {
       code: 'emulator-state-locked',
-      remedy: `stop the other emulator (or CLI run) first; remove ${path}.lock if that process is gone`,
+      lockPath: err.lockPath,
+      ...(holder ? { holder } : {}),
+      cause: err,
+      remedy: `stop the other emulator (or CLI run) first; remove ${err.lockPath} if that process is gone`,
     });
   }
 }

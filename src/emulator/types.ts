@@ -75,6 +75,11 @@ export interface EmulatorOptions {
   port?: number;
   /** JSON file; omitted = in memory */
   statePath?: string;
+  /**
+   * What holds the state file, written in its lock (e.g. 'emulator' for `entra-portal emulator`), so
+   * another run that finds it held can say what holds it, and whether waiting makes sense.
+   */
+  lockPurpose?: string;
   /** "latency=50,throttle=0.2,unavailable=0.1,lag=5000,drop-after-write=3,seed=7,retry-after=1" */
   faults?: string;
   /** directory time (default: the wall clock) */

@@ -21,7 +21,7 @@
 import { InputError, OperationError, TransientError } from '../errors.js';
 import { graphBatch, type BatchItem, type BatchResult } from '../graph/batch.js';
 import { getApplicationByAppId } from '../graph/api.js';
-import { NotYetVisible, waitForConsistency } from '../graph/consistency.js';
+import { isFresh, NotYetVisible, waitForConsistency } from '../graph/consistency.js';
 import { graphList } from '../graph/request.js';
 import type { GraphSession } from '../graph/session.js';
 import {
@@ -71,6 +71,9 @@ export async function observe(session: GraphSession, desired: Pick<DesiredState,
   roundTrips += result.roundTrips;
 
   if (!result.observed.application && desired.appId) {
+    // waiting for replication makes sense only for an application this session created; a pinned
+    // appId that Entra does not know is reported at once (a rerun covers one registered moments ago)
+    if (!isFresh(session, desired.appId)) throw pinnedNotFound(session, desired.appId);
     result.observed.application = await waitForPinned(session, desired.appId);
     roundTrips += 1;
     const again = await readOnce(session, { appId: result.observed.application.appId });
@@ -234,12 +237,17 @@ async function waitForPinned(session: GraphSession, appId: string): Promise<Appl
     );
   } catch (err) {
     if (!(err instanceof TransientError)) throw err;
-    throw new OperationError(`application ${appId} (application.appId) was not found in tenant ${session.tenant}`, {
-      code: 'application-not-found',
-      cause: err,
-      remedy: 'Check the tenant and region of the config, or remove application.appId to register a new application by its uniqueName.',
-    });
+    throw pinnedNotFound(session, appId, err);
   }
+}
+
+function pinnedNotFound(session: GraphSession, appId: string, cause?: unknown): OperationError {
+  return new OperationError(`application ${appId} (application.appId) was not found in tenant ${session.tenant}`, {
+    code: 'application-not-found',
+    ...(cause ? { cause } : {}),
+    remedy:
+      'Check the tenant and region of the config, or remove application.appId to register a new application by its uniqueName. If it was registered moments ago, Entra may not show it everywhere yet: run again in a minute.',
+  });
 }
 
 interface AppSummary {

@@ -15,8 +15,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, link, lstat, open, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { chmod, link, lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
 /** `.<name>.<pid>.<hex>.tmp`: the pid lets a later run tell a dead writer's leftovers from a live one's. */
@@ -232,4 +232,47 @@ function tooLarge(path: string, options: ReadOptions, found: string): InputError
     code: 'file-too-large',
     remedy: 'Check that the path names the intended file.',
   });
+}
+
+/**
+ * `mkdir -p`, one level at a time: returns the first folder it created (undefined when `path`
+ * existed). Node's `mkdir(…, { recursive: true })` loops forever where mkdir(2) answers ENOENT for a
+ * folder whose parent exists (under /proc, for one); here that, and every other failure, is an error
+ * naming the folder that could not be made (`err.path`).
+ */
+export async function makeDirectory(path: string, mode = 0o777): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    try {
+      if ((await stat(dir)).isDirectory()) break;
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', syscall: 'mkdir', path: dir });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw err;
+      missing.unshift(dir);
+    }
+  }
+  for (const dir of missing) {
+    try {
+      await mkdir(dir, { mode });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another run made it meanwhile
+    }
+  }
+  return missing[0];
+}
+
+/** Why a file-system call failed, for a message: "permission denied (EACCES) at /home/x/.local". */
+export function fsFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const why: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'not a folder',
+    ENOENT: 'cannot be created there',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+  };
+  const text = e?.code ? `${why[e.code] ?? e.message} (${e.code})` : String(err);
+  return e?.path ? `${text} at ${e.path}` : text;
 }

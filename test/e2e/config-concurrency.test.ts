@@ -35,16 +35,18 @@ test('concurrent runs editing different keys serialise: every change lands, the 
   });
 });
 
-test('a lock held by a live process: the run waits, then fails cleanly (1) naming the lock; the file is untouched', async () => {
+test('a lock held by a live process: the run waits, then fails as temporary (75) naming the lock and its holder; the file is untouched', async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, 'entra-portal.json5');
     await writeFile(file, START);
     // this test process is alive: its pid holds the lock
     await writeFile(`${file}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString() }));
     const r = await runMain(['set-portal-url', 'https://a.example:4443', '--json'], { cwd: dir, env: { ENTRA_PORTAL_LOCK_TIMEOUT_MS: '300' } });
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 75);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.error.code, 'config-locked');
+    assert.equal(doc.error.holder.pid, process.pid);
+    assert.equal(doc.error.lockPath, `${file}.lock`);
     assert.match(doc.error.message, new RegExp(`locked by another entra-portal run \\(held by pid ${process.pid}`));
     assert.match(r.stderr, /entra-portal\.json5\.lock/);
     assert.equal(await readFile(file, 'utf8'), START);

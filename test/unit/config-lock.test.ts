@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { acquireLock } from '../../src/config/lock.js';
 import type { Clock } from '../../src/context.js';
-import { OperationError } from '../../src/errors.js';
+import { LockedError } from '../../src/errors.js';
 import { withTempDir } from '../helpers/cli.js';
 import { deadPid } from '../fixtures/dead-pid.js';
 
@@ -49,8 +49,10 @@ test('a held lock makes a second run wait, then fail naming the lock', async () 
     await assert.rejects(
       acquireLock(target, { clock, timeoutMs: 5000, onWait: () => (waited = true) }),
       (err: unknown) =>
-        err instanceof OperationError &&
+        err instanceof LockedError &&
+        err.exitCode === 75 &&
         err.code === 'config-locked' &&
+        err.holder?.pid === process.pid &&
         err.message.includes(`pid ${process.pid}`) &&
         (err.remedy ?? '').includes(`${target}.lock`),
     );
@@ -93,7 +95,7 @@ test('an unreadable lock is stale only once it is old; a lock from another host 
   await withTempDir(async (dir) => {
     const target = join(dir, 'c.json5');
     await writeFile(`${target}.lock`, '');
-    await assert.rejects(acquireLock(target, { clock: fakeClock(), timeoutMs: 200 }), OperationError);
+    await assert.rejects(acquireLock(target, { clock: fakeClock(), timeoutMs: 200 }), LockedError);
     const old = new Date(Date.now() - 60_000);
     await utimes(`${target}.lock`, old, old);
     const lock = await acquireLock(target, { clock: { now: () => Date.now(), sleep: async () => undefined }, timeoutMs: 200 });
