@@ -3,7 +3,7 @@ import { defineCommand } from '../src/cli/command.js';
 import { envelope } from '../src/cli/envelope.js';
 import { portOption } from '../src/cli/options.js';
 import type { Context } from '../src/context.js';
-import { OperationError, UsageError } from '../src/errors.js';
+import { asArgument, OperationError, UsageError } from '../src/errors.js';
 import type { EmulatorStartDocument, RunEmulatorResult } from '../src/emulator/run.js';
 
 interface EmulatorArgs {
@@ -57,7 +57,7 @@ export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
     const { parseFaults } = await import('../src/emulator/faults.js');
     const { EMULATOR_PKI_ENV } = await import('../src/session.js');
     const faults = args.faults;
-    parseFaults(faults); // a bad spec is an input error before anything starts
+    asArgument(() => parseFaults(faults)); // a bad spec (option or variable) is a usage error before anything starts
     const pki = ctx.env[EMULATOR_PKI_ENV];
     try {
       return await runEmulator(

@@ -68,9 +68,21 @@ export abstract class EntraPortalError extends Error {
     if (options.remedy !== undefined) this.remedy = options.remedy;
   }
 
-  /** The JSON shape printed on stdout under `--json` when a command fails. */
+  /**
+   * The JSON shape printed on stdout under `--json` when a command fails. An error that a Graph answer
+   * caused keeps that answer's raw fields (status, Graph's code and message, request-id) for a support case.
+   */
   toJSON(): Record<string, unknown> {
-    return { code: this.code, message: this.message, exitCode: this.exitCode, ...(this.remedy ? { remedy: this.remedy } : {}) };
+    const graph = graphAnswerOf(this);
+    return {
+      code: this.code,
+      message: this.message,
+      exitCode: this.exitCode,
+      ...(this.remedy ? { remedy: this.remedy } : {}),
+      ...(graph
+        ? { status: graph.status, graphCode: graph.graphCode, graphMessage: graph.graphMessage, ...(graph.requestId ? { requestId: graph.requestId } : {}) }
+        : {}),
+    };
   }
 }
 
@@ -201,27 +213,68 @@ export class OperationError extends EntraPortalError {
 }
 
 /**
+ * The one mapping from a Graph answer's HTTP status to an exit code: 403 → 77 (a right is missing),
+ * 429/503/504 → 75 (throttled or unavailable past the retry budget), anything else → 1. Both a raw
+ * GraphRequestError and the error graph/errors.ts `toPortalError` presents it as follow it.
+ */
+export function exitCodeForGraphStatus(status: number): ExitCodeValue {
+  if (status === 403) return ExitCode.NoPermission;
+  if (status === 429 || status === 503 || status === 504) return ExitCode.TempFail;
+  return ExitCode.Failed;
+}
+
+/** What Graph answered, as it said it: kept on the error, never re-read from the error's own text. */
+export interface GraphAnswer {
+  status: number;
+  /** Graph's error code, e.g. Request_ResourceNotFound */
+  graphCode: string;
+  /** Graph's error message */
+  graphMessage: string;
+  /** Graph's request-id (innerError or response header), for a support case */
+  requestId?: string;
+}
+
+/**
  * An error answer from Microsoft Graph, parsed once from its body
  * (`{"error":{"code","message","innerError":{"request-id","date"}}}`).
  */
-export class GraphRequestError extends EntraPortalError {
+export class GraphRequestError extends EntraPortalError implements GraphAnswer {
   readonly code = 'graph-error';
   readonly exitCode: ExitCodeValue;
+  readonly status: number;
+  readonly graphCode: string;
+  readonly graphMessage: string;
+  readonly requestId?: string;
 
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly graphCode: string,
-    readonly requestId: string | undefined,
-    options: ErrorOptions = {},
-  ) {
+  constructor(message: string, answer: GraphAnswer, options: ErrorOptions = {}) {
     super(message, options);
-    this.exitCode =
-      status === 403 ? ExitCode.NoPermission : status === 429 || status === 503 || status === 504 ? ExitCode.TempFail : ExitCode.Failed;
+    this.status = answer.status;
+    this.graphCode = answer.graphCode;
+    this.graphMessage = answer.graphMessage;
+    if (answer.requestId !== undefined) this.requestId = answer.requestId;
+    this.exitCode = exitCodeForGraphStatus(answer.status);
   }
+}
 
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), status: this.status, graphCode: this.graphCode, requestId: this.requestId };
+/** The Graph answer behind an error: the error itself or one of its causes. */
+export function graphAnswerOf(err: unknown): GraphAnswer | undefined {
+  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof GraphRequestError) return e;
+  }
+  return undefined;
+}
+
+/**
+ * A value the caller passed (an option, an argument: what the user typed) that the rules for the
+ * data refuse — a URL, a GUID, a region, a name. The same rules judge the config file, where a bad
+ * value is invalid input (65); on the command line it is a usage error (64): the fix is there.
+ */
+export function asArgument<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    throw new UsageError(err.message, { code: err.code, cause: err, ...(err.remedy ? { remedy: err.remedy } : {}) });
   }
 }
 

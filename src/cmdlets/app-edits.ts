@@ -5,7 +5,7 @@
  * what it does not say is unmanaged drift in Entra.
  */
 import type { ConfigDocument } from '../config/document.js';
-import { InputError } from '../errors.js';
+import { asArgument, InputError } from '../errors.js';
 import { normalizeRedirectUri } from '../url/portal-url.js';
 
 export interface RedirectUriEdits {
@@ -44,8 +44,8 @@ export interface RedirectUriEditResult {
 /** Apply the edits to the document (inside editConfig's callback). */
 export function editRedirectUris(doc: ConfigDocument, edits: RedirectUriEdits): RedirectUriEditResult {
   const out: RedirectUriEditResult = { added: [], removed: [], notListed: [] };
-  const add = (edits.extraRedirectUris ?? []).map((u) => checkRedirectUri(u, '--extra-redirect-uri'));
-  const remove = (edits.removeRedirectUris ?? []).map((u) => normalizeRedirectUri(u));
+  const add = (edits.extraRedirectUris ?? []).map((u) => asArgument(() => checkRedirectUri(u, '--extra-redirect-uri')));
+  const remove = (edits.removeRedirectUris ?? []).map((u) => asArgument(() => normalizeRedirectUri(u)));
   if (add.length === 0 && remove.length === 0) return out;
   const current = doc.get(['application', 'extraRedirectUris']);
   const list = Array.isArray(current) ? current.filter((u): u is string => typeof u === 'string') : [];

@@ -3,7 +3,7 @@
  * `apply` registers it by uniqueName (idempotent upsert). Creates the file when missing.
  */
 import { toContext, type Context } from '../context.js';
-import { InputError } from '../errors.js';
+import { asArgument, InputError, UsageError } from '../errors.js';
 import { resolveRegion } from '../cloud/regions.js';
 import { editConfig, resolveConfigPath } from '../config/index.js';
 import { checkDisplayName, checkUniqueName, normalizeTenant, slugify } from '../config/values.js';
@@ -35,21 +35,21 @@ export interface NewAppResult extends EditVerbResult {
 
 export async function newApp(input: NewAppInput, ctx?: Partial<Context>): Promise<NewAppResult> {
   const c = toContext(ctx);
-  const name = checkDisplayName(input.name ?? '');
+  const name = asArgument(() => checkDisplayName(input.name ?? ''));
   let uniqueName: string;
   if (input.uniqueName !== undefined) {
-    uniqueName = checkUniqueName(input.uniqueName);
+    uniqueName = asArgument(() => checkUniqueName(input.uniqueName!));
   } else {
     uniqueName = slugify(name);
     if (!uniqueName) {
-      throw new InputError(`cannot make a unique name from '${name}' (no letters or digits)`, {
+      throw new UsageError(`cannot make a unique name from '${name}' (no letters or digits)`, {
         code: 'invalid-unique-name',
         remedy: 'Pass one: --unique-name veeam-restore-portal',
       });
     }
   }
-  const region = input.region !== undefined ? resolveRegion(input.region).name : undefined;
-  const tenant = input.tenant !== undefined ? normalizeTenant(input.tenant) : undefined;
+  const region = input.region !== undefined ? asArgument(() => resolveRegion(input.region!).name) : undefined;
+  const tenant = input.tenant !== undefined ? asArgument(() => normalizeTenant(input.tenant!)) : undefined;
   const path = resolveConfigPath(c, input.config);
   let unpinned: string | undefined;
   let multiTenant = input.multiTenant ?? false;

@@ -2,6 +2,7 @@
  * set-app: desired state "configure this existing application": pins its appId.
  * Creates the config file when missing.
  */
+import { asArgument } from '../errors.js';
 import { toContext, type Context } from '../context.js';
 import { resolveRegion } from '../cloud/regions.js';
 import { editConfig, resolveConfigPath } from '../config/index.js';
@@ -29,9 +30,9 @@ export interface SetAppResult extends EditVerbResult {
 
 export async function setApp(input: SetAppInput, ctx?: Partial<Context>): Promise<SetAppResult> {
   const c = toContext(ctx);
-  const appId = normalizeAppId(input.appId ?? '');
-  const region = input.region !== undefined ? resolveRegion(input.region).name : undefined;
-  const tenant = input.tenant !== undefined ? normalizeTenant(input.tenant) : undefined;
+  const appId = asArgument(() => normalizeAppId(input.appId ?? ''));
+  const region = input.region !== undefined ? asArgument(() => resolveRegion(input.region!).name) : undefined;
+  const tenant = input.tenant !== undefined ? asArgument(() => normalizeTenant(input.tenant!)) : undefined;
   const path = resolveConfigPath(c, input.config);
   let multiTenant = input.multiTenant ?? false;
   let redirects = { added: [] as string[], removed: [] as string[], notListed: [] as string[] };

@@ -2,6 +2,7 @@
  * set-portal-url: desired state "the Restore Portal web address" (rules in
  * src/url/portal-url.ts). Records portal.url (normalised) and portal.restApiPort.
  */
+import { asArgument } from '../errors.js';
 import { toContext, type Context } from '../context.js';
 import { editConfig, resolveConfigPath, DEFAULT_REST_API_PORT } from '../config/index.js';
 import { checkPort } from '../config/values.js';
@@ -25,9 +26,9 @@ export interface SetPortalUrlResult extends EditVerbResult {
 
 export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Context>): Promise<SetPortalUrlResult> {
   const c = toContext(ctx);
-  if (input.restApiPort !== undefined) checkPort(input.restApiPort);
+  if (input.restApiPort !== undefined) asArgument(() => checkPort(input.restApiPort!));
   // fail fast on a bad URL, before touching (or locking) the file; the file's own port is checked below
-  if (input.restApiPort !== undefined) validatePortalUrl(input.url ?? '', input.restApiPort);
+  if (input.restApiPort !== undefined) asArgument(() => validatePortalUrl(input.url ?? '', input.restApiPort!));
   const path = resolveConfigPath(c, input.config);
   let checked: PortalUrl | undefined;
   let port = input.restApiPort ?? DEFAULT_REST_API_PORT;
@@ -39,7 +40,7 @@ export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Conte
     (doc) => {
       const current = doc.get(['portal', 'restApiPort']);
       if (input.restApiPort === undefined && typeof current === 'number' && Number.isInteger(current) && current >= 1 && current <= 65535) port = current;
-      checked = validatePortalUrl(input.url ?? '', port);
+      checked = asArgument(() => validatePortalUrl(input.url ?? '', port));
       const before = doc.get(['portal', 'url']);
       if (typeof before === 'string' && normalizeRedirectUri(before) !== normalizeRedirectUri(checked.url)) previousUrl = before;
       doc.set(['portal', 'url'], checked.url);

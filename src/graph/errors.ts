@@ -10,7 +10,7 @@
  * request it answered and Retry-After) and look at `status`/`graphCode`. `toPortalError` turns the
  * final answer into what the CLI should exit with: 403 → PermissionError (77) naming the likely right.
  */
-import { EntraPortalError, GraphRequestError, OperationError, PermissionError, TransientError } from '../errors.js';
+import { EntraPortalError, ExitCode, exitCodeForGraphStatus, GraphRequestError, OperationError, PermissionError, TransientError } from '../errors.js';
 import { errnoOf } from '../util/errno.js';
 
 /** What was asked, for messages ("GET /applications(appId='…')"). */
@@ -38,17 +38,16 @@ export class GraphCallError extends GraphRequestError {
     retryAfterMs?: number;
     body?: unknown;
   }) {
-    super(`${args.request.method} ${shortPath(args.request.path)}: ${args.status} ${args.graphCode}: ${args.message}`, args.status, args.graphCode, args.requestId);
+    super(`${args.request.method} ${shortPath(args.request.path)}: ${args.status} ${args.graphCode}: ${args.message}`, {
+      status: args.status,
+      graphCode: args.graphCode,
+      graphMessage: args.message,
+      ...(args.requestId ? { requestId: args.requestId } : {}),
+    });
     this.method = args.request.method;
     this.path = args.request.path;
     if (args.retryAfterMs !== undefined) this.retryAfterMs = args.retryAfterMs;
     if (args.body !== undefined) this.body = args.body;
-  }
-
-  /** the message Graph gave, without our "METHOD path: status code:" prefix */
-  get graphMessage(): string {
-    const m = /^\S+ \S+: \d+ \S+: ([\s\S]*)$/.exec(this.message);
-    return m?.[1] ?? this.message;
   }
 }
 
@@ -247,13 +246,15 @@ export function likelyMissingRight(request: RequestRef): string {
 }
 
 /**
- * The final error for the CLI: 403 → PermissionError (77) naming the likely right; 401 → an
- * authentication failure (1) with a remedy; 429/503/504 already exhausted → TransientError (75);
- * anything else unchanged (GraphRequestError maps itself to 1).
+ * The final error for the CLI, presented for what the status means (src/errors.ts
+ * exitCodeForGraphStatus decides the exit code): 77 → PermissionError naming the likely right;
+ * 75 → TransientError (the retries are exhausted); 401 → an authentication failure (1) with a remedy;
+ * anything else unchanged. The Graph answer stays the cause: its raw fields are in --json.
  */
 export function toPortalError(err: unknown): unknown {
   if (err instanceof GraphCallError) {
-    if (err.status === 403) {
+    const exitCode = exitCodeForGraphStatus(err.status);
+    if (exitCode === ExitCode.NoPermission) {
       const right = likelyMissingRight(err);
       return new PermissionError(`Microsoft Graph refused ${err.method} ${shortPath(err.path)} (403 ${err.graphCode}): the signed-in identity likely lacks ${right}`, {
         missing: [right],
@@ -268,7 +269,7 @@ export function toPortalError(err: unknown): unknown {
         remedy: 'Sign in again for the region configured (the token must be issued by that cloud for its Graph root).',
       });
     }
-    if (isThrottleStatus(err.status)) {
+    if (exitCode === ExitCode.TempFail) {
       return new TransientError(`${err.message} (retry budget exhausted)`, { cause: err, remedy: 'Try again later, or raise --propagation-timeout.' });
     }
   }

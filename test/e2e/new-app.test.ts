@@ -61,18 +61,18 @@ test('new-app refuses (65) when the file pins an appId, unless --force, which re
   });
 });
 
-test('bad values exit 65, missing options 64; nothing is created', async () => {
+test('bad values on the command line and missing options exit 64; nothing is created', async () => {
   await withTempDir(async (dir) => {
     const cases: Array<[string[], number, RegExp]> = [
       [['new-app'], 64, /new-app: missing --name/],
       [['new-app', '--name'], 64, /Not enough arguments|name/],
       [['new-app', '--name', 'A', '--name', 'B'], 64, /given 2 times/],
-      [['new-app', '--name', '   '], 65, /--name is empty/],
-      [['new-app', '--name', '!!!'], 65, /cannot make a unique name/],
-      [['new-app', '--name', 'A', '--unique-name=-bad'], 65, /not a valid unique name/],
-      [['new-app', '--name', 'A', '--region', 'Germany'], 65, /closed on 2021-10-29/],
-      [['new-app', '--name', 'A', '--region', 'mars'], 65, /unknown region 'mars'/],
-      [['new-app', '--name', 'A', '--tenant', 'contoso'], 65, /neither a tenant ID \(GUID\) nor a domain name/],
+      [['new-app', '--name', '   '], 64, /--name is empty/],
+      [['new-app', '--name', '!!!'], 64, /cannot make a unique name/],
+      [['new-app', '--name', 'A', '--unique-name=-bad'], 64, /not a valid unique name/],
+      [['new-app', '--name', 'A', '--region', 'Germany'], 64, /closed on 2021-10-29/],
+      [['new-app', '--name', 'A', '--region', 'mars'], 64, /unknown region 'mars'/],
+      [['new-app', '--name', 'A', '--tenant', 'contoso'], 64, /neither a tenant ID \(GUID\) nor a domain name/],
     ];
     for (const [args, code, message] of cases) {
       const r = await runMain(args, { cwd: dir });

@@ -53,16 +53,16 @@ test('a pinned application cannot move to another region (65); the file stays', 
   });
 });
 
-test('bad values exit 65, a missing --app-id 64', async () => {
+test('bad values on the command line and a missing --app-id exit 64 (the fix is in the command line)', async () => {
   await withTempDir(async (dir) => {
     const missing = await runMain(['set-app'], { cwd: dir });
     assert.equal(missing.code, 64);
     assert.match(missing.stderr, /app-id/);
     const bad = await runMain(['set-app', '--app-id', 'not-a-guid', '--json'], { cwd: dir });
-    assert.equal(bad.code, 65);
+    assert.equal(bad.code, 64);
     assert.equal(JSON.parse(bad.stdout).error.code, 'invalid-app-id');
     const tenant = await runMain(['set-app', '--app-id', APP, '--tenant', 'bad_domain.com'], { cwd: dir });
-    assert.equal(tenant.code, 65);
+    assert.equal(tenant.code, 64);
     assert.deepEqual(await readdir(dir), []);
   });
 });
@@ -131,7 +131,7 @@ test('--extra-redirect-uri (repeatable) and --remove-redirect-uri edit applicati
     assert.doesNotMatch(await readFile(file, 'utf8'), /portal2/);
     const before = await readFile(file, 'utf8');
     const bad = await runMain(['set-app', '--app-id', APP, '--extra-redirect-uri', 'http://evil.example.com/cb'], { cwd: dir });
-    assert.equal(bad.code, 65);
+    assert.equal(bad.code, 64, 'a bad value on the command line');
     assert.match(bad.stderr, /must use https \(http only on localhost\)/);
     assert.equal(await readFile(file, 'utf8'), before, 'a refused edit leaves the file as it was');
   });

@@ -62,12 +62,12 @@ test('--rest-api-port: the URL must use it; it is recorded', async () => {
     const next = await runMain(['set-portal-url', 'https://other.abc.com:9443'], { cwd: dir });
     assert.equal(next.code, 0, next.stderr);
     const mismatch = await runMain(['set-portal-url', 'https://other.abc.com:4443'], { cwd: dir });
-    assert.equal(mismatch.code, 65);
+    assert.equal(mismatch.code, 64, 'the URL on the command line does not fit the recorded port');
     assert.match(mismatch.stderr, /not the REST API port \(9443\)/);
   });
 });
 
-test('bad URLs exit 65 with a corrected example; the file stays byte-identical', async () => {
+test('bad URLs on the command line exit 64 with a corrected example; the file stays byte-identical', async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, 'entra-portal.json5');
     await writeFile(file, CONFIG);
@@ -80,13 +80,13 @@ test('bad URLs exit 65 with a corrected example; the file stays byte-identical',
       ['https://portal.abc.com:4443/restore', /path/],
     ] as const) {
       const r = await runMain(['set-portal-url', url], { cwd: dir });
-      assert.equal(r.code, 65, `${url}: ${r.stderr}`);
+      assert.equal(r.code, 64, `${url}: ${r.stderr}`);
       assert.match(r.stderr, reason);
       assert.match(r.stderr, /hint: For example: https:\/\//);
       assert.equal(r.stdout, '');
     }
     const json = await runMain(['set-portal-url', 'ftp://x.y:4443', '--json'], { cwd: dir });
-    assert.equal(json.code, 65);
+    assert.equal(json.code, 64);
     assert.equal(JSON.parse(json.stdout).error.code, 'invalid-url');
     assert.equal(await readFile(file, 'utf8'), CONFIG);
     assert.deepEqual(await readdir(dir), ['entra-portal.json5']);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { newApp, setApp, setPortalUrl, InputError } from '../../src/index.js';
+import { newApp, setApp, setPortalUrl, InputError, UsageError } from '../../src/index.js';
 import { runMain, withTempDir } from '../helpers/cli.js';
 
 function capture() {
@@ -41,7 +41,7 @@ test('warnings go to ctx.log.warn (stderr) and into the result', async () => {
   });
 });
 
-test('setApp / setPortalUrl: idempotent, what-if writes nothing, bad input throws InputError', async () => {
+test('setApp / setPortalUrl: idempotent, what-if writes nothing, a bad argument is a UsageError (the caller\'s mistake), the pinned file an InputError', async () => {
   await withTempDir(async (dir) => {
     const ctx = { cwd: dir, env: {}, stderr: capture().sink };
     const first = await setApp({ appId: '{4C0C2A11-5D3B-4F6E-9A7B-0D1E2F3A4B5C}' }, ctx);
@@ -53,8 +53,8 @@ test('setApp / setPortalUrl: idempotent, what-if writes nothing, bad input throw
     assert.equal(planned.changed, true);
     assert.match(planned.diff ?? '', /\+ {4}url: 'https:\/\/portal\.abc\.com:4443',/);
     assert.equal(await readFile(join(dir, 'entra-portal.json5'), 'utf8'), before);
-    await assert.rejects(setPortalUrl({ url: 'https://portal.abc.com:4443', restApiPort: 0 }, ctx), InputError);
-    await assert.rejects(setApp({ appId: 'x' }, ctx), (e: unknown) => e instanceof InputError && e.exitCode === 65);
+    await assert.rejects(setPortalUrl({ url: 'https://portal.abc.com:4443', restApiPort: 0 }, ctx), UsageError);
+    await assert.rejects(setApp({ appId: 'x' }, ctx), (e: unknown) => e instanceof UsageError && e.exitCode === 64 && e.code === 'invalid-app-id');
     await assert.rejects(newApp({ name: 'Other' }, ctx), (e: unknown) => e instanceof InputError && e.code === 'app-pinned');
     assert.equal(await readFile(join(dir, 'entra-portal.json5'), 'utf8'), before);
   });
