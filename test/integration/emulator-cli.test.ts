@@ -80,10 +80,10 @@ describe('entra-portal emulator (CLI)', () => {
     });
   });
 
-  it('refuses a bad fault spec (65) and a bad port (64)', async () => {
+  it('refuses a bad fault spec and a bad port: both are the command line (64)', async () => {
     await withTempDir(async (dir) => {
       const faults = await runMain(['emulator', '--faults', 'bogus=1'], { cwd: dir });
-      assert.equal(faults.code, 65);
+      assert.equal(faults.code, 64);
       assert.match(faults.stderr, /invalid emulator fault 'bogus=1'/);
       const port = await runMain(['emulator', '--port', 'abc'], { cwd: dir });
       assert.equal(port.code, 64);

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, OperationError } from '../../src/errors.js';
+import { InputError, LockedError } from '../../src/errors.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { withTempDir } from '../helpers/cli.js';
 import { dispatcherFor, emulatorFetch, graphClientFor, tokenFor, withEmulator } from '../helpers/emulator.js';
@@ -57,7 +57,7 @@ describe('emulator state', () => {
       const statePath = join(dir, 'state.json');
       const a = await startEmulator({ statePath, pki: testPki });
       try {
-        await assert.rejects(startEmulator({ statePath }), OperationError);
+        await assert.rejects(startEmulator({ statePath }), LockedError);
       } finally {
         await a.stop();
       }

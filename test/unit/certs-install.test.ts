@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { withTempDir } from '../helpers/cli.js';
 import { installCert } from '../../src/index.js';
-import { OperationError } from '../../src/errors.js';
+import { LockedError } from '../../src/errors.js';
 
 const CONFIG = "{\n  version: 1,\n  application: { name: 'Lib Portal' },\n}\n";
 const sink = { write: () => true };
@@ -51,7 +51,7 @@ test('when the config edit fails (locked by another run), the .cer this run wrot
     const cfg = join(dir, 'entra-portal.json5');
     await writeFile(cfg, CONFIG);
     await writeFile(`${cfg}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString() }));
-    await assert.rejects(installCert({ generate: true }, ctxFor(dir, { ENTRA_PORTAL_LOCK_TIMEOUT_MS: '0' })), OperationError);
+    await assert.rejects(installCert({ generate: true }, ctxFor(dir, { ENTRA_PORTAL_LOCK_TIMEOUT_MS: '0' })), LockedError);
     assert.equal(await readFile(cfg, 'utf8'), CONFIG);
     assert.equal(existsSync(join(dir, 'certs')), false, 'the certs folder this run made is gone too');
     // the store entry stays (harmless; a retry reuses it)
