@@ -9,7 +9,7 @@ import { isEmulatorConfig, resolveEndpoints } from '../cloud/endpoints.js';
 import { customerTenants, sameTenant } from '../config/customers.js';
 import { loadConfig, resolveConfigPath } from '../config/index.js';
 import { normalizeTenant } from '../config/values.js';
-import { InputError } from '../errors.js';
+import { asArgument, InputError } from '../errors.js';
 
 export interface ConsentUrlInput {
   /** config file (default: $ENTRA_PORTAL_CONFIG or ./entra-portal.json5) */
@@ -34,7 +34,7 @@ export interface ConsentUrlResult {
 
 export async function consentUrl(input: ConsentUrlInput, ctx?: Partial<Context>): Promise<ConsentUrlResult> {
   const c = toContext(ctx);
-  const tenant = normalizeTenant(input.tenant ?? '');
+  const tenant = asArgument(() => normalizeTenant(input.tenant ?? ''));
   const loaded = await loadConfig(resolveConfigPath(c, input.config));
   const config = loaded.config;
   if (isEmulatorConfig(config)) {

@@ -9,7 +9,7 @@ import { editConfig, resolveConfigPath } from '../config/index.js';
 import { checkCredentialEnv, credentialEnvOf, customerTenants, multiTenantRemedy, sameTenant } from '../config/customers.js';
 import { normalizeTenant } from '../config/values.js';
 import type { ConfigDocument } from '../config/document.js';
-import { InputError } from '../errors.js';
+import { asArgument, InputError } from '../errors.js';
 import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
 
 export interface CustomerEditInput extends EditVerbInput {
@@ -37,8 +37,8 @@ function findCustomer(doc: ConfigDocument, tenant: string): number {
 
 export async function addCustomer(input: CustomerEditInput, ctx?: Partial<Context>): Promise<CustomerEditResult> {
   const c = toContext(ctx);
-  const tenant = normalizeTenant(input.tenant ?? '');
-  const credentialEnv = input.credentialEnv !== undefined ? checkCredentialEnv(input.credentialEnv) : undefined;
+  const tenant = asArgument(() => normalizeTenant(input.tenant ?? ''));
+  const credentialEnv = input.credentialEnv !== undefined ? asArgument(() => checkCredentialEnv(input.credentialEnv!)) : undefined;
   let customers: string[] = [];
   let prefix = '';
   const edit = await editConfig(
@@ -81,7 +81,7 @@ export async function addCustomer(input: CustomerEditInput, ctx?: Partial<Contex
 
 export async function removeCustomer(input: CustomerEditInput, ctx?: Partial<Context>): Promise<CustomerEditResult> {
   const c = toContext(ctx);
-  const tenant = normalizeTenant(input.tenant ?? '');
+  const tenant = asArgument(() => normalizeTenant(input.tenant ?? ''));
   let customers: string[] = [];
   let removed: string | undefined;
   const edit = await editConfig(

@@ -27,8 +27,10 @@ export interface SetPortalUrlResult extends EditVerbResult {
 export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Context>): Promise<SetPortalUrlResult> {
   const c = toContext(ctx);
   if (input.restApiPort !== undefined) asArgument(() => checkPort(input.restApiPort!));
-  // fail fast on a bad URL, before touching (or locking) the file; the file's own port is checked below
-  if (input.restApiPort !== undefined) asArgument(() => validatePortalUrl(input.url ?? '', input.restApiPort!));
+  // the URL's own form (and its port against --rest-api-port) is judged before the file is touched or
+  // locked: a usage error (64). Only a port that does not fit the file's portal.restApiPort is left
+  // for the edit below: the file refuses it (65).
+  asArgument(() => validatePortalUrl(input.url ?? '', input.restApiPort ?? ownPort(input.url ?? '')));
   const path = resolveConfigPath(c, input.config);
   let checked: PortalUrl | undefined;
   let port = input.restApiPort ?? DEFAULT_REST_API_PORT;
@@ -39,8 +41,10 @@ export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Conte
     c,
     (doc) => {
       const current = doc.get(['portal', 'restApiPort']);
-      if (input.restApiPort === undefined && typeof current === 'number' && Number.isInteger(current) && current >= 1 && current <= 65535) port = current;
-      checked = asArgument(() => validatePortalUrl(input.url ?? '', port));
+      const recorded = input.restApiPort === undefined && typeof current === 'number' && Number.isInteger(current) && current >= 1 && current <= 65535;
+      if (recorded) port = current;
+      // the file's recorded port refusing a well-formed URL is the file's say (65); the default port's is the command line's (64)
+      checked = recorded ? validatePortalUrl(input.url ?? '', port) : asArgument(() => validatePortalUrl(input.url ?? '', port));
       const before = doc.get(['portal', 'url']);
       if (typeof before === 'string' && normalizeRedirectUri(before) !== normalizeRedirectUri(checked.url)) previousUrl = before;
       doc.set(['portal', 'url'], checked.url);
@@ -64,4 +68,14 @@ export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Conte
   };
   if (input.apply) await chainApply(result, edit, c, input.apply);
   return result;
+}
+
+/** The port a URL names (443 when it names none), so that its form can be judged without a file. */
+function ownPort(url: string): number {
+  try {
+    const port = new URL(url).port;
+    return port ? Number(port) : 443;
+  } catch {
+    return 443; // not a URL: validatePortalUrl says why
+  }
 }

@@ -62,7 +62,7 @@ test('--rest-api-port: the URL must use it; it is recorded', async () => {
     const next = await runMain(['set-portal-url', 'https://other.abc.com:9443'], { cwd: dir });
     assert.equal(next.code, 0, next.stderr);
     const mismatch = await runMain(['set-portal-url', 'https://other.abc.com:4443'], { cwd: dir });
-    assert.equal(mismatch.code, 64, 'the URL on the command line does not fit the recorded port');
+    assert.equal(mismatch.code, 65, 'a well-formed URL the file refuses: its port is not the recorded REST API port');
     assert.match(mismatch.stderr, /not the REST API port \(9443\)/);
   });
 });
