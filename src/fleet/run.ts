@@ -169,13 +169,13 @@ async function runOne(input: FleetInput, path: string, pool: SessionPool, parent
     if (certificate) entry.certificate = certificate;
     if (input.verb === 'apply') {
       const { apply } = await import('../cmdlets/apply.js');
-      const session = await pool.get(loaded);
+      const session = await pool.get(loaded, ctx);
       const r = await apply({ ...input.apply, config: path, session, ...(input.propagationTimeout ? { propagationTimeout: input.propagationTimeout } : {}) }, ctx);
       Object.assign(entry, fromApply(r));
       entry.tenant = r.tenant;
     } else {
       const { testPortal, testPortalExitCode } = await import('../cmdlets/test-portal.js');
-      const r = await testPortal({ ...input.testPortal, config: path, ...(input.auth ? { auth: input.auth } : {}), openSession: (l) => pool.get(l) }, ctx);
+      const r = await testPortal({ ...input.testPortal, config: path, ...(input.auth ? { auth: input.auth } : {}), openSession: (l, c) => pool.get(l, c) }, ctx);
       entry.result = r;
       entry.exitCode = testPortalExitCode(r);
       entry.status = r.passed ? 'ok' : entry.exitCode === ExitCode.InvalidInput ? 'failed' : 'drift';

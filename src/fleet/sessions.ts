@@ -11,8 +11,11 @@ import type { GraphSession } from '../graph/session.js';
 import type { OpenSessionOptions, Session, SessionConfig } from '../session.js';
 
 export interface SessionPool {
-  /** the shared session for this config (opened on first use); its `close()` does nothing */
-  get(loaded: SessionConfig): Promise<GraphSession>;
+  /**
+   * The shared session for this config (opened on first use), as seen by one run: it logs and
+   * waits through that run's context (its narration stays its own); its `close()` does nothing.
+   */
+  get(loaded: SessionConfig, runCtx?: Context): Promise<GraphSession>;
   /** close every session and emulator */
   close(): Promise<void>;
 }
@@ -39,7 +42,7 @@ export function sessionPool(ctx: Context, options: SessionPoolOptions = {}): Ses
     ...(options.propagationTimeout ? { propagationTimeout: options.propagationTimeout } : {}),
   };
   return {
-    async get(loaded) {
+    async get(loaded, runCtx) {
       const { key, emulatorDir } = await keyOf(loaded);
       let session = sessions.get(key);
       if (!session) {
@@ -55,7 +58,7 @@ export function sessionPool(ctx: Context, options: SessionPoolOptions = {}): Ses
         session.catch(() => sessions.delete(key));
       }
       const s = await session;
-      return { ...s, close: async () => {} };
+      return { ...s, ...(runCtx ? { ctx: runCtx } : {}), close: async () => {} };
     },
     async close() {
       const all = await Promise.allSettled([...sessions.values()]);
