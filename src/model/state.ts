@@ -16,6 +16,12 @@ import type { PortalAudience } from './portal.js';
 /** What Entra holds now. Absent objects are `undefined`. */
 export interface Observed {
   application?: Application;
+  /**
+   * In a customer tenant (service providers, docs/service-providers.md): the appId of the provider's
+   * application. The application itself lives in the provider's tenant, so `application` is absent
+   * and `federatedCredentials` empty here; the service principal and the grants are this appId's.
+   */
+  providerAppId?: string;
   /** the application's federated identity credentials (empty when there is no application) */
   federatedCredentials: FederatedIdentityCredential[];
   /** the application's own service principal (enterprise application) */

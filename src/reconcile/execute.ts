@@ -53,8 +53,10 @@ export interface ExecuteInput {
   session: GraphSession;
   writes: readonly Write[];
   observed: Observed;
+  /** the steps to report (default: every aspect; a customer tenant has two) */
+  aspects?: readonly AspectId[];
   /** records the appId in the config; called right after a create, and whenever the config lacks it */
-  recordAppId: (appId: string) => Promise<void>;
+  recordAppId?: (appId: string) => Promise<void>;
   /** live per-step report (human output) */
   onStep?: (result: StepResult) => void;
 }
@@ -94,8 +96,10 @@ const aspectsOf = (w: Write): StepName[] => (w.aspects?.length ? w.aspects : [w.
 
 export async function execute(input: ExecuteInput): Promise<ExecuteOutcome> {
   const { session, writes } = input;
+  const known = input.observed.application?.appId ?? input.observed.providerAppId;
   const b: Bindings = {
-    ...(input.observed.application ? { appObjectId: input.observed.application.id, appId: input.observed.application.appId } : {}),
+    ...(input.observed.application ? { appObjectId: input.observed.application.id } : {}),
+    ...(known ? { appId: known } : {}),
     ...(input.observed.servicePrincipal ? { spId: input.observed.servicePrincipal.id } : {}),
   };
   const status = new Map<StepName, StepStatus>();
@@ -116,7 +120,7 @@ export async function execute(input: ExecuteInput): Promise<ExecuteOutcome> {
       mark(w, await perform(input, w, b));
       for (const a of aspectsOf(w)) if (last.get(a) === i) report(a);
     }
-    for (const a of ASPECTS) if (!last.has(a)) report(a);
+    for (const a of input.aspects ?? ASPECTS) if (!last.has(a)) report(a);
     if (!b.appId) throw new OperationError('internal: the plan registered no application');
     // reported live in the order done; returned in the order of the aspects
     return { appId: b.appId, steps: steps.sort((x, y) => STEP_ORDER.indexOf(x.step) - STEP_ORDER.indexOf(y.step)) };
@@ -192,6 +196,7 @@ function isConcurrentChange(err: unknown): boolean {
 }
 
 async function recordAppId(input: ExecuteInput, appId: string, displayName: string | undefined): Promise<void> {
+  if (!input.recordAppId) throw new OperationError('internal: the plan records an appId, but this run cannot');
   try {
     await input.recordAppId(appId);
   } catch (err) {

@@ -93,19 +93,41 @@ export async function observe(session: GraphSession, desired: Pick<DesiredState,
   }
 
   // read-only runs: what a just-finished apply created may not be visible yet
-  const settleMs = options.settleMs ?? 0;
-  if (settleMs > 0 && application && looksUnsettled(result.observed)) {
-    const deadline = session.ctx.clock.now() + settleMs;
-    let delay = 500;
-    while (looksUnsettled(result.observed) && session.ctx.clock.now() + delay <= deadline) {
-      session.ctx.log.progress(`the service principal or admin consent is not visible yet: reading again in ${(delay / 1000).toFixed(1)} s (Entra replicates them with a delay)`);
-      await session.ctx.clock.sleep(delay);
-      result = await readOnce(session, { appId: application.appId });
-      roundTrips += result.roundTrips;
-      delay = Math.min(delay * 2, 4000);
-    }
-    session.ctx.log.done();
+  if (!application) return { observed: result.observed, roundTrips };
+  const settled = await settle(session, result, options.settleMs ?? 0, () => readOnce(session, { appId: application.appId }));
+  return { observed: settled.observed, roundTrips: roundTrips - result.roundTrips + settled.roundTrips };
+}
+
+/**
+ * A customer tenant (service providers): the service principal of the provider's application
+ * `appId` there, its grants and app-role assignments, and Microsoft Graph's service principal — the
+ * application itself lives in the provider's tenant and is not read. One round trip when the
+ * service principal is missing, two when it exists; settled like `observe`.
+ */
+export async function observeCustomer(session: GraphSession, appId: string, options: ObserveOptions = {}): Promise<ObserveResult> {
+  const read = async () => {
+    const r = await readOnce(session, { appId }, false);
+    r.observed.providerAppId = appId.toLowerCase();
+    return r;
+  };
+  return settle(session, await read(), options.settleMs ?? 0, read);
+}
+
+/** Re-read with backoff (0.5, 1, 2, 4 s) while a service principal or consent grant is missing, for up to `settleMs`. */
+async function settle(session: GraphSession, first: ObserveResult, settleMs: number, read: () => Promise<ObserveResult>): Promise<ObserveResult> {
+  let result = first;
+  let roundTrips = first.roundTrips;
+  if (settleMs <= 0 || !looksUnsettled(result.observed)) return result;
+  const deadline = session.ctx.clock.now() + settleMs;
+  let delay = 500;
+  while (looksUnsettled(result.observed) && session.ctx.clock.now() + delay <= deadline) {
+    session.ctx.log.progress(`the service principal or admin consent is not visible yet: reading again in ${(delay / 1000).toFixed(1)} s (Entra replicates them with a delay)`);
+    await session.ctx.clock.sleep(delay);
+    result = await read();
+    roundTrips += result.roundTrips;
+    delay = Math.min(delay * 2, 4000);
   }
+  session.ctx.log.done();
   return { observed: result.observed, roundTrips };
 }
 
@@ -122,23 +144,29 @@ export function looksUnsettled(o: Observed): boolean {
   });
 }
 
-async function readOnce(session: GraphSession, key: Pick<DesiredState, 'appId' | 'uniqueName'>): Promise<ObserveResult> {
+/** One observation; `withApplication: false` in a customer tenant, where only the service principal side exists. */
+async function readOnce(session: GraphSession, key: Pick<DesiredState, 'appId' | 'uniqueName'>, withApplication = true): Promise<ObserveResult> {
   const appKey = key.appId ? { appId: key.appId } : { uniqueName: key.uniqueName as string };
   let roundTrips = 0;
 
   // round 1
   const items: BatchItem[] = [
-    { method: 'GET', path: key.appId ? appByAppIdPath(key.appId) : appByUniqueNamePath(key.uniqueName as string) },
-    { method: 'GET', path: federatedCredentialsPath(appKey) },
+    ...(withApplication
+      ? [
+          { method: 'GET' as const, path: key.appId ? appByAppIdPath(key.appId) : appByUniqueNamePath(key.uniqueName as string) },
+          { method: 'GET' as const, path: federatedCredentialsPath(appKey) },
+        ]
+      : []),
     { method: 'GET', path: spByAppIdPath(MICROSOFT_GRAPH_APP_ID) },
   ];
   if (key.appId) items.push({ method: 'GET', path: spByAppIdPath(key.appId) });
   const r1 = await graphBatch(session, items);
   roundTrips++;
-  const application = single<Application>(r1[0], false);
+  const graphAt = withApplication ? 2 : 0;
+  const application = withApplication ? single<Application>(r1[0], false) : undefined;
   const federatedCredentials = application ? list<FederatedIdentityCredential>(r1[1]) : [];
-  const resources: Observed['resources'] = { [MICROSOFT_GRAPH_APP_ID]: single<ServicePrincipal>(r1[2], true) };
-  let servicePrincipal = key.appId ? single<ServicePrincipal>(r1[3], true) : undefined;
+  const resources: Observed['resources'] = { [MICROSOFT_GRAPH_APP_ID]: single<ServicePrincipal>(r1[graphAt], true) };
+  let servicePrincipal = key.appId ? single<ServicePrincipal>(r1[graphAt + 1], true) : undefined;
   if (application && !key.appId) {
     servicePrincipal = (await graphList<ServicePrincipal>(session, spByAppIdPath(application.appId)))[0];
     roundTrips++;

@@ -97,6 +97,8 @@ export interface AppRoleAssignmentView {
 }
 
 interface ChangeBase {
+  /** the customer tenant the change is in (service providers); absent: the config's own tenant */
+  tenant?: string;
   /** why, in words (e.g. "not in the config") */
   reason?: string;
   /** the item is not described by the config: drift until listed in the config or pruned */

@@ -5,10 +5,13 @@
  *  - its verdict fails exactly when it has changes;
  *  - carrying the writes out (in an in-memory Entra with Graph's rules) gives a state the same
  *    aspects judge in sync — with --prune nothing is left; without it, only the kept unmanaged items.
+ * The same holds in a customer tenant of a multi-tenant application (service principal and consent
+ * only, every change naming its tenant).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { plan } from '../../src/reconcile/plan.js';
+import { CUSTOMER_ASPECTS, planCustomer } from '../../src/reconcile/customer.js';
 import { ASPECTS, type Change } from '../../src/reconcile/types.js';
 import type { DesiredState, Observed } from '../../src/model/state.js';
 import { INTEGRATED_APP_TAG, MICROSOFT_GRAPH_APP_ID } from '../../src/model/portal.js';
@@ -159,4 +162,76 @@ test('the Restore Portal shape itself is in sync, with a rotation in progress to
   assert.ok(syncedObserved(desired()).servicePrincipal?.tags?.includes(INTEGRATED_APP_TAG));
   assert.equal(syncedObserved(desired()).application?.appId, APP_ID);
   assert.ok(syncedObserved(desired()).resources[MICROSOFT_GRAPH_APP_ID]);
+});
+
+/* ------------------------------------------------------------------- customer tenants (service providers) */
+
+const CUSTOMER_TENANT = 'fabrikam.onmicrosoft.com';
+/** The drift a customer tenant can have: everything about the service principal and its consent. */
+const CUSTOMER_MUTATIONS = MUTATIONS.filter(([name]) =>
+  [
+    'service principal tag removed',
+    'service principal disabled',
+    'Graph consent revoked',
+    'own consent revoked',
+    'Graph consent widened',
+    'own consent emptied',
+    'consent on Exchange',
+    'application permission granted',
+    'service principal deleted',
+  ].includes(name),
+);
+
+/** A customer tenant in the shape the provider's application needs there: no application, its service principal and the two grants. */
+function customerSynced(): Observed {
+  const { application: _a, ...rest } = syncedObserved(desired());
+  return { ...rest, providerAppId: APP_ID };
+}
+
+function* customerCases(count: number, seed = 7): Generator<{ name: string; observed: Observed }> {
+  const next = prng(seed);
+  yield { name: 'nothing there yet', observed: { ...emptyTenant(), providerAppId: APP_ID } };
+  for (const m of CUSTOMER_MUTATIONS) yield customerCase([m]);
+  for (let i = 0; i < count; i++) yield customerCase(CUSTOMER_MUTATIONS.filter(() => next() < 0.3));
+}
+
+function customerCase(picked: Mutation[]): { name: string; observed: Observed } {
+  const o = customerSynced();
+  for (const [, mutate] of picked) mutate(o, desired());
+  return { name: picked.map(([n]) => n).join(', ') || 'in sync', observed: o };
+}
+
+for (const prune of [false, true]) {
+  test(`a customer tenant: the same two aspects, writes ⇔ changes, fail ⇔ changes, convergence; every change names the tenant (prune: ${prune})`, () => {
+    let checked = 0;
+    for (const c of customerCases(40)) {
+      const run = planCustomer(c.observed, { prune, newScopeId: NEW_SCOPE_ID, now: NOW, tenant: CUSTOMER_TENANT });
+      assertValidPlan(run.plan);
+      assert.ok(run.plan.changes.every((ch) => ch.tenant === CUSTOMER_TENANT), `${c.name}: a change without its tenant`);
+      for (const aspect of CUSTOMER_ASPECTS) {
+        const a = run.assessments[aspect];
+        assert.equal(a.writes.length > 0, writeChanges(a.changes).length > 0, `${c.name}: ${aspect} writes vs changes`);
+        assert.equal(a.verdict.status === 'fail', a.changes.length > 0, `${c.name}: ${aspect} verdict ${a.verdict.status}`);
+      }
+      // the service principal is created for the provider's appId, never a placeholder
+      for (const w of run.writes) if (w.op === 'createServicePrincipal') assert.equal(w.body.appId, APP_ID);
+      const after = simulate(c.observed, desired(), run.writes).observed;
+      const left = planCustomer(after, { prune, newScopeId: NEW_SCOPE_ID, now: NOW, tenant: CUSTOMER_TENANT }).plan.changes;
+      if (prune) assert.deepEqual(left, [], `${c.name}: after the writes, still ${JSON.stringify(left)}`);
+      else assert.ok(left.every((ch) => ch.action === 'keep'), `${c.name}: after the writes, only kept items remain: ${JSON.stringify(writeChanges(left))}`);
+      checked++;
+    }
+    assert.ok(checked > 40, `only ${checked} customer states generated`);
+  });
+}
+
+test('a customer tenant in shape is in sync; each of its drifts is named, with its tenant', () => {
+  assert.deepEqual(planCustomer(customerSynced(), { prune: true, tenant: CUSTOMER_TENANT }).plan.changes, []);
+  for (const [name, mutate] of CUSTOMER_MUTATIONS) {
+    const o = customerSynced();
+    mutate(o, desired());
+    const changes = planCustomer(o, { tenant: CUSTOMER_TENANT }).plan.changes;
+    assert.ok(changes.length > 0 && changes.every((c) => c.tenant === CUSTOMER_TENANT), `${name}: ${JSON.stringify(changes)}`);
+  }
+  assert.throws(() => planCustomer(emptyTenant(), { tenant: CUSTOMER_TENANT }), /providerAppId/);
 });

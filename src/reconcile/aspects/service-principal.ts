@@ -12,9 +12,11 @@ export function assessServicePrincipal(_desired: DesiredState, observed: Observe
   const sp = observed.servicePrincipal;
   const changes: Change[] = [];
   const writes: Write[] = [];
+  // in a customer tenant the application lives elsewhere: its appId is known, not read here
+  const appId = observed.application?.appId ?? observed.providerAppId;
   if (!sp) {
-    changes.push({ resource: 'servicePrincipal', action: 'create', after: { appId: observed.application?.appId ?? ASSIGNED_ON_CREATE, tags: [INTEGRATED_APP_TAG] } });
-    writes.push({ aspect: 'servicePrincipal', op: 'createServicePrincipal', body: { appId: observed.application?.appId ?? REF.appId, tags: [INTEGRATED_APP_TAG] } });
+    changes.push({ resource: 'servicePrincipal', action: 'create', after: { appId: appId ?? ASSIGNED_ON_CREATE, tags: [INTEGRATED_APP_TAG] } });
+    writes.push({ aspect: 'servicePrincipal', op: 'createServicePrincipal', body: { appId: appId ?? REF.appId, tags: [INTEGRATED_APP_TAG] } });
   } else {
     const body: ServicePrincipalPatch = {};
     const tags = sp.tags ?? [];
