@@ -72,15 +72,22 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult | FleetResult>(
   },
   render(result, ctx) {
     if (isFleetResult(result)) return renderFleetFor('apply', result, ctx);
+    // the application's own line (changes without a tenant), then one line per customer tenant;
     // the appId is Entra's answer: escaped for the terminal
+    const own = result.plan.changes.filter((c) => !c.tenant);
     const app = result.appId ? ` (appId ${escapeControl(result.appId)})` : '';
-    if (result.inSync) return `In sync${app}.`;
-    const kept = result.kept.length;
-    const n = result.plan.changes.filter((c) => c.action !== 'keep').length;
+    const kept = result.kept.filter((c) => !c.tenant).length;
+    const n = own.filter((c) => c.action !== 'keep').length;
     const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
     const unmanaged = kept ? `${n ? '; ' : ''}${plural(kept, 'unmanaged item')} ${result.whatIf ? 'in Entra' : 'kept'} (apply --prune removes ${kept === 1 ? 'it' : 'them'})` : '';
-    if (result.whatIf) return `Drift${app}: ${n ? `${plural(n, 'change')} pending` : ''}${unmanaged}; nothing was changed (--what-if).`;
-    return `Applied ${plural(n, 'change')}${app}${unmanaged}.`;
+    const line =
+      own.length === 0
+        ? `In sync${app}.`
+        : result.whatIf
+          ? `Drift${app}: ${n ? `${plural(n, 'change')} pending` : ''}${unmanaged}; nothing was changed (--what-if).`
+          : `Applied ${plural(n, 'change')}${app}${unmanaged}.`;
+    const customers = (result.customers ?? []).map((c) => `  ${c.status.padEnd(13)} ${escapeControl(c.message)}${c.consentUrl ? `\n${' '.repeat(16)}consent URL: ${escapeControl(c.consentUrl)}` : ''}`);
+    return [line, ...(customers.length ? [`Customer tenants (${customers.length}):`, ...customers] : [])].join('\n');
   },
   exitCode: (result) => result.exitCode,
 });

@@ -283,3 +283,15 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof EntraPortalError) return err.exitCode;
   return ExitCode.Failed;
 }
+
+/**
+ * The exit code of a run made of several parts (the provider's application and its customer tenants):
+ * the worst one — a failure (1), then what needs a person (65 invalid input, 77 rights or consent),
+ * then what a rerun may settle (75), then drift (2), then success.
+ */
+const SEVERITY: readonly number[] = [ExitCode.Ok, ExitCode.Drift, ExitCode.TempFail, ExitCode.NoPermission, ExitCode.InvalidInput, ExitCode.Failed];
+
+export function worstExitCode(codes: readonly number[]): number {
+  const rank = (c: number) => (SEVERITY.includes(c) ? SEVERITY.indexOf(c) : SEVERITY.length);
+  return codes.reduce((worst, c) => (rank(c) > rank(worst) ? c : worst), ExitCode.Ok as number);
+}

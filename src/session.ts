@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
-import type { PortalConfig } from './config/types.js';
+import type { CustomerConfig, PortalConfig } from './config/types.js';
 import { systemClock, type Context } from './context.js';
 import type { AuthMode } from './cloud/auth-modes.js';
 import type { ResolvedEndpoints } from './cloud/endpoints.js';
@@ -203,4 +203,42 @@ export async function startEmbeddedEmulator(configDir: string, ctx: Context): Pr
       });
     }
   }
+}
+
+/* --------------------------------------------------------------------------------- customer tenants */
+
+/**
+ * A session to a customer tenant of the provider's multi-tenant application (service providers):
+ * the provider session's cloud, CA and (Emulator region) emulator, with the customer's credential
+ * (src/cloud/tenant-credentials.ts) — non-interactive, the tenant as the authority. Its own HTTP
+ * agent; close it when done (the provider session stays open).
+ */
+export async function openCustomerSession(provider: Session, customer: CustomerConfig, ctx: Context, options: Pick<OpenSessionOptions, 'auth'> = {}): Promise<Session & { credentialSource: string }> {
+  const [{ customerCredential }, { createGraphSession }] = await Promise.all([import('./cloud/tenant-credentials.js'), import('./graph/session.js')]);
+  const region = provider.endpoints.region;
+  const emulator = provider.emulator;
+  const { credential, source } = await customerCredential(customer, {
+    ...(options.auth ? { auth: options.auth } : {}),
+    authorityHost: provider.endpoints.login,
+    env: ctx.env,
+    log: ctx.log,
+    ...(provider.ca ? { ca: provider.ca } : {}),
+    disableInstanceDiscovery: region === 'Emulator' || region === 'Custom',
+    timeoutMs: provider.retry.budgetMs,
+    // the emulator's tenants as they were at start (and made since by this process): never a new one
+    ...(emulator ? { emulatorOperator: (t: string) => emulator.tenants.find((x) => x.id === t.toLowerCase() || x.domain === t.toLowerCase())?.operator } : {}),
+  });
+  const session = await createGraphSession(
+    {
+      endpoints: provider.endpoints,
+      tenant: customer.tenant,
+      credential,
+      ...(provider.ca ? { ca: provider.ca } : {}),
+      credentialOptions: provider.credentialOptions,
+      propagationTimeout: provider.retry.budgetMs / 1000,
+      retry: provider.retry,
+    },
+    ctx,
+  );
+  return { ...session, credentialSource: source };
 }

@@ -63,7 +63,7 @@ export const AUTH_OPTION: OptionSpec = {
   choices: AUTH_MODES,
   env: 'ENTRA_PORTAL_AUTH',
   default: 'auto',
-  describe: `how the operator signs in: ${AUTH_MODES.join(', ')} (auto: environment → Azure CLI → device code on a terminal)`,
+  describe: `how the operator signs in: ${AUTH_MODES.join(', ')} (auto: environment → workload identity → Azure CLI → device code on a terminal)`,
 };
 
 export const PROPAGATION_TIMEOUT_OPTION: OptionSpec = {

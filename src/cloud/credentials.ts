@@ -5,11 +5,15 @@
  *   environment       AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or
  *                     AZURE_CLIENT_CERTIFICATE_PATH (PEM: key + certificate) [+ AZURE_CLIENT_CERTIFICATE_PASSWORD];
  *                     read from ctx.env (not process.env) so tests and the library API can pass them.
+ *   workload-identity AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE (a token another identity provider
+ *                     issued — GitHub Actions, Azure DevOps, Kubernetes — which Entra accepts through a
+ *                     federated identity credential on that application): no stored secret at all.
+ *                     https://learn.microsoft.com/entra/workload-id/workload-identity-federation
  *   azure-cli         `az account get-access-token` (az must be signed in to the same cloud: `az cloud set`).
  *   device-code       the code and URL go to stderr, like the VB365 wizard.
  *   browser           InteractiveBrowserCredential (a local browser).
  *   managed-identity  the host's managed identity (AZURE_CLIENT_ID picks a user-assigned one).
- *   auto              environment → Azure CLI → device code; device code only when stdin and stderr are a
+ *   auto              environment → workload identity → Azure CLI → device code; device code only when stdin and stderr are a
  *                     TTY (never wait for input in CI). The chain moves on only when a credential is
  *                     *unavailable* (CredentialUnavailableError) and stops at a real authentication failure.
  *
@@ -147,6 +151,8 @@ export async function createCredential(mode: AuthMode, opts: CredentialOptions):
       return chainCredentials(autoChain(opts), opts.log, explain);
     case 'environment':
       return lazyCredential('environment', () => environmentCredential(opts), explain, opts);
+    case 'workload-identity':
+      return lazyCredential('workload-identity', () => workloadIdentityCredential(opts), explain, opts);
     case 'azure-cli':
       return lazyCredential('azure-cli', () => azureCliCredential(opts), explain, opts);
     case 'device-code':
@@ -207,6 +213,7 @@ export interface ChainLink {
 export function autoChain(opts: CredentialOptions): ChainLink[] {
   const links: ChainLink[] = [
     { name: 'environment', create: async () => boundedCredential(await environmentCredential(opts), 'environment', opts) },
+    { name: 'workload-identity', create: async () => boundedCredential(await workloadIdentityCredential(opts), 'workload-identity', opts) },
     { name: 'azure-cli', create: async () => boundedCredential(await azureCliCredential(opts), 'azure-cli', opts) },
   ];
   if (opts.isTTY) links.push({ name: 'device-code', create: () => deviceCodeCredential(opts) });
@@ -253,7 +260,7 @@ export function chainCredentials(links: readonly ChainLink[], log: Pick<Logger, 
       throw new OperationError(`no credential is available (--auth auto tried ${links.map((l) => l.name).join(' → ')})`, {
         code: 'credential-unavailable',
         remedy:
-          `${skipped.join('; ')}. Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), ` +
+          `${skipped.join('; ')}. Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH, or AZURE_FEDERATED_TOKEN_FILE), ` +
           `or sign in with 'az login'${links.some((l) => l.name === 'device-code') ? '' : ', or run in a terminal for a device-code sign-in'}; or choose --auth.`,
       });
     },
@@ -275,6 +282,8 @@ async function callTyped(credential: TokenCredential, name: string, scopes: stri
 
 const REMEDY: Record<string, string> = {
   environment: 'Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET / AZURE_CLIENT_CERTIFICATE_PATH: the secret or certificate must be current and registered on that application.',
+  'workload-identity':
+    'Check AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE: the application needs a federated identity credential whose issuer, subject and audience (api://AzureADTokenExchange) match the token, and the token must be fresh (request it right before the run).',
   'azure-cli': "Run 'az login' (for a national cloud first 'az cloud set --name …') with an account of the configured tenant.",
   'device-code': 'Sign in again, with an account of the configured tenant, before the code expires.',
   browser: 'Sign in again in the browser with an account of the configured tenant.',
@@ -346,6 +355,23 @@ async function environmentCredential(opts: CredentialOptions): Promise<TokenCred
     { certificatePath, ...(env.AZURE_CLIENT_CERTIFICATE_PASSWORD ? { certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD } : {}) },
     base,
   );
+}
+
+/** The federated token file is named by an environment variable: read as any named file is, small and regular only. */
+const MAX_FEDERATED_TOKEN_BYTES = 64 * 1024;
+
+async function workloadIdentityCredential(opts: CredentialOptions): Promise<TokenCredential> {
+  const id = await import('@azure/identity');
+  const env = opts.env;
+  const tenantId = opts.tenant ?? env.AZURE_TENANT_ID;
+  const clientId = env.AZURE_CLIENT_ID;
+  const file = env.AZURE_FEDERATED_TOKEN_FILE;
+  const missing = [!tenantId && 'AZURE_TENANT_ID', !clientId && 'AZURE_CLIENT_ID', !file && 'AZURE_FEDERATED_TOKEN_FILE'].filter(Boolean);
+  if (missing.length || !tenantId || !clientId || !file) throw new id.CredentialUnavailableError(`environment variables not set: ${missing.join(', ')}`);
+  const { readRegularFile } = await import('../util/fs.js');
+  // read at every token request: the CI refreshes the file, the credential never holds an old token
+  const assertion = async () => (await readRegularFile(file, { maxBytes: MAX_FEDERATED_TOKEN_BYTES, what: 'the federated token file (AZURE_FEDERATED_TOKEN_FILE)' })).toString('utf8').trim();
+  return new id.ClientAssertionCredential(tenantId, clientId, assertion, identityOptions(opts));
 }
 
 async function azureCliCredential(opts: CredentialOptions): Promise<TokenCredential> {

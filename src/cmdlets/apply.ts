@@ -8,7 +8,7 @@
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
 import { assertEndpointsTrusted, withTrustedEndpoints } from '../cloud/trust.js';
-import { ExitCode, InterruptedError, OperationError, UsageError } from '../errors.js';
+import { ExitCode, InterruptedError, OperationError, UsageError, worstExitCode } from '../errors.js';
 import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
 import { AUTH_MODES, type AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
@@ -18,6 +18,8 @@ import { displayPath } from '../util/paths.js';
 import type { Change, Plan, PlannedRun } from '../reconcile/types.js';
 import type { StepResult } from '../reconcile/execute.js';
 import type { CertificateInfo } from '../certs/info.js';
+import type { PortalConfig } from '../config/types.js';
+import type { CustomerResult, CustomerRunInput } from './customer-apply.js';
 
 export interface ApplyInput {
   /** config file path (default: $ENTRA_PORTAL_CONFIG or ./entra-portal.json5) */
@@ -46,6 +48,8 @@ export interface ApplyInput {
   session?: GraphSession;
   /** read-only runs: how long a missing service principal or grant is re-read (ms; default 10 s, capped by the budget) */
   settleMs?: number;
+  /** how to open a session to a customer tenant (default src/session.ts openCustomerSession on the provider's session) */
+  customerSession?: CustomerRunInput['openSession'];
 }
 
 export interface ApplyResult {
@@ -67,8 +71,13 @@ export interface ApplyResult {
   warnings: string[];
   /** per-step results in execution order (all `unchanged` when in sync); empty with --what-if */
   steps: StepResult[];
-  /** 0, or 2 with --detailed-exitcode when changes were pending (what-if) or made, or unmanaged items remain */
-  exitCode: 0 | 2;
+  /** service providers: each customer tenant's result, in the config's order (present when customers are configured) */
+  customers?: CustomerResult[];
+  /**
+   * 0, or 2 with --detailed-exitcode when changes were pending (what-if) or made, or unmanaged items
+   * remain; with customers the worst of theirs too (77: one needs consent; 1 or 75: one failed)
+   */
+  exitCode: number;
 }
 
 function checkInput(input: ApplyInput): void {
@@ -171,19 +180,21 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
     const changed = inSync ? 0 : input.detailedExitcode ? ExitCode.Drift : 0;
     const { ASPECTS } = await import('../reconcile/types.js');
     const steps = whatIf ? [] : inSync ? ASPECTS.map((step) => ({ step, status: 'unchanged' as const })) : outcome.steps;
+    const customers = await reconcileCustomers(loaded.config, s, outcome.appId, input, ctx);
     return {
       version: 2,
       config: loaded.path,
       tenant: s.tenant,
       ...(outcome.appId ? { appId: outcome.appId } : {}),
-      inSync,
+      inSync: inSync && (customers ?? []).every((c) => c.status === 'in-sync'),
       whatIf,
       prune,
-      plan: first.plan,
-      kept,
+      plan: { ...first.plan, changes: [...first.plan.changes, ...(customers ?? []).flatMap((c) => c.plan.changes)] },
+      kept: [...kept, ...(customers ?? []).flatMap((c) => c.kept)],
       warnings,
       steps,
-      exitCode: changed as 0 | 2,
+      ...(customers ? { customers } : {}),
+      exitCode: worstExitCode([changed, ...(customers ?? []).map((c) => c.exitCode)]),
     };
   } catch (err) {
     if (ctx.signal?.aborted) throw stopped(ctx.signal.reason, done, whatIf, err);
@@ -191,6 +202,31 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
   } finally {
     if (session && !input.session) await session.close();
   }
+}
+
+/** Service providers: each customer tenant after the application (docs/service-providers.md); undefined without customers. */
+async function reconcileCustomers(config: PortalConfig, provider: GraphSession, appId: string | undefined, input: ApplyInput, ctx: Context): Promise<CustomerResult[] | undefined> {
+  const customers = config.customers ?? [];
+  if (customers.length === 0) return undefined;
+  const [{ applyCustomers }, { openCustomerSession }, { SETTLE_MS }] = await Promise.all([import('./customer-apply.js'), import('../session.js'), import('../reconcile/observe.js')]);
+  const auth = input.auth as AuthMode | undefined;
+  const results = await applyCustomers({
+    customers,
+    config,
+    appId,
+    openSession: input.customerSession ?? ((c) => openCustomerSession(provider, c, ctx, auth ? { auth } : {})),
+    whatIf: input.whatIf === true,
+    prune: input.prune === true,
+    detailedExitcode: input.detailedExitcode === true,
+    settleMs: input.settleMs ?? Math.min(SETTLE_MS, provider.retry.budgetMs),
+    // the embedded emulator's address lives only as long as this run: no link to it
+    ...(provider.endpoints.region === 'Emulator' ? {} : { endpoints: provider.endpoints }),
+    ctx,
+  });
+  for (const r of results) {
+    if (r.status === 'needs-consent' || r.status === 'failed') ctx.log.warn(`${r.message}${r.remedy ? `\n  ${r.remedy}` : ''}`);
+  }
+  return results;
 }
 
 /** On a terminal, --prune asks before removing a credential or a redirect URI (unless --yes). */

@@ -64,8 +64,8 @@ describe('chainCredentials (auto)', () => {
 
   it('device code joins the auto chain only on a TTY (never waits for input in CI)', () => {
     const base = { authorityHost: 'https://login.microsoftonline.com', env: {}, log: recordingLogger() };
-    assert.deepEqual(autoChain({ ...base, isTTY: false }).map((l) => l.name), ['environment', 'azure-cli']);
-    assert.deepEqual(autoChain({ ...base, isTTY: true }).map((l) => l.name), ['environment', 'azure-cli', 'device-code']);
+    assert.deepEqual(autoChain({ ...base, isTTY: false }).map((l) => l.name), ['environment', 'workload-identity', 'azure-cli']);
+    assert.deepEqual(autoChain({ ...base, isTTY: true }).map((l) => l.name), ['environment', 'workload-identity', 'azure-cli', 'device-code']);
   });
 });
 
