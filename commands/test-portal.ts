@@ -17,6 +17,7 @@ interface Args {
   store?: string;
   auth: AuthMode;
   trustEndpoint?: string[];
+  customer?: string;
 }
 
 export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetResult>({
@@ -36,14 +37,16 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
     { ...AUTH_OPTION, describe: `${AUTH_OPTION.describe}; in the Emulator region: the tenant's operator, or environment (AZURE_CLIENT_ID/SECRET)` },
     TRUST_ENDPOINT_OPTION,
     ...FLEET_OPTIONS,
+    { name: 'customer', kind: 'string', value: 'tenant', describe: 'service providers: check only this customer tenant (entra.customer), listed in the config or not' },
   ],
   examples: [
     ['entra-portal test-portal', 'check everything; exit 0 when nothing fails (warnings allowed), 2 when a check fails'],
     ['entra-portal test-portal --json', 'the checklist as JSON (schemas/test-result.schema.json), for monitoring'],
     ['entra-portal test-portal --timeout 2 --auth environment', 'a nightly job: 2 s per network step, operator from AZURE_* variables'],
+    ['entra-portal test-portal --customer fabrikam.onmicrosoft.com', 'service providers: the application\'s service principal and consent in that customer tenant'],
   ],
   notes: [
-    'Checks (stable ids): config, url.format, url.port, dns, tcp, tls.handshake, tls.expiry, tls.hostname, tls.trust, restapi.settings, entra.app, entra.redirect-uri, entra.certificate, entra.permissions, entra.consent, entra.sign-in.',
+    'Checks (stable ids): config, url.format, url.port, dns, tcp, tls.handshake, tls.expiry, tls.hostname, tls.trust, restapi.settings, entra.app, entra.redirect-uri, entra.certificate, entra.permissions, entra.consent, entra.sign-in; with customer tenants, entra.customer once per tenant.',
     'A check whose prerequisite failed is skipped with the reason.',
     'Exit: 0 nothing failed (warnings allowed) · 2 a check failed · 65 invalid config.',
   ],
@@ -58,7 +61,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
           ...(args.report ? { report: args.report } : {}),
           auth: args.auth,
           ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
-          testPortal: { timeout: args.timeout, ...(args.store ? { store: args.store } : {}) },
+          testPortal: { timeout: args.timeout, ...(args.store ? { store: args.store } : {}), ...(args.customer !== undefined ? { customer: args.customer } : {}) },
         },
         ctx,
       );
@@ -71,6 +74,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
         store: args.store,
         auth: args.auth,
         ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
+        ...(args.customer !== undefined ? { customer: args.customer } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       },
       ctx,

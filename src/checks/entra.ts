@@ -38,7 +38,8 @@ export interface EntraCheckOptions {
   openSession?: (loaded: SessionConfig, ctx: Context, options: { auth?: AuthMode; propagationTimeout?: number }) => Promise<GraphSession>;
 }
 
-interface EntraData {
+/** What entra.app hands to the checks that depend on it. */
+export interface EntraData {
   session: GraphSession;
   observed: Observed;
   assessments: Record<AspectId, Assessment>;
@@ -63,7 +64,7 @@ export const CHECK_ASPECTS: Partial<Record<CheckId, readonly AspectId[]>> = {
 const RANK = { pass: 0, warn: 1, fail: 2 } as const;
 
 /** The check's outcome from its aspects' verdicts: the worst one, with every failing message. */
-export function verdictOf(assessments: Record<AspectId, Assessment>, aspects: readonly AspectId[]): CheckOutcome {
+export function verdictOf<A extends AspectId>(assessments: Record<A, Assessment>, aspects: readonly A[]): CheckOutcome {
   const verdicts: Verdict[] = aspects.map((a) => assessments[a].verdict);
   const worst = verdicts.reduce((w, v) => (RANK[v.status] > RANK[w.status] ? v : w));
   if (worst.status === 'pass') return pass(verdicts.map((v) => v.message).join('; '), worst.details);

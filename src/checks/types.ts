@@ -21,6 +21,8 @@ export const CHECK_IDS = [
   'entra.permissions',
   'entra.consent',
   'entra.sign-in',
+  /** one line per customer tenant of a multi-tenant application (each with `tenant`); absent without customers */
+  'entra.customer',
 ] as const;
 
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -29,6 +31,8 @@ export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 /** One line of the checklist, exactly as `--json` prints it. */
 export interface CheckResult {
   id: CheckId;
+  /** entra.customer: the customer tenant this line is about */
+  tenant?: string;
   status: CheckStatus;
   message: string;
   /** what to do about it; present when the status is not `pass` (except a plain dependency skip) */

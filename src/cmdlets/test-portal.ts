@@ -18,6 +18,10 @@ import type { GraphSession } from '../graph/session.js';
 import type { SessionConfig } from '../session.js';
 import { configCheck, networkChecks } from '../checks/definitions.js';
 import { entraChecks } from '../checks/entra.js';
+import { customerCheck, expandCustomerResults } from '../checks/customers.js';
+import { sameTenant } from '../config/customers.js';
+import type { CustomerConfig, PortalConfig } from '../config/types.js';
+import { normalizeTenant } from '../config/values.js';
 import { summarize, type TestPortalResult } from '../checks/result.js';
 import { runChecks } from '../checks/runner.js';
 import type { PortalUrl } from '../checks/url.js';
@@ -46,6 +50,8 @@ export interface TestPortalInput {
   settle?: number;
   /** cancels the run */
   signal?: AbortSignal;
+  /** check only this customer tenant (entra.customer), listed in the config or not */
+  customer?: string;
   /** test hook: how to open the Graph session */
   openSession?: (loaded: SessionConfig, ctx: Context, options: { auth?: AuthMode; propagationTimeout?: number }) => Promise<GraphSession>;
 }
@@ -74,6 +80,10 @@ export async function testPortal(input: TestPortalInput = {}, context?: Partial<
     ...(input.warnDays !== undefined ? { warnDays: input.warnDays } : {}),
     ...(input.openSession ? { openSession: input.openSession } : {}),
   });
+  const customer = input.customer !== undefined ? normalizeTenant(input.customer, '--customer') : undefined;
+  // the tenants entra.customer covers: the one --customer names (with its configured credentialEnv), else every customer
+  const customers = (config: PortalConfig): CustomerConfig[] =>
+    customer ? [config.customers?.find((c) => sameTenant(c.tenant, customer)) ?? { tenant: customer }] : (config.customers ?? []);
   ctx.log.progress('Testing the Restore Portal…');
   try {
     const { results, outcomes } = await runChecks(
@@ -91,17 +101,25 @@ export async function testPortal(input: TestPortalInput = {}, context?: Partial<
           ...(input.ca ? { ca: input.ca } : {}),
         }),
         ...entra.definitions,
+        customerCheck({
+          ctx,
+          ...(input.auth ? { auth: input.auth } : {}),
+          customers,
+          settleMs: Math.round((input.settle ?? Math.min(timeout * 2, 10)) * 1000),
+          now: () => ctx.clock.now(),
+        }),
       ],
       input.signal ? { signal: input.signal } : {},
     );
     const url = outcomes.get('url.format')?.data as PortalUrl | undefined;
-    const summary = summarize(results);
+    const checks = expandCustomerResults(results, outcomes.get('entra.customer'), loaded ? customers(loaded.config).map((c) => c.tenant) : []);
+    const summary = summarize(checks);
     return {
       passed: summary.fail === 0,
       config: path,
       ...(url ? { url: url.normalized } : {}),
       summary,
-      checks: results,
+      checks,
     };
   } finally {
     ctx.log.done();

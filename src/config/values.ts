@@ -24,12 +24,12 @@ export function normalizeAppId(value: string, option = '--app-id'): string {
 }
 
 /** A tenant: its ID (GUID, stored lowercase) or a domain name with at least one dot. */
-export function normalizeTenant(value: string): string {
+export function normalizeTenant(value: string, option = '--tenant'): string {
   const v = value.trim();
   if (GUID.test(v)) return v.toLowerCase();
   const labels = v.split('.');
   if (v.length <= 253 && labels.length >= 2 && labels.every((l) => LABEL.test(l))) return v.toLowerCase();
-  throw new InputError(`--tenant '${value}' is neither a tenant ID (GUID) nor a domain name`, {
+  throw new InputError(`${option} '${value}' is neither a tenant ID (GUID) nor a domain name`, {
     code: 'invalid-tenant',
     remedy: 'Use the tenant ID, e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47, or a verified domain, e.g. contoso.onmicrosoft.com.',
   });

@@ -176,3 +176,38 @@ test('per-tenant credentials from <PREFIX>_* variables; an identity that may onl
     assert.match(incomplete.customers[0]!.message, /FABRIKAM_CLIENT_SECRET, FABRIKAM_CLIENT_CERTIFICATE_PATH or FABRIKAM_FEDERATED_TOKEN_FILE is not set/);
   });
 });
+
+test('test-portal: one entra.customer line per customer tenant, agreeing with apply; --customer checks one', { timeout: 180_000 }, async () => {
+  await withTempDir(async (dir) => {
+    await provider(dir);
+    // a portal address that refuses at once: the network checks fail fast, the Entra ones are what matters here
+    assert.equal((await runMain(['set-portal-url', 'https://127.0.0.1:1', '--rest-api-port', '1'], { cwd: dir })).code, 0);
+    assert.equal((await runMain(['add-customer', '--tenant', NORTHWIND], { cwd: dir })).code, 0);
+    const applied = json(await runMain(['apply', '--json'], { cwd: dir }));
+    const lines = (stdout: string) => (JSON.parse(stdout) as { checks: { id: string; tenant?: string; status: string; message: string; remedy?: string }[] }).checks.filter((c) => c.id === 'entra.customer');
+
+    const all = await runMain(['test-portal', '--json', '--timeout', '1'], { cwd: dir, clock: fakeClock(Date.now()) });
+    assertMatchesSchema('test-result.schema.json', JSON.parse(all.stdout));
+    const [fabrikam, northwind, ...rest] = lines(all.stdout);
+    assert.deepEqual(rest, []);
+    assert.deepEqual([fabrikam!.tenant, fabrikam!.status], [FABRIKAM, 'pass']);
+    assert.deepEqual([northwind!.tenant, northwind!.status], [NORTHWIND, 'fail']);
+    assert.match(northwind!.message, /^northwind\.example: needs consent — cannot sign in or read there/);
+    assert.match(northwind!.remedy!, /Have an administrator of northwind\.example open the link "entra-portal consent-url --tenant northwind\.example" prints/);
+    const human = await runMain(['test-portal', '--timeout', '1'], { cwd: dir, clock: fakeClock(Date.now()) });
+    assert.match(human.stdout, /✔ entra\.customer +fabrikam\.onmicrosoft\.com: /);
+
+    await onState(dir, async (h) => {
+      const g = graphClientFor(h, tenantOf(h, FABRIKAM));
+      await g.api(`/servicePrincipals/${(await inTenant(g, applied.appId)).sp!.id}`).delete();
+    });
+    const one = await runMain(['test-portal', '--json', '--timeout', '1', '--customer', FABRIKAM.toUpperCase()], { cwd: dir, clock: fakeClock(Date.now()) });
+    const only = lines(one.stdout);
+    assert.deepEqual(only.map((c) => [c.tenant, c.status]), [[FABRIKAM, 'fail']]);
+    assert.match(only[0]!.message, /^fabrikam\.onmicrosoft\.com: the service principal \(enterprise application\): .*will be created/);
+    // a project without customers has no entra.customer line at all
+    assert.equal((await runMain(['remove-customer', '--tenant', FABRIKAM], { cwd: dir })).code, 0);
+    assert.equal((await runMain(['remove-customer', '--tenant', NORTHWIND], { cwd: dir })).code, 0);
+    assert.deepEqual(lines((await runMain(['test-portal', '--json', '--timeout', '1'], { cwd: dir, clock: fakeClock(Date.now()) })).stdout), []);
+  });
+});
