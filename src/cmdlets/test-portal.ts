@@ -12,7 +12,7 @@ import { isEmulatorConfig } from '../cloud/endpoints.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/index.js';
 import { toContext, type Context } from '../context.js';
 import { assertEndpointsTrusted, withTrustedEndpoints } from '../cloud/trust.js';
-import { UsageError } from '../errors.js';
+import { UsageError, asArgument } from '../errors.js';
 import type { AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
 import type { SessionConfig } from '../session.js';
@@ -80,7 +80,7 @@ export async function testPortal(input: TestPortalInput = {}, context?: Partial<
     ...(input.warnDays !== undefined ? { warnDays: input.warnDays } : {}),
     ...(input.openSession ? { openSession: input.openSession } : {}),
   });
-  const customer = input.customer !== undefined ? normalizeTenant(input.customer, '--customer') : undefined;
+  const customer = input.customer !== undefined ? asArgument(() => normalizeTenant(input.customer!, '--customer')) : undefined;
   // the tenants entra.customer covers: the one --customer names (with its configured credentialEnv), else every customer
   const customers = (config: PortalConfig): CustomerConfig[] =>
     customer ? [config.customers?.find((c) => sameTenant(c.tenant, customer)) ?? { tenant: customer }] : (config.customers ?? []);
