@@ -202,8 +202,13 @@ async function runOne(input: FleetInput, path: string, pool: SessionPool, parent
 
 function fromApply(r: ApplyResult): Partial<FleetEntry> {
   const pending = r.plan.changes.filter((c) => c.action !== 'keep');
-  const status: FleetStatus = r.inSync ? 'ok' : r.whatIf || r.kept.length > 0 ? 'drift' : 'changed';
-  const findings = r.plan.changes.map((c) => `${symbolFor(c)} ${describeChange(c, { verbs: false })}`);
+  // a customer tenant that needs consent or failed (docs/service-providers.md) makes the config's run incomplete
+  const stuck = (r.customers ?? []).filter((c) => c.status === 'needs-consent' || c.status === 'failed');
+  const status: FleetStatus = stuck.length ? 'failed' : r.inSync ? 'ok' : r.whatIf || r.kept.length > 0 ? 'drift' : 'changed';
+  const findings = [
+    ...stuck.map((c) => `${c.message}${c.consentUrl ? ` → consent URL ${c.consentUrl}` : c.remedy ? ` → ${c.remedy}` : ''}`),
+    ...r.plan.changes.map((c) => `${symbolFor(c)} ${c.tenant ? `${c.tenant}: ` : ''}${describeChange(c, { verbs: false })}`),
+  ];
   return {
     result: r,
     status,

@@ -110,6 +110,13 @@ test('a customer tenant without a credential needs consent (77) and the others s
     assert.deepEqual(doc.customers.map((c) => [c.tenant, c.status, c.exitCode]), [[FABRIKAM, 'changed', 2], [NORTHWIND, 'needs-consent', 77]]);
     assert.match(first.stderr, /northwind\.example: cannot sign in or read there: the emulator has no tenant northwind\.example/);
     assert.match(first.stderr, /consent-url --tenant northwind\.example/);
+    // in a fleet, that config's run is incomplete: failed, naming the tenant (the fleet exits 1)
+    assert.equal((await runMain(['new-app', '-c', 'other.json5', '--name', 'Other Portal', '--region', 'Emulator', '--tenant', CONTOSO], { cwd: dir })).code, 0);
+    const fleet = await runMain(['apply', '--what-if', '--json', '-c', 'entra-portal.json5', '-c', 'other.json5'], { cwd: dir });
+    assert.equal(fleet.code, 1, fleet.stderr);
+    const entry = (JSON.parse(fleet.stdout) as { results: { config: string; status: string; findings: string[] }[] }).results.find((r) => r.config.endsWith('entra-portal.json5'))!;
+    assert.equal(entry.status, 'failed');
+    assert.match(entry.findings[0]!, /^northwind\.example: cannot sign in or read there/);
 
     // a standalone emulator on the same state, and a config that points at it: consent-url's link is live
     await onState(dir, async (h) => {
