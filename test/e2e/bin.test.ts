@@ -7,16 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EMULATOR_CONFIG } from '../fixtures/emulator-config.js';
 import { runCli, runMain, withTempDir } from '../helpers/cli.js';
-
-const CONFIG = `{
-  version: 1,
-  region: 'Emulator',
-  tenant: 'contoso.onmicrosoft.com',
-  application: { name: 'Bin Smoke', uniqueName: 'bin-smoke' },
-  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },
-}
-`;
 
 test('bin/: --version exits 0; a usage error exits 64 with its JSON document on stdout', async () => {
   await withTempDir(async (dir) => {
@@ -32,10 +24,10 @@ test('bin/: --version exits 0; a usage error exits 64 with its JSON document on 
 test('bin/: drift found is exit 2 from the process, with the whole plan on stdout', async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, 'entra-portal.json5');
-    await writeFile(file, CONFIG);
+    await writeFile(file, EMULATOR_CONFIG);
     const applied = await runMain(['apply'], { cwd: dir });
     assert.equal(applied.code, 0, applied.stderr);
-    await writeFile(file, (await readFile(file, 'utf8')).replace("uniqueName: 'bin-smoke'", "uniqueName: 'bin-smoke', extraRedirectUris: ['https://portal2.abc.com:4443']"));
+    await writeFile(file, (await readFile(file, 'utf8')).replace("uniqueName: 'veeam-restore-portal'", "uniqueName: 'veeam-restore-portal', extraRedirectUris: ['https://portal2.abc.com:4443']"));
     const drift = await runCli(['apply', '--what-if', '--detailed-exitcode', '--json'], { cwd: dir });
     assert.equal(drift.code, 2, drift.stderr);
     assert.equal((JSON.parse(drift.stdout) as { inSync: boolean }).inSync, false);

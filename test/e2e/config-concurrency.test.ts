@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import JSON5 from 'json5';
+import { deadPid } from '../fixtures/dead-pid.js';
 import { runCli, runMain, withTempDir } from '../helpers/cli.js';
 
 const START = "// shared by several runs\n{\n  version: 1,\n  application: { name: 'Portal', uniqueName: 'portal' },\n}\n";
@@ -57,9 +57,7 @@ test('a stale lock left by a killed run is taken over', async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, 'entra-portal.json5');
     await writeFile(file, START);
-    const dead = await new Promise<number>((resolve) => {
-      const child = execFile(process.execPath, ['-e', '0'], () => resolve(child.pid!));
-    });
+    const dead = await deadPid();
     await writeFile(`${file}.lock`, JSON.stringify({ pid: dead, host: hostname(), time: '2026-01-01T00:00:00.000Z' }));
     const r = await runMain(['set-portal-url', 'https://a.example:4443'], { cwd: dir, env: { ENTRA_PORTAL_LOCK_TIMEOUT_MS: '300' } });
     assert.equal(r.code, 0, r.stderr);
