@@ -3,7 +3,7 @@
  * members, then the verb's result (or `error`). Schemas: schemas/envelope.schema.json and one
  * result schema per verb.
  */
-import { packageVersion } from './help.js';
+import { packageVersion } from '../version.js';
 
 /** The version of the documents' shape; raised when a member changes meaning or goes away. */
 export const SCHEMA_VERSION = 1;

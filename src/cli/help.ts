@@ -4,10 +4,11 @@
  * verb requires, its own options first, then the global ones, each with its value, default and
  * environment variable; then examples to copy, one command per line.
  */
-import { readFileSync } from 'node:fs';
 import type { CommandSpec, OptionSpec } from './command.js';
 import { GLOBAL_OPTIONS, optionsOf } from './options.js';
 import { optionSynopsis, usageLine } from './usage.js';
+
+export { packageVersion } from '../version.js';
 
 const ABOUT =
   'Register or configure the Microsoft Entra application behind the Veeam Backup\n' +
@@ -34,18 +35,6 @@ export function helpWidth(columns: number | undefined): number {
   return Math.min(100, columns && columns >= 40 ? columns : 100);
 }
 
-/** This package's version: its package.json is two folders up from src/cli/ and three from dist/src/cli/. */
-export function packageVersion(): string {
-  for (const up of ['../../../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'entra-portal' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      /* not there: the other layout */
-    }
-  }
-  return '0.0.0';
-}
 
 /** Two columns; the right one wrapped at word boundaries to `maxWidth`, continuation lines under it. */
 function table(rows: ReadonlyArray<readonly [string, string]>, maxWidth: number, indent = '  '): string[] {

@@ -42,7 +42,7 @@ export async function fleet(verb: FleetVerb, input: FleetRunInput, context: Cont
       import('../fleet/report.js'),
       import('../util/fs.js'),
       import('node:path'),
-      import('../cli/help.js'),
+      import('../version.js'),
     ]);
     const html = renderReport(verb, result, {
       cwd: ctx.cwd,

@@ -7,11 +7,10 @@ import type { Faults } from './faults.js';
 import { prng } from './faults.js';
 import type { Store } from './store.js';
 import type { Tenant } from './directory.js';
-import type { EmulatorClock, RequestLogEntry } from './types.js';
+import type { EmulatorClock, RequestLogEntry, VerifiedToken } from './types.js';
 
 export const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
 export const wallClock: EmulatorClock = { now: () => Date.now() };
-import type { VerifiedToken } from './graph/auth.js';
 
 export class Engine {
   readonly signingKey: KeyObject;

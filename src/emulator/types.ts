@@ -268,3 +268,17 @@ export interface StateFile {
   signing: { kid: string; keyPem: string; certPem?: string };
   tenants: TenantState[];
 }
+
+/** What a verified access token says, cached per Authorization header (graph/auth.ts). */
+export interface VerifiedToken {
+  audOk: boolean;
+  exp: unknown;
+  nbf: unknown;
+  tid: unknown;
+  issOk: boolean;
+  user: boolean;
+  oid: string;
+  appId: string;
+  /** shared by every call with this token: never mutated */
+  roles: ReadonlySet<string>;
+}

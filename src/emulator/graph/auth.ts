@@ -6,6 +6,7 @@
  * A delegated token of the seeded administrator (device code) is treated as a Global Administrator.
  */
 import type { Engine } from '../engine.js';
+import type { VerifiedToken } from '../types.js';
 import type { Tenant } from '../directory.js';
 import { GraphError } from '../http.js';
 import { decodeJwt, verifyJwt } from '../jwt.js';
@@ -36,18 +37,7 @@ const unauthenticated = (message: string, engine: Engine): GraphError =>
  * claims with this emulator's origins, which are fixed once it listens). Expiry, the tenant and the
  * calling service principal are checked again on every call.
  */
-export interface VerifiedToken {
-  audOk: boolean;
-  exp: unknown;
-  nbf: unknown;
-  tid: unknown;
-  issOk: boolean;
-  user: boolean;
-  oid: string;
-  appId: string;
-  /** shared by every call with this token: never mutated */
-  roles: ReadonlySet<string>;
-}
+export type { VerifiedToken } from '../types.js';
 
 function verifyToken(engine: Engine, authorization: string | undefined): VerifiedToken {
   // keyed by the whole header value, so a repeated header skips parsing as well as the signature check.
