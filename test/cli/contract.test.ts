@@ -99,3 +99,43 @@ test('an edit verb with --apply takes apply\'s options; without --apply they are
     await assert.rejects(readFile(join(dir, 'entra-portal.json5')), /ENOENT/, 'nothing written');
   });
 });
+
+test('every verb has a result schema the envelope schema chooses by `verb` (a new verb cannot ship without one)', async () => {
+  const { commands } = await import('../../commands/index.js');
+  const { readFileSync } = await import('node:fs');
+  const { repoRoot } = await import('../helpers/paths.js');
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'envelope.schema.json'), 'utf8')) as { allOf: { if?: unknown }[] };
+  const chosen = new Set<string>();
+  const collect = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const verb = (node as { properties?: { verb?: { const?: string; enum?: string[] } } }).properties?.verb;
+    if (verb?.const) chosen.add(verb.const);
+    for (const v of verb?.enum ?? []) chosen.add(v);
+    for (const child of Object.values(node)) collect(child);
+  };
+  for (const branch of schema.allOf) collect(branch.if);
+  for (const c of commands) assert.ok(chosen.has(c.name), `${c.name} has no branch in schemas/envelope.schema.json`);
+  assert.ok(chosen.has('version'));
+});
+
+test('--json: the customer verbs and version print the envelope too', async () => {
+  await withTempDir(async (dir) => {
+    const docs: Record<string, any>[] = [];
+    for (const argv of [
+      ['set-app', '--app-id', '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c', '--multi-tenant', '--tenant', 'contoso.onmicrosoft.com'],
+      ['set-portal-url', 'https://portal.contoso.com:4443'],
+      ['add-customer', '--tenant', 'fabrikam.onmicrosoft.com'],
+      ['consent-url', '--tenant', 'fabrikam.onmicrosoft.com'],
+      ['remove-customer', '--tenant', 'fabrikam.onmicrosoft.com'],
+      ['version'],
+    ]) {
+      const r = await runMain([...argv, '--json'], { cwd: dir });
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+      const d = JSON.parse(r.stdout);
+      assertMatchesSchema('envelope.schema.json', d);
+      assert.equal(d.verb, argv[0]);
+      docs.push(d);
+    }
+    assert.match(JSON.stringify(docs[3]), /https:\/\/login\.microsoftonline\.com\/fabrikam\.onmicrosoft\.com\/v2\.0\/adminconsent\?/);
+  });
+});

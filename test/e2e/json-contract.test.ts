@@ -99,6 +99,9 @@ test('--json: one schema-valid document per verb, errors included, and no secret
       assert.equal(r.code, code, `${what}: exit ${r.code}, expected ${code}\n${r.stderr}`);
       const doc = oneDocument(what, r.stdout);
       assertMatchesSchema(schema, doc);
+      // the one envelope (schemas/envelope.schema.json picks the verb's result schema by `verb`)
+      assertMatchesSchema('envelope.schema.json', doc);
+      assert.equal(doc.exitCode, code, `${what}: the document's exitCode is the process's`);
       return doc as Record<string, any>;
     };
 
@@ -175,6 +178,7 @@ test('--json: one schema-valid document per verb, errors included, and no secret
     assert.equal(emu.stdout.split('\n').filter(Boolean).length, 1, 'one line, nothing more after it');
     const ready = oneDocument(emu.what, emu.stdout);
     assertMatchesSchema('emulator-ready.schema.json', ready);
+    assertMatchesSchema('envelope.schema.json', ready);
 
     // 12. the demo, kept in a folder so its emulator's secrets can be checked for too
     const demoDir = join(root, 'demo');
