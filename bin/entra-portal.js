@@ -19,7 +19,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { main } = await import('../dist/src/cli/main.js');
+// The bundled build (scripts/bundle.mjs; about half the start-up) unless a later `tsc` left it stale.
+const { statSync } = await import('node:fs');
+const built = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+const bundled = built('../dist/cli/main.js') >= Math.max(built('../dist/src/cli/main.js'), 0);
+const { main } = await import(bundled ? '../dist/cli/main.js' : '../dist/src/cli/main.js');
 main(process.argv.slice(2), { signal: stop.signal }).then(
   (code) => {
     process.exit(code);
