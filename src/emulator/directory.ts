@@ -4,10 +4,11 @@
  * items (soft delete; docs/emulator.md) and the in-memory creation times that the `lag` fault reads.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { FIRST_PARTY, GRAPH_APP_ID, GRAPH_ROLES, MICROSOFT_TENANT_ID, OPERATOR_ROLES } from './seed-data.js';
+import { FIRST_PARTY, FIRST_PARTY_CLIENTS, GLOBAL_ADMINISTRATOR, GRAPH_APP_ID, GRAPH_ROLES, MICROSOFT_TENANT_ID, OPERATOR_ROLES } from './seed-data.js';
 import { graphDate, newApplication, newServicePrincipal, syncServicePrincipal } from './shapes.js';
 import { Table } from './table.js';
-import type { Application, AppRoleAssignment, PermissionGrant, ServicePrincipal, StoredSecret, TenantMeta, TenantState } from './types.js';
+import { defaultTenantPolicy, type AppManagementPolicy, type TenantAppManagementPolicy } from './app-policy.js';
+import type { Application, AppRoleAssignment, DirectoryUser, GraphObject, OwnerList, PermissionGrant, ServicePrincipal, StoredSecret, TenantMeta, TenantState } from './types.js';
 
 /** Deleted applications and service principals are kept this long, then purged (application-delete). */
 export const DELETED_RETENTION_MS = 30 * 86_400_000;
@@ -21,6 +22,9 @@ export const TABLE_KINDS = [
   'secrets',
   'deletedApplications',
   'deletedServicePrincipals',
+  'owners',
+  'appManagementPolicies',
+  'appManagementPolicyAssignments',
 ] as const;
 export type TableKind = (typeof TABLE_KINDS)[number];
 
@@ -28,6 +32,7 @@ export class Tenant {
   readonly id: string;
   readonly domain: string;
   readonly admin: TenantState['admin'];
+  readonly member: DirectoryUser;
   readonly operator: TenantState['operator'];
   readonly unprivileged: TenantState['unprivileged'];
   readonly apps: Table<Application>;
@@ -42,6 +47,13 @@ export class Tenant {
   /** deleted items: restorable until deletedDateTime + 30 days, then purged */
   readonly deletedApps: Table<Application>;
   readonly deletedSps: Table<ServicePrincipal>;
+  /** owners of applications (by application object id) */
+  readonly owners: Table<OwnerList>;
+  /** app management policies, and which apply to which application (by application object id) */
+  readonly appPolicies: Table<AppManagementPolicy>;
+  readonly policyAssignments: Table<{ id: string; policies: string[] }>;
+  /** the tenant's default app management policy (one of its own fields: metaChanged when set) */
+  defaultAppPolicy: TenantAppManagementPolicy;
   /** lower-cased uniqueName → deleted application that still reserves it */
   readonly deletedByUniqueName = new Map<string, Application>();
   /**
@@ -56,6 +68,7 @@ export class Tenant {
     this.id = state.id;
     this.domain = state.domain;
     this.admin = state.admin;
+    this.member = state.member ?? memberOf(state.id, state.domain);
     this.operator = state.operator;
     this.unprivileged = state.unprivileged;
     const byId = <T extends { id: string }>(kind: TableKind, rows: T[] | undefined) => new Table<T>(kind, (rows ?? []).map((r) => [r.id, r] as const));
@@ -66,6 +79,10 @@ export class Tenant {
     this.secrets = new Table<StoredSecret>('secrets', (state.secrets ?? []).map((x) => [x.keyId, x] as const));
     this.deletedApps = byId('deletedApplications', state.deletedApplications);
     this.deletedSps = byId('deletedServicePrincipals', state.deletedServicePrincipals);
+    this.owners = byId('owners', state.owners);
+    this.appPolicies = byId('appManagementPolicies', state.appManagementPolicies as AppManagementPolicy[] | undefined);
+    this.policyAssignments = byId('appManagementPolicyAssignments', state.appManagementPolicyAssignments);
+    this.defaultAppPolicy = (state.defaultAppManagementPolicy as TenantAppManagementPolicy | undefined) ?? defaultTenantPolicy();
     for (const a of this.apps.values()) this.indexApp(a);
     for (const sp of this.sps.values()) this.indexSp(sp);
     for (const a of this.deletedApps.values()) if (a.uniqueName) this.deletedByUniqueName.set(a.uniqueName.toLowerCase(), a);
@@ -73,12 +90,20 @@ export class Tenant {
 
   /** The tables, for the store's commits and snapshots. */
   tables(): Table<unknown>[] {
-    return [this.apps, this.sps, this.assignments, this.grants, this.secrets, this.deletedApps, this.deletedSps] as Table<unknown>[];
+    return [this.apps, this.sps, this.assignments, this.grants, this.secrets, this.deletedApps, this.deletedSps, this.owners, this.appPolicies, this.policyAssignments] as Table<unknown>[];
   }
 
   /** The tenant's own fields, without its tables. */
   meta(): TenantMeta {
-    return { id: this.id, domain: this.domain, admin: this.admin, operator: this.operator, unprivileged: this.unprivileged };
+    return {
+      id: this.id,
+      domain: this.domain,
+      admin: this.admin,
+      member: this.member,
+      operator: this.operator,
+      unprivileged: this.unprivileged,
+      defaultAppManagementPolicy: this.defaultAppPolicy as unknown as GraphObject,
+    };
   }
 
   toState(): TenantState {
@@ -153,6 +178,8 @@ export class Tenant {
   /** Permanent deletion of a deleted application: its uniqueName and identifierUris are free again. */
   purgeApp(app: Application): void {
     this.deletedApps.delete(app.id);
+    this.owners.delete(app.id);
+    this.policyAssignments.delete(app.id);
     if (app.uniqueName && this.deletedByUniqueName.get(app.uniqueName.toLowerCase()) === app) this.deletedByUniqueName.delete(app.uniqueName.toLowerCase());
     for (const s of [...this.secrets.values()]) if (s.applicationId === app.id) this.secrets.delete(s.keyId);
   }
@@ -181,6 +208,27 @@ export class Tenant {
   /** An assignment counts while its resource and (for a service principal) its principal are live. */
   liveAssignment(a: AppRoleAssignment): boolean {
     return this.sps.has(a.resourceId) && (a.principalType !== 'ServicePrincipal' || this.sps.has(a.principalId));
+  }
+
+  /** The tenant's users: the administrator (Global Administrator) and a member without roles. */
+  user(id: string): { user: DirectoryUser; wids: string[] } | undefined {
+    if (id === this.admin.id) return { user: this.admin, wids: [GLOBAL_ADMINISTRATOR] };
+    if (id === this.member.id) return { user: this.member, wids: [] };
+    return undefined;
+  }
+
+  userByName(upn: string): DirectoryUser | undefined {
+    const k = upn.toLowerCase();
+    return [this.admin, this.member].find((u) => u.userPrincipalName.toLowerCase() === k);
+  }
+
+  ownersOf(objectId: string): string[] {
+    return this.owners.get(objectId)?.owners ?? [];
+  }
+
+  setOwners(objectId: string, owners: string[]): void {
+    if (owners.length === 0) this.owners.delete(objectId);
+    else this.owners.set(objectId, { id: objectId, owners });
   }
 
   /** The secret a client presents, among the application's secrets. */
@@ -241,13 +289,16 @@ export function newSecretText(): string {
   return `${r.slice(0, 3)}8Q~${r.slice(3, 37)}`;
 }
 
+/** A client secret's lifetime when the request names no end (two years). */
+export const SECRET_DEFAULT_MS = 2 * 365 * 86_400_000;
+
 export function addSecret(tenant: Tenant, app: Application, displayName: string | null, secretText = newSecretText()): { keyId: string; secretText: string; credential: Application['passwordCredentials'][number] } {
   const keyId = randomUUID();
   const now = Date.now();
   const credential = {
     customKeyIdentifier: null,
     displayName,
-    endDateTime: graphDate(now + 2 * 365 * 86_400_000),
+    endDateTime: graphDate(now + SECRET_DEFAULT_MS),
     hint: secretText.slice(0, 3),
     keyId,
     secretText: null,
@@ -281,6 +332,59 @@ function seededClient(tenant: Tenant, name: string, roles: readonly string[]): {
   return { clientId: app.appId, clientSecret: secretText };
 }
 
+/** The member user of a tenant (ids derived from the tenant: the same in every state of it). */
+function memberOf(tenantId: string, domain: string): DirectoryUser {
+  return { id: stableGuid(`${tenantId}:member`), userPrincipalName: `user@${domain.toLowerCase()}`, displayName: `${domain.split('.')[0] ?? domain} user` };
+}
+
+/**
+ * Brings a tenant's Microsoft-owned objects to the current seed: the first-party resource service
+ * principals' roles and scopes, and Microsoft's public clients (the Azure CLI) with their consent.
+ * Ids are derived from the tenant, so running it on every open of an older state changes nothing
+ * that was stored, and needs no write.
+ */
+export function ensureFirstParty(tenant: Tenant): void {
+  for (const fp of FIRST_PARTY) {
+    const sp = tenant.spsByAppId.get(fp.appId);
+    if (!sp) {
+      const made = newServicePrincipal({
+        appId: fp.appId,
+        displayName: fp.displayName,
+        appOwnerOrganizationId: MICROSOFT_TENANT_ID,
+        signInAudience: 'AzureADMultipleOrgs',
+        servicePrincipalNames: [...fp.servicePrincipalNames],
+        appRoles: structuredClone(fp.appRoles),
+        oauth2PermissionScopes: structuredClone(fp.oauth2PermissionScopes),
+      });
+      made.id = stableGuid(`${tenant.id}:sp:${fp.appId}`);
+      tenant.indexSp(made);
+    } else {
+      sp.appRoles = structuredClone(fp.appRoles);
+      sp.oauth2PermissionScopes = structuredClone(fp.oauth2PermissionScopes);
+    }
+  }
+  const graph = tenant.graphSp!;
+  for (const c of FIRST_PARTY_CLIENTS) {
+    let sp = tenant.spsByAppId.get(c.appId);
+    if (!sp) {
+      sp = newServicePrincipal({
+        appId: c.appId,
+        displayName: c.displayName,
+        appOwnerOrganizationId: MICROSOFT_TENANT_ID,
+        signInAudience: 'AzureADMultipleOrgs',
+        servicePrincipalNames: [c.appId],
+        appRoles: [],
+        oauth2PermissionScopes: [],
+      });
+      sp.id = stableGuid(`${tenant.id}:sp:${c.appId}`);
+      tenant.indexSp(sp);
+    }
+    const grantId = `fp-${stableGuid(`${tenant.id}:grant:${c.appId}`)}`;
+    const has = [...tenant.grants.values()].some((g) => g.clientId === sp!.id && g.resourceId === graph.id && g.consentType === 'AllPrincipals');
+    if (!has) tenant.grants.set(grantId, { id: grantId, clientId: sp.id, consentType: 'AllPrincipals', principalId: null, resourceId: graph.id, scope: c.graphScopes });
+  }
+}
+
 /** A new tenant with the first-party service principals, an administrator and the two operators. */
 export function seedTenant(domain: string, id = stableGuid(domain)): Tenant {
   const prefix = domain.split('.')[0] ?? domain;
@@ -288,6 +392,7 @@ export function seedTenant(domain: string, id = stableGuid(domain)): Tenant {
     id,
     domain: domain.toLowerCase(),
     admin: { id: randomUUID(), userPrincipalName: `admin@${domain.toLowerCase()}`, displayName: `${prefix} administrator` },
+    member: memberOf(id, domain),
     operator: { clientId: '', clientSecret: '' },
     unprivileged: { clientId: '', clientSecret: '' },
     applications: [],
@@ -296,19 +401,7 @@ export function seedTenant(domain: string, id = stableGuid(domain)): Tenant {
     oauth2PermissionGrants: [],
     secrets: [],
   });
-  for (const fp of FIRST_PARTY) {
-    tenant.indexSp(
-      newServicePrincipal({
-        appId: fp.appId,
-        displayName: fp.displayName,
-        appOwnerOrganizationId: MICROSOFT_TENANT_ID,
-        signInAudience: 'AzureADMultipleOrgs',
-        servicePrincipalNames: [...fp.servicePrincipalNames],
-        appRoles: structuredClone(fp.appRoles),
-        oauth2PermissionScopes: structuredClone(fp.oauth2PermissionScopes),
-      }),
-    );
-  }
+  ensureFirstParty(tenant);
   Object.assign(tenant.operator, seededClient(tenant, 'entra-portal emulator operator', OPERATOR_ROLES));
   Object.assign(tenant.unprivileged, seededClient(tenant, 'entra-portal emulator unprivileged operator', []));
   return tenant;

@@ -39,8 +39,10 @@ export class Engine {
   /** the most recent entry of verifiedTokens (most calls repeat the previous caller's header) */
   lastToken: { authorization: string; facts: VerifiedToken } | undefined;
   /** pending device codes and issued refresh tokens (in memory: a restart signs users out) */
-  readonly deviceCodes = new Map<string, { tenantId: string; clientId: string; scope: string; expires: number }>();
-  readonly refreshTokens = new Map<string, { tenantId: string; clientId: string }>();
+  readonly deviceCodes = new Map<string, { tenantId: string; clientId: string; scope: string; userCode: string; expires: number; userId?: string }>();
+  readonly refreshTokens = new Map<string, { tenantId: string; clientId: string; userId: string }>();
+  /** 'auto': a device code nobody signed in at /devicelogin is approved as the administrator */
+  deviceLogin: 'auto' | 'manual' = 'auto';
 
   constructor(
     readonly store: Store,

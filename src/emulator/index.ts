@@ -56,6 +56,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   try {
     for (const t of options.tenants ?? []) await store.ensure(t);
     const engine = new Engine(store, faults, options.tokenLifetimeSeconds ?? 3599, options.clock, options.requestLogLimit);
+    if (options.deviceLogin) engine.deviceLogin = options.deviceLogin;
     const { ca, server: tls } = store.file;
     const handler = createHandler(engine);
     // The chain includes the CA so clients that only pin the CA still build a path.

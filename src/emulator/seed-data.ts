@@ -22,6 +22,8 @@ export const GRAPH_ROLES: Record<string, string> = {
   'AppRoleAssignment.ReadWrite.All': '06b708a9-e830-4db3-a914-8e69da51d44f',
   'DelegatedPermissionGrant.ReadWrite.All': '8e8e4742-1d95-4f68-9d56-6ee75648c72a',
   'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
+  'Policy.Read.All': '246dd0d5-5bd0-4def-940b-0421030a5b68',
+  'Policy.ReadWrite.ApplicationConfiguration': 'be74164b-cff1-491c-8741-e671cb536e13',
 };
 
 /** Microsoft Graph delegated permissions (scopes): value → [id, type]. */
@@ -38,15 +40,40 @@ export const GRAPH_SCOPES: Record<string, [string, 'User' | 'Admin']> = {
   profile: ['14dad69e-099b-42c9-810b-d002981feec1', 'User'],
   email: ['64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0', 'User'],
   'Application.ReadWrite.All': ['bdfbf15f-ee85-4955-8675-146e8e5296b5', 'Admin'],
+  'Application.Read.All': ['c79f8feb-a9db-4090-85f9-90d820caa0eb', 'Admin'],
+  'AppRoleAssignment.ReadWrite.All': ['84bccea3-f856-4a8a-967b-dbe0a3d53a64', 'Admin'],
+  'DelegatedPermissionGrant.ReadWrite.All': ['41ce6ca6-6826-4807-84f1-1c82854f7ee5', 'Admin'],
+  'Directory.AccessAsUser.All': ['0e263e50-5827-48a4-b97c-d940288653c7', 'Admin'],
+  'Directory.ReadWrite.All': ['c5366453-9fb0-48a5-a156-24f0c49a4b84', 'Admin'],
+  'Group.ReadWrite.All': ['4e46008b-f24c-477d-8fff-7bb4ec7aafe0', 'Admin'],
   'EWS.AccessAsUser.All': ['9769c687-087d-48ac-9cb3-c37dde652038', 'User'],
 };
 
-/** The roles the seeded operator holds (DESIGN §6, issue 3). */
+/** The roles the seeded operator holds (docs/emulator.md): what apply needs, and the app management policies. */
 export const OPERATOR_ROLES = [
   'Application.ReadWrite.All',
   'AppRoleAssignment.ReadWrite.All',
   'DelegatedPermissionGrant.ReadWrite.All',
   'Application.Read.All',
+  'Policy.Read.All',
+  'Policy.ReadWrite.ApplicationConfiguration',
+] as const;
+
+/** Directory role template ids (the `wids` claim). */
+export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+
+/**
+ * Microsoft's public clients a tenant knows without registering them (their service principals exist
+ * in every tenant), with the delegated Microsoft Graph scopes they are consented for. The Azure CLI's
+ * client id is also @azure/identity's default for DeviceCodeCredential. The scope list approximates
+ * what a real tenant grants the Azure CLI (its tokens carry Directory.AccessAsUser.All).
+ */
+export const FIRST_PARTY_CLIENTS = [
+  {
+    appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+    displayName: 'Microsoft Azure CLI',
+    graphScopes: 'Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All Directory.AccessAsUser.All Group.ReadWrite.All User.Read.All email openid profile',
+  },
 ] as const;
 
 function role(value: string, id: string, resource: string): AppRole {

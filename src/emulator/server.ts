@@ -12,7 +12,7 @@ import { runGraphCall } from './graph/router.js';
 import { tenantNotFound, aadError } from './identity/errors.js';
 import { adminConsent, isAdminConsentPath } from './identity/admin-consent.js';
 import { instanceDiscovery, jwks, openidConfiguration } from './identity/metadata.js';
-import { basicClientAuth, deviceCodeEndpoint, tokenEndpoint } from './identity/token.js';
+import { approveDeviceLogin, basicClientAuth, deviceCodeEndpoint, tokenEndpoint } from './identity/token.js';
 import { parseTarget, type Target } from './target.js';
 import type { RequestLogEntry } from './types.js';
 
@@ -130,7 +130,7 @@ export function createHandler(engine: Engine): (req: IncomingMessage, res: Serve
         } else if (url.pathname.startsWith('/beta/')) {
           outcome = { result: errorResult(new GraphError(400, 'BadRequest', 'The entra-portal emulator serves Graph v1.0 only.'), requestId, undefined), graph: true };
         } else if (url.pathname === '/devicelogin') {
-          outcome = { result: { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'The entra-portal emulator approves device codes automatically.\n' } };
+          outcome = { result: approveDeviceLogin({ engine }, url.searchParams) };
         } else {
           outcome = await login(engine, req, url, origin);
         }

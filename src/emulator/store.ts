@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { InputError, LockedError, OperationError } from '../errors.js';
-import { seedTenant, stableGuid, TABLE_KINDS, Tenant } from './directory.js';
+import { ensureFirstParty, seedTenant, stableGuid, TABLE_KINDS, Tenant } from './directory.js';
 import { Journal, readJournal, type JournalContents, type JournalOp } from './journal.js';
 import { makeServerCert, stillValid } from './tls.js';
 import { generatePki, signingOf, usePki, type StatePki } from './pki.js';
@@ -96,7 +96,10 @@ export class Store {
     store.lock = lock;
     store.compactMinBytes = compactMinBytes;
     store.snapshotBytes = snapshotBytes;
-    for (const t of store.tenants.values()) for (const table of t.tables()) table.settle();
+    for (const t of store.tenants.values()) {
+      ensureFirstParty(t); // derived, deterministic: nothing to write for it
+      for (const table of t.tables()) table.settle();
+    }
     if (path) {
       store.journal = new Journal(journalPath(path));
       store.snapshotDue = fresh || !loaded.stateId;
@@ -251,8 +254,9 @@ function replay(tenants: TenantState[], commits: JournalOp[][], file: FileFields
       const rows = ((t as unknown as Record<string, unknown[] | undefined>)[kind] ?? []) as Record<string, unknown>[];
       tables.set(kind, new Map(rows.map((r) => [keyOf(kind, r), r])));
     }
-    const { id, domain, admin, operator, unprivileged } = t;
-    byId.set(t.id, { meta: { id, domain, admin, operator, unprivileged }, tables });
+    const meta = { ...t } as Record<string, unknown>;
+    for (const kind of TABLE_KINDS) delete meta[kind];
+    byId.set(t.id, { meta: meta as unknown as TenantMeta, tables });
   }
   for (const ops of commits) {
     for (const [tid, kind, key, value] of ops) {

@@ -97,6 +97,12 @@ export interface EmulatorOptions {
    * compaction.
    */
   compactBytes?: number;
+  /**
+   * Device-code sign-ins: 'auto' (default) approves a code nobody signed in at `/devicelogin` as the
+   * tenant's administrator at the client's first poll; 'manual' keeps answering authorization_pending
+   * until `GET /devicelogin?code=<user code>&user=<upn>` signs a user in (tests of a plain user).
+   */
+  deviceLogin?: 'auto' | 'manual';
   /** extra tenant domains (or ids) to create if missing */
   tenants?: string[];
   restoreApi?: { port: number; settings: () => RestorePortalSettings | Promise<RestorePortalSettings> };
@@ -231,10 +237,21 @@ export interface StoredSecret {
 }
 
 /** A tenant's own fields (without its tables of directory objects). */
+export interface DirectoryUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+}
+
 export interface TenantMeta {
   id: string;
   domain: string;
-  admin: { id: string; userPrincipalName: string; displayName: string };
+  /** a Global Administrator (device-code sign-ins are approved as this user unless told otherwise) */
+  admin: DirectoryUser;
+  /** a user without directory roles (absent in older states: derived from the tenant id) */
+  member?: DirectoryUser;
+  /** GET/PATCH /policies/defaultAppManagementPolicy (absent in older states: the disabled default) */
+  defaultAppManagementPolicy?: GraphObject;
   operator: { clientId: string; clientSecret: string };
   unprivileged: { clientId: string; clientSecret: string };
 }
@@ -248,6 +265,17 @@ export interface TenantState extends TenantMeta {
   /** deleted items (absent in states written before soft delete was modelled) */
   deletedApplications?: Application[];
   deletedServicePrincipals?: ServicePrincipal[];
+  /** owners of applications: one record per application object id */
+  owners?: OwnerList[];
+  /** per-application app management policies, and their assignments (by application object id) */
+  appManagementPolicies?: GraphObject[];
+  appManagementPolicyAssignments?: { id: string; policies: string[] }[];
+}
+
+/** The owners of a directory object (users or service principals), by object id. */
+export interface OwnerList {
+  id: string;
+  owners: string[];
 }
 
 export interface KeyPairPem {
@@ -279,6 +307,8 @@ export interface VerifiedToken {
   user: boolean;
   oid: string;
   appId: string;
-  /** shared by every call with this token: never mutated */
+  /** application permissions, or a user's delegated scopes; shared by every call with this token: never mutated */
   roles: ReadonlySet<string>;
+  /** a user token's `wids` holds Global Administrator */
+  globalAdmin: boolean;
 }

@@ -30,6 +30,15 @@ const READ_GRANTS = [RIGHTS.directoryRead, RIGHTS.grantWrite, RIGHTS.directoryWr
 /** Global Administrator's role template id (the `wids` claim). */
 export const GLOBAL_ADMINISTRATOR_ROLE = '62e90394-69f5-4237-9190-012177145e10';
 
+/**
+ * Directory roles whose holders may grant tenant-wide consent to delegated permissions, which apply
+ * does (https://learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent): Global
+ * Administrator, Privileged Role Administrator, Cloud Application Administrator, Application Administrator.
+ */
+const CONSENTING_ROLES = [GLOBAL_ADMINISTRATOR_ROLE, 'e8611ab8-c189-46e8-94e1-60213ab1f814', '158c047a-c907-4556-b7ef-446551a6b5f7', '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3'];
+/** How `missing` names the role a delegated apply lacks. */
+export const CONSENTING_ROLE = 'a directory role that can grant admin consent (e.g. Global Administrator)';
+
 export interface OperatorReport {
   kind: 'application' | 'user' | 'unknown';
   /** the token's `tid` (or the configured tenant when the token is opaque) */
@@ -72,8 +81,10 @@ export function assessClaims(claims: Record<string, unknown>, need: Need, config
   const upn = str(claims.upn) ?? str(claims.preferred_username) ?? str(claims.unique_name);
   const missing: string[] = [];
   if (isUser) {
-    const allPowerful = scopes.includes(RIGHTS.directoryAsUser) || wids.includes(GLOBAL_ADMINISTRATOR_ROLE);
-    if (!allPowerful) missing.push(...requiredMissing(new Set(scopes), need));
+    // a delegated token acts with its scopes AND the user's own rights: Directory.AccessAsUser.All is
+    // as much as the user may do, and granting consent takes a directory role
+    if (!scopes.includes(RIGHTS.directoryAsUser)) missing.push(...requiredMissing(new Set(scopes), need));
+    if (need === 'apply' && !wids.some((w) => CONSENTING_ROLES.includes(w))) missing.push(CONSENTING_ROLE);
   } else {
     missing.push(...requiredMissing(new Set(roles), need));
   }
@@ -142,7 +153,7 @@ export async function checkOperatorRights(session: GraphSession, ctx: Pick<Conte
   if (report.missing.length) {
     const how =
       report.kind === 'user'
-        ? `Sign in with an account that can consent to ${report.missing.join(' and ')} (e.g. a Global Administrator), or use an application identity (--auth environment).`
+        ? `Sign in as a user who holds a role that can grant admin consent (e.g. Global Administrator, Cloud Application Administrator) with a client consented for ${[RIGHTS.appWrite, RIGHTS.grantWrite].join(' and ')}, or use an application identity (--auth environment).`
         : `Add the application permission(s) ${report.missing.join(', ')} (Microsoft Graph) to application ${report.appId ?? ''} and grant admin consent.`;
     throw new PermissionError(`the ${who} in tenant ${report.tenant} lacks ${report.missing.join(' and ')}, which ${options.need === 'read' ? 'a read-only drift check (reading the application and its admin consent)' : 'apply'} needs`, {
       missing: report.missing,

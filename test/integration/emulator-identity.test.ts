@@ -70,7 +70,14 @@ describe('emulator identity endpoints', () => {
     assert.equal(payload.appid, contoso().operator.clientId);
     assert.deepEqual(
       [...payload.roles].sort(),
-      ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All', 'Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All'],
+      [
+        'AppRoleAssignment.ReadWrite.All',
+        'Application.Read.All',
+        'Application.ReadWrite.All',
+        'DelegatedPermissionGrant.ReadWrite.All',
+        'Policy.Read.All',
+        'Policy.ReadWrite.ApplicationConfiguration',
+      ],
     );
     assert.ok(payload.exp > Date.now() / 1000);
   });
@@ -212,11 +219,15 @@ describe('emulator identity endpoints', () => {
     const g = graphClientFor(h, t, cred);
     const app = await g.api('/applications').post({ displayName: 'made by the admin' });
     assert.ok(app.id);
-    assert.match(prompt, /approves it automatically/);
+    assert.match(prompt, /approves it as admin@/);
     // an application of the tenant must allow public client flows
     const confidential = new DeviceCodeCredential({ tenantId: t.id, clientId: app.appId, userPromptCallback: () => undefined, ...credentialOptions(h) });
     await assert.rejects(confidential.getToken(`${h.url}/.default`), /invalid_client/);
     await g.api(`/applications/${app.id}`).patch({ isFallbackPublicClient: true });
+    // …and be consented for what it asks (emulator-consent.test.ts)
+    const sp = await g.api('/servicePrincipals').post({ appId: app.appId });
+    const graph = (await g.api('/servicePrincipals').filter(`appId eq '00000003-0000-0000-c000-000000000000'`).get()).value[0];
+    await g.api('/oauth2PermissionGrants').post({ clientId: sp.id, consentType: 'AllPrincipals', resourceId: graph.id, scope: 'User.Read' });
     const pub = new DeviceCodeCredential({ tenantId: t.id, clientId: app.appId, userPromptCallback: () => undefined, ...credentialOptions(h) });
     assert.ok((await pub.getToken(`${h.url}/.default`)).token);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assessClaims, decodeJwtPayload, GLOBAL_ADMINISTRATOR_ROLE } from '../../src/graph/preflight.js';
+import { assessClaims, CONSENTING_ROLE, decodeJwtPayload, GLOBAL_ADMINISTRATOR_ROLE } from '../../src/graph/preflight.js';
 
 const jwt = (payload: object) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
 
@@ -30,13 +30,18 @@ describe('preflight claims', () => {
     assert.deepEqual(assessClaims({ roles: ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All'] }, 'read', 'c').missing, []);
   });
 
-  it('users: Directory.AccessAsUser.All or Global Administrator are fine; otherwise the scopes decide', () => {
-    assert.deepEqual(assessClaims({ scp: 'User.Read Directory.AccessAsUser.All', upn: 'a@b' }, 'apply', 'c').missing, []);
-    assert.deepEqual(assessClaims({ scp: 'User.Read', upn: 'a@b', wids: [GLOBAL_ADMINISTRATOR_ROLE] }, 'apply', 'c').missing, []);
+  it('users: the scopes (or Directory.AccessAsUser.All) and, to apply, a role that can grant consent', () => {
+    const admin = { wids: [GLOBAL_ADMINISTRATOR_ROLE] };
+    assert.deepEqual(assessClaims({ scp: 'User.Read Directory.AccessAsUser.All', upn: 'a@b', ...admin }, 'apply', 'c').missing, []);
+    // Directory.AccessAsUser.All is what the user may do: a user without a role cannot grant consent
+    assert.deepEqual(assessClaims({ scp: 'User.Read Directory.AccessAsUser.All', upn: 'a@b' }, 'apply', 'c').missing, [CONSENTING_ROLE]);
+    assert.deepEqual(assessClaims({ scp: 'User.Read Directory.AccessAsUser.All', upn: 'a@b' }, 'read', 'c').missing, []);
+    // a role does not widen the scopes the token carries
+    assert.deepEqual(assessClaims({ scp: 'User.Read', upn: 'a@b', ...admin }, 'apply', 'c').missing, ['Application.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All']);
     const r = assessClaims({ scp: 'User.Read Application.ReadWrite.All', preferred_username: 'u@c' }, 'apply', 'c');
     assert.equal(r.kind, 'user');
     assert.equal(r.upn, 'u@c');
     assert.equal(r.tenant, 'c');
-    assert.deepEqual(r.missing, ['DelegatedPermissionGrant.ReadWrite.All']);
+    assert.deepEqual(r.missing, ['DelegatedPermissionGrant.ReadWrite.All', CONSENTING_ROLE]);
   });
 });

@@ -15,6 +15,8 @@ import type { Application } from '../types.js';
 import { requireAny, ROLES, type Principal } from './auth.js';
 import { isGuid, objectBody, type GraphCall } from './call.js';
 import { newKeyCredential } from './key-credentials.js';
+import { enforceKeyCredential, enforcePassword } from '../app-policy.js';
+import { SECRET_DEFAULT_MS } from '../directory.js';
 
 const PROOF_AUDIENCE = '00000002-0000-0000-c000-000000000000';
 
@@ -24,7 +26,7 @@ const malformed = (why: string): GraphError =>
 /** The app itself may roll its keys without any permission; others need Application.ReadWrite.All. */
 function requireSelfOrWriter(p: Principal, app: Application): void {
   if (p.kind === 'app' && p.appId === app.appId) return;
-  requireAny(p, ROLES.appWrite);
+  requireAny(p, ROLES.appWrite, p.tenant.ownersOf(app.id));
 }
 
 function checkProof(tenant: Tenant, app: Application, proof: unknown): void {
@@ -59,6 +61,7 @@ export function addKey(call: GraphCall, app: Application): GraphResult {
     throw badRequest('A passwordCredential with secretText is required for an X509CertAndPassword key.');
   }
   const cred = newKeyCredential({ ...input, keyId: undefined }, { allowPasswordPair: true });
+  enforceKeyCredential(call.tenant, app, cred);
   app.keyCredentials = [...app.keyCredentials, cred];
   call.tenant.apps.touch(app.id);
   return {
@@ -85,11 +88,14 @@ export function addPassword(call: GraphCall, app: Application): GraphResult {
   const body = call.body === undefined ? {} : objectBody(call);
   const pc = (body.passwordCredential ?? {}) as Record<string, unknown>;
   const name = typeof pc.displayName === 'string' ? pc.displayName : null;
+  const end = typeof pc.endDateTime === 'string' && Number.isFinite(Date.parse(pc.endDateTime)) ? Date.parse(pc.endDateTime) : undefined;
+  const now = Date.now();
+  enforcePassword(call.tenant, app, { startDateTime: graphDate(now), endDateTime: graphDate(end ?? now + SECRET_DEFAULT_MS) });
   const { secretText, credential } = addSecret(call.tenant, app, name);
-  if (typeof pc.endDateTime === 'string' && Number.isFinite(Date.parse(pc.endDateTime))) {
+  if (end !== undefined) {
     // addSecret marked the application changed: this edit goes into the same commit
     const stored = app.passwordCredentials.find((p) => p.keyId === credential.keyId)!;
-    stored.endDateTime = graphDate(Date.parse(pc.endDateTime));
+    stored.endDateTime = graphDate(end);
     credential.endDateTime = stored.endDateTime;
   }
   return {

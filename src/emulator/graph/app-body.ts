@@ -11,6 +11,7 @@ import { newApplication } from '../shapes.js';
 import type { Application, AppRole, PermissionScope } from '../types.js';
 import { isGuid } from './call.js';
 import { replaceKeyCredentials } from './key-credentials.js';
+import { enforceKeyCredential } from '../app-policy.js';
 
 const READ_ONLY = new Set(['id', 'appId', 'createdDateTime', 'publisherDomain', 'deletedDateTime', 'disabledByMicrosoftStatus', 'applicationTemplateId', 'verifiedPublisher']);
 const AUDIENCES = new Set(['AzureADMyOrg', 'AzureADMultipleOrgs', 'AzureADandPersonalMicrosoftAccount', 'PersonalMicrosoftAccount']);
@@ -169,9 +170,13 @@ export function applyApplicationBody(tenant: Tenant, app: Application, body: Rec
       case 'tags':
         app.tags = [...stringArray(v, k)];
         break;
-      case 'keyCredentials':
+      case 'keyCredentials': {
+        const before = new Set(app.keyCredentials.map((k) => k.keyId));
         app.keyCredentials = replaceKeyCredentials(app.keyCredentials, v);
+        // the tenant's app management policy judges the credentials this write adds
+        for (const k of app.keyCredentials) if (!before.has(k.keyId)) enforceKeyCredential(tenant, app, k);
         break;
+      }
       case 'passwordCredentials': {
         const list = Array.isArray(v) ? v : undefined;
         if (!list) throw invalidValue(k);

@@ -11,6 +11,7 @@ import type { Application } from '../types.js';
 import { addKey, addPassword, removeKey, removePassword } from './app-actions.js';
 import { handleFederated } from './federated.js';
 import { applyApplicationBody } from './app-body.js';
+import { handleAppPolicies } from './policies.js';
 import { requireAny, ROLES } from './auth.js';
 import { checkKey, methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { entityResult, listResult, type ResourceType } from './query.js';
@@ -54,6 +55,8 @@ function create(call: GraphCall, body: Record<string, unknown>, uniqueName?: str
     applyApplicationBody(tenant, app, body, true);
   }
   tenant.indexApp(app);
+  // a user who registers an application owns it (an application identity does not)
+  if (call.principal.kind === 'user') tenant.setOwners(app.id, [call.principal.oid]);
   call.engine.noteCreated(tenant, app.id);
   return app;
 }
@@ -76,7 +79,7 @@ export function handleApplications(call: GraphCall, seg: Segment, rest: string[]
       return listResult(call, visibleApps(call), APPLICATION);
     }
     if (method === 'POST') {
-      requireAny(principal, ROLES.appWrite);
+      requireAny(principal, ROLES.appWrite, [principal.oid]);
       const app = create(call, objectBody(call));
       return { ...entityResult({ ...call, query: new URLSearchParams() }, app, APPLICATION, 201), write: true, headers: { Location: `${call.origin}/v1.0/applications/${app.id}` } };
     }
@@ -107,7 +110,7 @@ export function handleApplications(call: GraphCall, seg: Segment, rest: string[]
       return entityResult(call, app, APPLICATION);
     }
     if (method === 'PATCH') {
-      requireAny(principal, ROLES.appWrite);
+      requireAny(principal, ROLES.appWrite, app ? tenant.ownersOf(app.id) : [principal.oid]);
       const body = objectBody(call);
       if (!app) {
         if (upsert) {
@@ -122,7 +125,7 @@ export function handleApplications(call: GraphCall, seg: Segment, rest: string[]
       return { status: 204, write: true };
     }
     if (method === 'DELETE') {
-      requireAny(principal, ROLES.appWrite);
+      requireAny(principal, ROLES.appWrite, app ? tenant.ownersOf(app.id) : []);
       if (!app) throw notFound(keyText);
       const now = engine.clock.now();
       // its service principal in the home tenant goes too, and is not restored with it
@@ -136,6 +139,10 @@ export function handleApplications(call: GraphCall, seg: Segment, rest: string[]
   if (tail[0]?.toLowerCase() === 'federatedidentitycredentials') {
     if (!app || !engine.visible(tenant, app.id)) throw notFound(keyText);
     return handleFederated(call, app, tail.slice(1));
+  }
+  if (tail[0]?.toLowerCase() === 'appmanagementpolicies') {
+    if (!app) throw notFound(keyText);
+    return handleAppPolicies(call, app, tail.slice(1));
   }
   if (tail.length === 1) {
     const action = tail[0]!.replace(/^microsoft\.graph\./, '');

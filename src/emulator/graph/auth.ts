@@ -1,15 +1,19 @@
 /**
  * Every Graph call presents an access token the emulator issued: signature, audience (the emulator's
  * own origin), issuer/tenant and lifetime are checked (401 InvalidAuthenticationToken otherwise), and
- * each operation requires one of its application permissions (403 Authorization_RequestDenied,
- * "Insufficient privileges to complete the operation.", reference/graph-behaviour.md §5).
- * A delegated token of the seeded administrator (device code) is treated as a Global Administrator.
+ * each operation requires one of its permissions (403 Authorization_RequestDenied, "Insufficient
+ * privileges to complete the operation.").
+ * A delegated token acts with the intersection of its scopes (`scp`) and the user's rights: a Global
+ * Administrator (`wids`) may do what the scopes allow; a user without roles may read applications,
+ * register new ones and manage the ones they own (Entra's default user permissions,
+ * https://learn.microsoft.com/entra/fundamentals/users-default-permissions).
  */
 import type { Engine } from '../engine.js';
 import type { VerifiedToken } from '../types.js';
 import type { Tenant } from '../directory.js';
 import { GraphError } from '../http.js';
 import { decodeJwt, verifyJwt } from '../jwt.js';
+import { GLOBAL_ADMINISTRATOR } from '../seed-data.js';
 import { v1Issuer } from '../identity/token.js';
 
 export interface Principal {
@@ -20,7 +24,8 @@ export interface Principal {
   /** the service principal (app) or user object id */
   oid: string;
   roles: ReadonlySet<string>;
-  /** the tenant administrator: allowed everything */
+  /** app: its application permissions; user: its delegated scopes */
+  /** a user holding Global Administrator (the `wids` claim) */
   admin: boolean;
 }
 
@@ -70,15 +75,16 @@ function verifyToken(engine: Engine, authorization: string | undefined): Verifie
     user: p.idtyp === 'user' || typeof p.scp === 'string',
     oid: String(p.oid ?? ''),
     appId: String(p.appid ?? ''),
-    roles: new Set(Array.isArray(p.roles) ? p.roles.filter((r): r is string => typeof r === 'string') : []),
+    roles: new Set(
+      typeof p.scp === 'string' ? p.scp.split(' ').filter(Boolean) : Array.isArray(p.roles) ? p.roles.filter((r): r is string => typeof r === 'string') : [],
+    ),
+    globalAdmin: Array.isArray(p.wids) && p.wids.includes(GLOBAL_ADMINISTRATOR),
   };
   if (verified.size >= 1000) verified.clear();
   verified.set(authorization!, facts);
   engine.lastToken = { authorization: authorization!, facts };
   return facts;
 }
-
-const NO_ROLES: ReadonlySet<string> = new Set();
 
 export function authenticate(engine: Engine, authorization: string | undefined): Principal {
   const t = verifyToken(engine, authorization);
@@ -90,8 +96,8 @@ export function authenticate(engine: Engine, authorization: string | undefined):
   const tenant = typeof t.tid === 'string' ? engine.store.tenants.get(t.tid) : undefined;
   if (!tenant || !t.issOk) throw unauthenticated('Access token validation failure. Invalid issuer or tenant.', engine);
   if (t.user) {
-    if (t.oid !== tenant.admin.id) throw unauthenticated('Access token validation failure. Unknown user.', engine);
-    return { tenant, kind: 'user', appId: t.appId, oid: t.oid, roles: NO_ROLES, admin: true };
+    if (!tenant.user(t.oid)) throw unauthenticated('Access token validation failure. Unknown user.', engine);
+    return { tenant, kind: 'user', appId: t.appId, oid: t.oid, roles: t.roles, admin: t.globalAdmin };
   }
   if (!tenant.sps.has(t.oid)) throw unauthenticated('Access token validation failure. The service principal no longer exists.', engine);
   return { tenant, kind: 'app', appId: t.appId, oid: t.oid, roles: t.roles, admin: false };
@@ -99,10 +105,21 @@ export function authenticate(engine: Engine, authorization: string | undefined):
 
 export const denied = (): GraphError => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 
-/** Throws 403 unless the principal holds at least one of the roles. */
-export function requireAny(p: Principal, roles: readonly string[]): void {
-  if (p.admin) return;
-  if (!roles.some((r) => p.roles.has(r))) throw denied();
+const ALL_AS_USER = 'Directory.AccessAsUser.All';
+
+/**
+ * Throws 403 unless the principal holds one of the permissions (a user: one of the scopes, or
+ * Directory.AccessAsUser.All). A user without a role gets reads (a permission list that offers a
+ * `.Read.All`), and writes only to an object they own (`owners`; a creation passes the creator).
+ */
+export function requireAny(p: Principal, roles: readonly string[], owners?: readonly string[]): void {
+  if (p.kind === 'app') {
+    if (!roles.some((r) => p.roles.has(r))) throw denied();
+    return;
+  }
+  if (!p.roles.has(ALL_AS_USER) && !roles.some((r) => p.roles.has(r))) throw denied();
+  if (p.admin || roles.some((r) => r.endsWith('.Read.All')) || owners?.includes(p.oid)) return;
+  throw denied();
 }
 
 export const ROLES = {

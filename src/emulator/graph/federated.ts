@@ -58,7 +58,7 @@ export function handleFederated(call: GraphCall, app: Application, rest: string[
       return listResult(call, fics as unknown as Record<string, unknown>[], FEDERATED, { contextSet: `applications('${app.id}')/federatedIdentityCredentials` });
     }
     if (method === 'POST') {
-      requireAny(principal, ROLES.appWrite);
+      requireAny(principal, ROLES.appWrite, call.tenant.ownersOf(app.id));
       const fic = validated(objectBody(call), fics);
       fics.push(fic);
       return { ...entityResult({ ...call, query: new URLSearchParams() }, fic as unknown as Record<string, unknown>, FEDERATED, 201), write: true };
@@ -74,7 +74,7 @@ export function handleFederated(call: GraphCall, app: Application, rest: string[
     return entityResult(call, fic as unknown as Record<string, unknown>, FEDERATED);
   }
   if (method === 'DELETE') {
-    requireAny(principal, ROLES.appWrite);
+    requireAny(principal, ROLES.appWrite, call.tenant.ownersOf(app.id));
     if (!fic) throw notFound(id);
     app.federatedIdentityCredentials = fics.filter((f) => f !== fic);
     return { status: 204, write: true };

@@ -46,7 +46,7 @@ function create(call: GraphCall): PermissionGrant {
   const principalId = body.principalId === undefined || body.principalId === null ? null : body.principalId;
   if (consentType === 'AllPrincipals' && principalId !== null) throw badRequest("'principalId' must be null when consentType is AllPrincipals.");
   if (consentType === 'Principal' && !isGuid(principalId)) throw badRequest("'principalId' is required when consentType is Principal.");
-  if (principalId !== null && (principalId as string).toLowerCase() !== tenant.admin.id) throw notFound(principalId as string);
+  if (principalId !== null && !tenant.user((principalId as string).toLowerCase())) throw notFound(principalId as string);
   const clientId = (body.clientId as string).toLowerCase();
   const resourceId = (body.resourceId as string).toLowerCase();
   for (const id of [clientId, resourceId]) {

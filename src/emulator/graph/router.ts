@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { errorResult, GraphError, type GraphResult } from '../http.js';
 import { handleApplications, lookup } from './applications.js';
 import { handleDirectory } from './deleted-items.js';
+import { handlePolicies } from './policies.js';
 import { parseSegment, splitPath, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { handleGrants } from './grants.js';
 import { keyReadLimit } from './limits.js';
@@ -70,6 +71,9 @@ function route(call: GraphCall): GraphResult {
     case 'directory':
       if (seg.key) throw unknownSegment(seg.name);
       return handleDirectory(call, rest);
+    case 'policies':
+      if (seg.key) throw unknownSegment(seg.name);
+      return handlePolicies(call, rest);
     default:
       throw unknownSegment(seg.name);
   }

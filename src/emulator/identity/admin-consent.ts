@@ -134,7 +134,8 @@ export async function adminConsent(engine: Engine, req: IncomingMessage, tenantS
   const back = (params: Record<string, string | undefined>): Outcome => ({ result: redirect(redirectUri, { admin_consent: 'True', ...params, state }), tenant: tenant.id, write: true });
   const fail = (error: string, code: number, text: string) => back({ error, error_description: `AADSTS${code}: ${text}` });
 
-  const admin: Principal = { tenant, kind: 'user', appId: app.appId, oid: tenant.admin.id, roles: new Set(), admin: true };
+  // the administrator consenting in the browser: a Global Administrator acting as themself
+  const admin: Principal = { tenant, kind: 'user', appId: app.appId, oid: tenant.admin.id, roles: new Set(['Directory.AccessAsUser.All']), admin: true };
   const graph = async (method: string, path: string, body?: unknown): Promise<GraphResult> => {
     const [p, query] = path.split('?');
     return runGraphCall({ engine, method, path: p!, query: new URLSearchParams(query ?? ''), headers: {}, body, origin, principal: admin, tenant, rootId: `admin-consent-${tenant.id}` });

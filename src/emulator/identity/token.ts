@@ -1,60 +1,27 @@
 /**
- * `POST /{tenant}/oauth2/v2.0/token` (reference/graph-behaviour.md §8.3–§8.5): client_credentials
- * with a client secret or a client assertion (RS256/PS256, `x5t` or `x5t#S256` matched against the
- * application's keyCredentials), the device-code grant (approved automatically as the tenant's
- * administrator) and refresh tokens. Errors carry Entra's AADSTS codes.
+ * `POST /{tenant}/oauth2/v2.0/token`: client_credentials with a client secret (in the body or as
+ * HTTP Basic) or a client assertion (RS256/PS256, `x5t` or `x5t#S256` matched against the
+ * application's keyCredentials); the device-code and refresh-token grants are in delegated.ts.
+ * Errors carry Entra's AADSTS codes.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine.js';
 import type { Tenant } from '../directory.js';
 import type { GraphResult } from '../http.js';
 import { decodeJwt, signJwt, verifyJwt } from '../jwt.js';
 import { usableVerifyKey } from '../keycert.js';
-import { GRAPH_APP_ID } from '../seed-data.js';
 import type { Application, ServicePrincipal } from '../types.js';
+import { accessClaims, findClient, missing, ok, resolveResource, unknownClient, v1Issuer, type TokenRequest } from './common.js';
+import { deviceCodeGrant, refreshGrant } from './delegated.js';
+
+export { deviceCodeEndpoint, approveDeviceLogin } from './delegated.js';
 import { aadError } from './errors.js';
+
+export { v1Issuer, type TokenRequest } from './common.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
-const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
-
-export interface TokenRequest {
-  engine: Engine;
-  tenant: Tenant;
-  /** the origin the client addressed (issuer and audiences follow it) */
-  origin: string;
-  form: URLSearchParams;
-  correlationId?: string;
-}
-
-function ok(body: Record<string, unknown>): GraphResult {
-  return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' }, body };
-}
-
-/** The application behind a client id: in this tenant, or a multi-tenant one homed elsewhere. */
-function findClient(engine: Engine, tenant: Tenant, clientId: string): { app: Application; home: Tenant } | undefined {
-  const local = tenant.appsByAppId.get(clientId);
-  if (local) return { app: local, home: tenant };
-  for (const t of engine.store.tenants.values()) {
-    const a = t.appsByAppId.get(clientId);
-    if (a && a.signInAudience !== 'AzureADMyOrg') return { app: a, home: t };
-  }
-  return undefined;
-}
-
-/** The resource a `.default` scope names, and the audience to put in the token. */
-function resolveResource(engine: Engine, tenant: Tenant, resource: string): { sp: ServicePrincipal; aud: string } | undefined {
-  const r = resource.replace(/\/+$/, '');
-  if (engine.isOwnOrigin(r)) {
-    const sp = tenant.graphSp;
-    return sp ? { sp, aud: r.toLowerCase() } : undefined;
-  }
-  for (const sp of tenant.sps.values()) {
-    if (sp.appId === r || sp.servicePrincipalNames.some((n) => n.replace(/\/+$/, '') === r)) return { sp, aud: resource };
-  }
-  return undefined;
-}
 
 /**
  * `client_secret_basic` (advertised in the discovery document): the client id and secret in an HTTP
@@ -92,9 +59,6 @@ export async function tokenEndpoint(req: TokenRequest): Promise<GraphResult> {
   return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`, req.correlationId);
 }
 
-function missing(req: TokenRequest, name: string): GraphResult {
-  return aadError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`, req.correlationId);
-}
 
 function clientCredentials(req: TokenRequest): GraphResult {
   const { engine, tenant, form } = req;
@@ -104,15 +68,7 @@ function clientCredentials(req: TokenRequest): GraphResult {
   if (!scope) return missing(req, 'scope');
   const found = findClient(engine, tenant, clientId);
   const sp = tenant.spsByAppId.get(clientId);
-  if (!found || !sp) {
-    return aadError(
-      400,
-      'unauthorized_client',
-      700016,
-      `Application with identifier '${clientId}' was not found in the directory '${tenant.domain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
-      req.correlationId,
-    );
-  }
+  if (!found || !sp) return unknownClient(req, clientId);
   const scopes = scope.split(' ').filter(Boolean);
   if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) {
     return aadError(
@@ -223,28 +179,13 @@ function audienceIsTokenEndpoint(engine: Engine, tenant: Tenant, aud: unknown): 
   });
 }
 
-/** The issuer of v2.0 tokens (id tokens): the authority's own origin, as the discovery document says. */
-function issuer(req: TokenRequest): string {
-  return `${req.origin}/${req.tenant.id}/v2.0`;
-}
 
-/**
- * The issuer of the v1.0 access tokens Graph accepts: Entra's fixed STS form, whatever the host the
- * client signed in at (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
- */
-export const v1Issuer = (tenantId: string): string => `https://sts.windows.net/${tenantId}/`;
 
 function issueAppToken(req: TokenRequest, app: Application, sp: ServicePrincipal, resource: { sp: ServicePrincipal; aud: string }, acr: '1' | '2'): Record<string, unknown> {
   const { engine, tenant } = req;
-  const now = Math.floor(Date.now() / 1000);
-  const lifetime = engine.tokenLifetime;
   const roles = tenant.rolesOf(sp.id, resource.sp.id);
   const claims: Record<string, unknown> = {
-    aud: resource.aud,
-    iss: v1Issuer(tenant.id),
-    iat: now,
-    nbf: now,
-    exp: now + lifetime,
+    ...accessClaims(req, resource.aud),
     app_displayname: app.displayName,
     appid: app.appId,
     appidacr: acr,
@@ -252,127 +193,8 @@ function issueAppToken(req: TokenRequest, app: Application, sp: ServicePrincipal
     idtyp: 'app',
     oid: sp.id,
     sub: sp.id,
-    tid: tenant.id,
-    uti: randomBytes(16).toString('base64url'),
-    ver: '1.0',
   };
   if (roles.length) claims.roles = roles;
   const token = signJwt(claims, engine.signingKey, { kid: engine.kid, x5t: engine.kid });
-  return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token };
-}
-
-// ------------------------------------------------------------------ device code
-
-export function deviceCodeEndpoint(req: TokenRequest): GraphResult {
-  const clientId = req.form.get('client_id');
-  if (!clientId) return missing(req, 'client_id');
-  const scope = req.form.get('scope') ?? '';
-  const userCode = randomBytes(6).toString('hex').slice(0, 9).toUpperCase();
-  const deviceCode = randomBytes(32).toString('base64url');
-  req.engine.deviceCodes.set(deviceCode, { tenantId: req.tenant.id, clientId, scope, expires: Date.now() + 900_000 });
-  const verificationUri = `${req.origin}/devicelogin`;
-  return ok({
-    user_code: userCode,
-    device_code: deviceCode,
-    verification_uri: verificationUri,
-    expires_in: 900,
-    interval: 1,
-    message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${userCode} to authenticate. (The entra-portal emulator approves it automatically as ${req.tenant.admin.userPrincipalName}.)`,
-  });
-}
-
-function deviceCodeGrant(req: TokenRequest): GraphResult {
-  const code = req.form.get('device_code');
-  if (!code) return missing(req, 'device_code');
-  const entry = req.engine.deviceCodes.get(code);
-  if (!entry || entry.tenantId !== req.tenant.id || entry.clientId !== req.form.get('client_id')) {
-    return aadError(400, 'invalid_grant', 70000, 'The provided value for the input parameter \'device_code\' is not valid.', req.correlationId);
-  }
-  req.engine.deviceCodes.delete(code);
-  if (entry.expires < Date.now()) return aadError(400, 'expired_token', 70019, 'Verification code expired.', req.correlationId);
-  // An application of an emulated tenant must allow public client flows; unknown client ids are
-  // treated as first-party public clients (the Azure CLI, PowerShell).
-  const found = findClient(req.engine, req.tenant, entry.clientId);
-  if (found && found.app.isFallbackPublicClient !== true) {
-    return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", req.correlationId);
-  }
-  return ok(issueUserTokens(req, entry.clientId, req.form.get('scope') ?? entry.scope));
-}
-
-function refreshGrant(req: TokenRequest): GraphResult {
-  const rt = req.form.get('refresh_token');
-  if (!rt) return missing(req, 'refresh_token');
-  const entry = req.engine.refreshTokens.get(rt);
-  if (!entry || entry.tenantId !== req.tenant.id || entry.clientId !== req.form.get('client_id')) {
-    return aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', req.correlationId);
-  }
-  return ok(issueUserTokens(req, entry.clientId, req.form.get('scope') ?? ''));
-}
-
-/** A delegated token for the seeded administrator (treated as Global Administrator). */
-function issueUserTokens(req: TokenRequest, clientId: string, scope: string): Record<string, unknown> {
-  const { engine, tenant } = req;
-  const now = Math.floor(Date.now() / 1000);
-  const lifetime = engine.tokenLifetime;
-  const requested = scope.split(' ').filter((s) => s && !OIDC_SCOPES.has(s));
-  const resourceName = requested.find((s) => s.includes('/'))?.replace(/\/[^/]*$/, '') ?? engine.url;
-  const resource = resolveResource(engine, tenant, resourceName) ?? { sp: tenant.graphSp!, aud: engine.url };
-  const scp =
-    resource.sp.appId === GRAPH_APP_ID
-      ? 'Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All Directory.Read.All User.Read openid profile offline_access'
-      : resource.sp.oauth2PermissionScopes.map((s) => s.value).join(' ');
-  const admin = tenant.admin;
-  const access = signJwt(
-    {
-      aud: resource.aud,
-      iss: v1Issuer(tenant.id),
-      iat: now,
-      nbf: now,
-      exp: now + lifetime,
-      appid: clientId,
-      idtyp: 'user',
-      name: admin.displayName,
-      oid: admin.id,
-      scp,
-      sub: admin.id,
-      tid: tenant.id,
-      upn: admin.userPrincipalName,
-      unique_name: admin.userPrincipalName,
-      wids: ['62e90394-69f5-4237-9190-012177145e10'],
-      uti: randomBytes(16).toString('base64url'),
-      ver: '1.0',
-    },
-    engine.signingKey,
-    { kid: engine.kid, x5t: engine.kid },
-  );
-  const idToken = signJwt(
-    {
-      aud: clientId,
-      iss: issuer(req),
-      iat: now,
-      nbf: now,
-      exp: now + lifetime,
-      name: admin.displayName,
-      oid: admin.id,
-      preferred_username: admin.userPrincipalName,
-      sub: admin.id,
-      tid: tenant.id,
-      ver: '2.0',
-    },
-    engine.signingKey,
-    { kid: engine.kid },
-  );
-  const refresh = randomBytes(48).toString('base64url');
-  req.engine.refreshTokens.set(refresh, { tenantId: tenant.id, clientId });
-  return {
-    token_type: 'Bearer',
-    scope: requested.join(' ') || `${engine.url}/.default`,
-    expires_in: lifetime,
-    ext_expires_in: lifetime,
-    access_token: access,
-    refresh_token: refresh,
-    id_token: idToken,
-    client_info: Buffer.from(JSON.stringify({ uid: admin.id, utid: tenant.id })).toString('base64url'),
-    correlation_id: req.correlationId ?? randomUUID(),
-  };
+  return { token_type: 'Bearer', expires_in: engine.tokenLifetime, ext_expires_in: engine.tokenLifetime, access_token: token };
 }
