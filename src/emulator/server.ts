@@ -14,6 +14,7 @@ import { adminConsent, isAdminConsentPath } from './identity/admin-consent.js';
 import { instanceDiscovery, jwks, openidConfiguration } from './identity/metadata.js';
 import { approveDeviceLogin, basicClientAuth, deviceCodeEndpoint, tokenEndpoint } from './identity/token.js';
 import { parseTarget, type Target } from './target.js';
+import { arm, isArmPath } from './arm.js';
 import type { RequestLogEntry } from './types.js';
 
 interface Outcome {
@@ -45,7 +46,7 @@ async function login(engine: Engine, req: IncomingMessage, url: Target, origin: 
     return { result: openidConfiguration(origin, tenant ? tenant.id : tenantSeg, tenant?.id), tenant: tenant?.id };
   }
   if (req.method === 'GET' && (rest === 'discovery/v2.0/keys' || rest === 'discovery/keys')) return { result: jwks(engine), tenant: tenant?.id };
-  if (rest === 'oauth2/v2.0/token' || rest === 'oauth2/v2.0/devicecode') {
+  if (rest === 'oauth2/v2.0/token' || rest === 'oauth2/v2.0/devicecode' || rest === 'oauth2/token' || rest === 'oauth2/devicecode') {
     if (req.method !== 'POST') return { result: aadError(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.', corr) };
     const form = new URLSearchParams((await readBody(req)).toString('utf8'));
     const basic = basicClientAuth(form, req.headers.authorization, corr);
@@ -127,6 +128,8 @@ export function createHandler(engine: Engine): (req: IncomingMessage, res: Serve
         const origin = engine.originOf(req.headers.host);
         if (url.pathname === '/v1.0' || url.pathname.startsWith('/v1.0/')) {
           outcome = await graph(engine, req, url, origin, requestId);
+        } else if (isArmPath(url.pathname)) {
+          outcome = { ...arm(engine, req, url), graph: true };
         } else if (url.pathname.startsWith('/beta/')) {
           outcome = { result: errorResult(new GraphError(400, 'BadRequest', 'The entra-portal emulator serves Graph v1.0 only.'), requestId, undefined), graph: true };
         } else if (url.pathname === '/devicelogin') {

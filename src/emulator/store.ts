@@ -132,9 +132,14 @@ export class Store {
     this.unsaved.add(t);
   }
 
-  /** By tenant id or domain, case-insensitive. */
+  /**
+   * By tenant id or domain, case-insensitive. `adfs` names the first tenant: an ADFS-style authority
+   * (`<emulator>/adfs`) is how the Azure CLI signs in to a custom cloud without instance discovery
+   * (MSAL for Python skips it only for ADFS authorities; docs/emulator.md "Azure CLI").
+   */
   find(idOrDomain: string): Tenant | undefined {
     const k = idOrDomain.toLowerCase();
+    if (k === 'adfs') return this.byDomain.get(DEFAULT_TENANTS[0]!);
     return this.tenants.get(k) ?? this.byDomain.get(k);
   }
 

@@ -12,6 +12,7 @@ import { addKey, addPassword, removeKey, removePassword } from './app-actions.js
 import { handleFederated } from './federated.js';
 import { applyApplicationBody } from './app-body.js';
 import { handleAppPolicies } from './policies.js';
+import { handleOwners, ownersOf } from './directory-objects.js';
 import { requireAny, ROLES } from './auth.js';
 import { checkKey, methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { entityResult, listResult, type ResourceType } from './query.js';
@@ -23,6 +24,7 @@ export const APPLICATION: ResourceType = {
   filterable: new Set(['id', 'appId', 'displayName', 'uniqueName', 'signInAudience', 'publisherDomain', 'createdDateTime']),
   filterableCollections: new Set(['identifierUris', 'tags']),
   searchable: new Set(['displayName', 'appId', 'uniqueName']),
+  expand: { owners: ownersOf },
 };
 
 /** The stored application a key addresses (ignoring replication lag: writes go to the primary). */
@@ -139,6 +141,10 @@ export function handleApplications(call: GraphCall, seg: Segment, rest: string[]
   if (tail[0]?.toLowerCase() === 'federatedidentitycredentials') {
     if (!app || !engine.visible(tenant, app.id)) throw notFound(keyText);
     return handleFederated(call, app, tail.slice(1));
+  }
+  if (tail[0]?.toLowerCase() === 'owners') {
+    if (!app) throw notFound(keyText);
+    return handleOwners(call, app, tail.slice(1));
   }
   if (tail[0]?.toLowerCase() === 'appmanagementpolicies') {
     if (!app) throw notFound(keyText);

@@ -18,15 +18,26 @@ export interface ResourceType {
   filterable: ReadonlySet<string>;
   filterableCollections: ReadonlySet<string>;
   searchable: ReadonlySet<string>;
+  /** navigation properties `$expand` may name, and how to read them for one object */
+  expand?: Record<string, (obj: Record<string, unknown>, call: GraphCall) => Record<string, unknown>[]>;
 }
 
 const ALLOWED = new Set(['$select', '$filter', '$top', '$skiptoken', '$count', '$search', '$orderby', '$expand', 'api-version']);
 
-function checkOptions(q: URLSearchParams): void {
+function checkOptions(q: URLSearchParams, type?: ResourceType): string | undefined {
   for (const k of q.keys()) {
     if (k.startsWith('$') && !ALLOWED.has(k)) throw new GraphError(400, 'BadRequest', `Query option '${k}' is not allowed.`);
   }
-  if (q.has('$expand')) throw new GraphError(400, 'Request_UnsupportedQuery', 'The emulator does not support $expand.');
+  const expand = q.get('$expand');
+  if (expand === null) return undefined;
+  const name = expand.trim();
+  if (!type?.expand?.[name]) throw new GraphError(400, 'Request_UnsupportedQuery', `The emulator does not support $expand=${expand} here.`);
+  return name;
+}
+
+/** The object as answered, with its expanded navigation property. */
+function expanded(call: GraphCall, obj: Record<string, unknown>, projected: Record<string, unknown>, type: ResourceType, name: string | undefined): Record<string, unknown> {
+  return name ? { ...projected, [name]: type.expand![name]!(obj, call) } : projected;
 }
 
 function parseSelect(call: GraphCall, sample: Record<string, unknown> | undefined, type: ResourceType): string[] | undefined {
@@ -68,10 +79,11 @@ export function project(obj: Record<string, unknown>, select: string[] | undefin
 const SERIALIZED_MAX = 256;
 
 export function entityResult(call: GraphCall, obj: Record<string, unknown>, type: ResourceType, status = 200): GraphResult {
-  checkOptions(call.query);
+  const expand = checkOptions(call.query, type);
   const select = parseSelect(call, obj, type);
   const ctx = `${call.origin}/v1.0/$metadata#${type.set}${select ? `(${select.join(',')})` : ''}/$entity`;
-  if (call.method !== 'GET') return { status, body: { '@odata.context': ctx, ...project(obj, select) } };
+  // an expanded answer depends on other objects: never reused
+  if (call.method !== 'GET' || expand) return { status, body: { '@odata.context': ctx, ...expanded(call, obj, project(obj, select), type, expand) } };
   const { epoch, serializedAnswers } = call.engine;
   let cached = serializedAnswers.get(obj);
   if (!cached || cached.epoch !== epoch || cached.ctx !== ctx) {
@@ -92,7 +104,7 @@ export function isEventual(call: GraphCall): boolean {
 /** `GET /{set}` (and `/{set}/$count` when `count` is set). */
 export function listResult(call: GraphCall, items: Iterable<Record<string, unknown>>, type: ResourceType, options: { count?: boolean; contextSet?: string } = {}): GraphResult {
   const q = call.query;
-  checkOptions(q);
+  const expand = checkOptions(q, type);
   const eventual = isEventual(call);
   const countTrue = (q.get('$count') ?? '').toLowerCase() === 'true';
   const advancedOk = eventual && (countTrue || options.count === true);
@@ -145,7 +157,7 @@ export function listResult(call: GraphCall, items: Iterable<Record<string, unkno
     offset = Number(m[1]);
   }
   const select = parseSelect(call, list[0], type);
-  const page = list.slice(offset, offset + top).map((o) => project(o, select));
+  const page = list.slice(offset, offset + top).map((o) => expanded(call, o, project(o, select), type, expand));
   const setName = options.contextSet ?? type.set;
   const body: Record<string, unknown> = { '@odata.context': `${call.origin}/v1.0/$metadata#${setName}${select ? `(${select.join(',')})` : ''}` };
   if (advancedOk && countTrue) body['@odata.count'] = list.length;

@@ -7,6 +7,7 @@ import { errorResult, GraphError, type GraphResult } from '../http.js';
 import { handleApplications, lookup } from './applications.js';
 import { handleDirectory } from './deleted-items.js';
 import { handlePolicies } from './policies.js';
+import { handleMe, handleOrganization } from './directory-objects.js';
 import { parseSegment, splitPath, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { handleGrants } from './grants.js';
 import { keyReadLimit } from './limits.js';
@@ -74,6 +75,10 @@ function route(call: GraphCall): GraphResult {
     case 'policies':
       if (seg.key) throw unknownSegment(seg.name);
       return handlePolicies(call, rest);
+    case 'me':
+      return handleMe(call, rest);
+    case 'organization':
+      return handleOrganization(call, seg.key ? [seg.key.value, ...rest] : rest);
     default:
       throw unknownSegment(seg.name);
   }
