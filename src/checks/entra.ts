@@ -148,6 +148,15 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
           return failFromError('cannot judge the application', err);
         }
         const outcome = verdictOf(assessments, CHECK_ASPECTS['entra.app']!);
+        const deleted = observed.deleted?.application;
+        if (!observed.application && deleted) {
+          const until = new Date(Date.parse(deleted.deletedDateTime) + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+          return fail(
+            `application ${deleted.appId} was deleted on ${deleted.deletedDateTime}; it can be restored until ${until}`,
+            'Run entra-portal apply to restore it (same appId and object ids: nothing changes for VB365)',
+            { appId: deleted.appId, tenant: session.tenant, deletedDateTime: deleted.deletedDateTime, restorableUntil: until },
+          );
+        }
         if (!observed.application) {
           return fail(
             `no application with uniqueName '${c.application.uniqueName}' exists in tenant ${session.tenant}`,

@@ -234,6 +234,22 @@ export async function deleteGrant(session: GraphSession, grantId: string): Promi
   await ignoreGone(graphCall(session, { method: 'DELETE', path: `/oauth2PermissionGrants/${encodeURIComponent(grantId)}` }));
 }
 
+/**
+ * `POST /directory/deletedItems/{id}/restore` (200 with the object, same ids). Restoring an
+ * application does not restore its service principal: that is restored on its own
+ * (https://learn.microsoft.com/graph/api/directory-deleteditems-restore). A retry after a dropped
+ * answer finds the item gone from deleted items (404): it was restored, and is read where it lives.
+ */
+export async function restoreDeletedItem(session: GraphSession, id: string, kind: 'application' | 'servicePrincipal'): Promise<{ id: string; appId: string }> {
+  try {
+    return (await graphCall<{ id: string; appId: string }>(session, { method: 'POST', path: `/directory/deletedItems/${encodeURIComponent(id)}/restore`, idempotent: true })).body;
+  } catch (err) {
+    if (!(err instanceof GraphCallError) || err.status !== 404) throw err;
+    const live = kind === 'application' ? `/applications/${encodeURIComponent(id)}?$select=id,appId` : `/servicePrincipals/${encodeURIComponent(id)}?$select=id,appId`;
+    return (await graphCall<{ id: string; appId: string }>(session, { method: 'GET', path: live })).body;
+  }
+}
+
 /** `DELETE /servicePrincipals/{id}/appRoleAssignments/{id}` (204). */
 export async function deleteAppRoleAssignment(session: GraphSession, spId: string, assignmentId: string): Promise<void> {
   await ignoreGone(graphCall(session, { method: 'DELETE', path: `/servicePrincipals/${encodeURIComponent(spId)}/appRoleAssignments/${encodeURIComponent(assignmentId)}` }));

@@ -51,4 +51,9 @@ export const spByIdPath = (id: string, select = RESOURCE_SELECT) => `/servicePri
 export const grantsPath = (clientSpId: string) =>
   `/oauth2PermissionGrants?$filter=${encodeURIComponent(`clientId eq '${clientSpId.replace(/'/g, "''")}' and consentType eq 'AllPrincipals'`)}`;
 /** App roles granted to a service principal (the application permissions it holds). */
+/** Deleted items (30 days; https://learn.microsoft.com/graph/api/directory-deleteditems-list): the cast is required. */
+export const deletedAppsPath = (key: { appId: string } | { uniqueName: string }) =>
+  `/directory/deletedItems/microsoft.graph.application?$filter=${'appId' in key ? eq('appId', key.appId) : eq('uniqueName', key.uniqueName)}&$select=${APPLICATION_SELECT},deletedDateTime`;
+export const deletedSpsPath = (appId: string) => `/directory/deletedItems/microsoft.graph.servicePrincipal?$filter=${eq('appId', appId)}&$select=${SERVICE_PRINCIPAL_SELECT},deletedDateTime`;
+
 export const appRoleAssignmentsPath = (spId: string) => `/servicePrincipals/${encodeURIComponent(spId)}/appRoleAssignments`;

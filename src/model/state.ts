@@ -35,6 +35,12 @@ export interface Observed {
   grants: OAuth2PermissionGrant[];
   /** app roles granted to the application's service principal (application permissions it holds) */
   appRoleAssignments: AppRoleAssignment[];
+  /**
+   * Entra keeps a deleted application (and the service principal deleted with it) for 30 days in
+   * deleted items, its uniqueName still taken: read there when the live object is missing, so it is
+   * restored — same appId, same object ids, grants kept — never registered a second time.
+   */
+  deleted?: { application?: Application & { deletedDateTime: string }; servicePrincipal?: ServicePrincipal & { deletedDateTime: string } };
 }
 
 /** A certificate the config manages; `derBase64` (public) never enters a plan. */

@@ -53,6 +53,10 @@ function assignment(v: AppRoleAssignmentView): string {
 export function describeChange(c: Change, options: { verbs?: boolean } = {}): string {
   const verb = (action: Change['action']): string =>
     options.verbs === false ? '' : `${action === 'keep' ? 'unmanaged' : action === 'remove' ? 'remove' : action === 'add' ? 'add' : action} `;
+  if (c.action === 'restore') {
+    const what = c.resource === 'application' ? `application ${c.after.appId ?? c.after.id}` : `service principal ${c.after.id}`;
+    return `${what} was deleted on ${c.before.deletedDateTime}, restorable until ${c.after.restorableUntil}: it will be restored`;
+  }
   switch (c.resource) {
     case 'application':
       return c.action === 'create'

@@ -22,6 +22,7 @@ import {
   patchGrantScope,
   patchServicePrincipal,
   removePassword,
+  restoreDeletedItem,
   upsertApplicationByUniqueName,
 } from '../graph/api.js';
 import { GraphCallError } from '../graph/errors.js';
@@ -181,6 +182,15 @@ async function perform(input: ExecuteInput, planned: Write, b: Bindings): Promis
       case 'deleteAppRoleAssignment':
         await deleteAppRoleAssignment(s, w.servicePrincipalId, w.assignmentId);
         return 'updated';
+      case 'restoreDeleted': {
+        const restored = await restoreDeletedItem(s, w.id, w.kind);
+        if (w.kind === 'servicePrincipal') b.spId = restored.id;
+        else {
+          b.appObjectId = restored.id;
+          b.appId = String(restored.appId);
+        }
+        return 'updated';
+      }
     }
   } catch (err) {
     if (isConcurrentChange(err)) throw new StalePlan(`Entra refused a write another run's change made out of date (${(err as GraphCallError).graphCode})`, { cause: err });

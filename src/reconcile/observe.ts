@@ -28,6 +28,8 @@ import {
   appByAppIdPath,
   appByUniqueNamePath,
   appRoleAssignmentsPath,
+  deletedAppsPath,
+  deletedSpsPath,
   federatedCredentialsPath,
   grantsPath,
   RESOURCE_SELECT,
@@ -70,6 +72,16 @@ export async function observe(session: GraphSession, desired: Pick<DesiredState,
   let result = await readOnce(session, desired);
   roundTrips += result.roundTrips;
 
+  // deleted (not purged): in deleted items for 30 days — restored, never registered again
+  if (!result.observed.application || !result.observed.servicePrincipal) {
+    const found = await readDeleted(session, result.observed.application ? { appId: result.observed.application.appId } : desired);
+    roundTrips += found.roundTrips;
+    if (found.deleted) result.observed.deleted = found.deleted;
+    if (found.deleted?.application) return { observed: result.observed, roundTrips };
+    // its service principal is in deleted items but the application is not: purged, no lag to wait for
+    if (!result.observed.application && desired.appId && found.deleted?.servicePrincipal) throw pinnedNotFound(session, desired.appId);
+  }
+
   if (!result.observed.application && desired.appId) {
     // waiting for replication makes sense only for an application this session created; a pinned
     // appId that Entra does not know is reported at once (a rerun covers one registered moments ago)
@@ -94,6 +106,8 @@ export async function observe(session: GraphSession, desired: Pick<DesiredState,
 
   // read-only runs: what a just-finished apply created may not be visible yet
   if (!application) return { observed: result.observed, roundTrips };
+  // its service principal is in deleted items: not lag, nothing to wait for
+  if (result.observed.deleted?.servicePrincipal) return { observed: result.observed, roundTrips };
   const settled = await settle(session, result, options.settleMs ?? 0, () => readOnce(session, { appId: application.appId }));
   return { observed: settled.observed, roundTrips: roundTrips - result.roundTrips + settled.roundTrips };
 }
@@ -251,6 +265,26 @@ function list<T>(result: BatchResult | undefined): T[] {
   return (result.body as { value?: T[] } | undefined)?.value ?? [];
 }
 
+/**
+ * The application (when it is not live) and its service principal, in deleted items: one round trip
+ * when the appId is known (the config's, or the live application's), two by uniqueName.
+ */
+async function readDeleted(session: GraphSession, key: Pick<DesiredState, 'appId' | 'uniqueName'>): Promise<{ deleted?: NonNullable<Observed['deleted']>; roundTrips: number }> {
+  type Deleted = NonNullable<Observed['deleted']>;
+  const appKey = key.appId ? { appId: key.appId } : key.uniqueName ? { uniqueName: key.uniqueName } : undefined;
+  if (!appKey) return { roundTrips: 0 };
+  const r1 = await graphBatch(session, [{ method: 'GET', path: deletedAppsPath(appKey) }, ...(key.appId ? [{ method: 'GET' as const, path: deletedSpsPath(key.appId) }] : [])]);
+  let roundTrips = 1;
+  const application = single<Deleted['application']>(r1[0], true);
+  let servicePrincipal = key.appId ? single<Deleted['servicePrincipal']>(r1[1], true) : undefined;
+  if (application && !key.appId) {
+    servicePrincipal = (await graphList<NonNullable<Deleted['servicePrincipal']>>(session, deletedSpsPath(application.appId)))[0];
+    roundTrips++;
+  }
+  if (!application && !servicePrincipal) return { roundTrips };
+  return { deleted: { ...(application ? { application } : {}), ...(servicePrincipal ? { servicePrincipal } : {}) }, roundTrips };
+}
+
 /** A pinned appId that is not visible: wait briefly (lag of a just-created app), then fail clearly. */
 async function waitForPinned(session: GraphSession, appId: string): Promise<Application> {
   try {
@@ -270,12 +304,17 @@ async function waitForPinned(session: GraphSession, appId: string): Promise<Appl
 }
 
 function pinnedNotFound(session: GraphSession, appId: string, cause?: unknown): OperationError {
-  return new OperationError(`application ${appId} (application.appId) was not found in tenant ${session.tenant}`, {
-    code: 'application-not-found',
-    ...(cause ? { cause } : {}),
-    remedy:
-      'Check the tenant and region of the config, or remove application.appId to register a new application by its uniqueName. If it was registered moments ago, Entra may not show it everywhere yet: run again in a minute.',
-  });
+  // not live and not in deleted items (observe looked there first): deleted more than 30 days ago,
+  // or purged — its uniqueName is free again, so registering anew works
+  return new OperationError(
+    `application ${appId} (application.appId) was not found in tenant ${session.tenant}, nor among its deleted items (deleted more than 30 days ago, or purged: it cannot be restored)`,
+    {
+      code: 'application-not-found',
+      ...(cause ? { cause } : {}),
+      remedy:
+        'Check the tenant and region of the config; if the application is gone for good, remove application.appId to register a new one by its uniqueName. If it was registered moments ago, Entra may not show it everywhere yet: run again in a minute.',
+    },
+  );
 }
 
 interface AppSummary {

@@ -28,6 +28,7 @@ import {
   type PlanOptions,
   type Write,
 } from './types.js';
+import { restoreStep } from './aspects/restore.js';
 
 /** Each aspect's assessment, in the order `apply` carries them out. */
 export function assess(desired: DesiredState, observed: Observed, options: PlanOptions = {}): Record<AspectId, Assessment> {
@@ -45,6 +46,12 @@ export function assess(desired: DesiredState, observed: Observed, options: PlanO
 
 export function plan(desired: DesiredState, observed: Observed, options: PlanOptions = {}): PlannedRun {
   const assessments = assess(desired, observed, options);
+  const deleted = observed.deleted;
+  if (!observed.application && deleted?.application) {
+    // first bring it back (same appId, object ids, grants); reconcile then plans the rest against it
+    const steps = [restoreStep('application', deleted.application), ...(deleted.servicePrincipal ? [restoreStep('servicePrincipal', deleted.servicePrincipal)] : [])];
+    return { plan: { version: PLAN_VERSION, changes: steps.map((s) => s.change) }, writes: steps.map((s) => s.write), assessments, warnings: [] };
+  }
   const ordered = ASPECTS.map((a) => assessments[a]);
   const thePlan: Plan = { version: PLAN_VERSION, changes: ordered.flatMap((a) => a.changes) };
   const writes = mergeApplicationPatches(ordered.flatMap((a) => a.writes), observed.application);

@@ -88,6 +88,11 @@ async function converge<R extends { plan: Plan; writes: Write[] }>(input: RunInp
         ...(input.onStep ? { onStep: input.onStep } : {}),
       });
       mergeSteps(steps, outcome.steps);
+      // restored from deleted items: observe it and plan the rest against what came back
+      if (run.writes.some((w) => w.op === 'restoreDeleted') && attempt < MAX_ATTEMPTS) {
+        session.ctx.log.info('restored from deleted items: reading it again to plan the rest');
+        continue;
+      }
       return { ...done(), appId: outcome.appId };
     } catch (err) {
       if (!(err instanceof StalePlan)) throw err;

@@ -43,7 +43,15 @@ export type ChangeResource =
  * - keep: an unmanaged item `apply` leaves in place because --prune was not given. It is drift all
  *   the same: the drift check exits 2 on it, and `apply --prune` removes it.
  */
-export type ChangeAction = 'create' | 'update' | 'add' | 'remove' | 'keep' | 'record';
+export type ChangeAction = 'create' | 'update' | 'add' | 'remove' | 'keep' | 'record' | 'restore';
+
+/** An application or service principal in deleted items, brought back (same ids) instead of made anew. */
+export type RestoreChange = ChangeBase & {
+  resource: 'application' | 'servicePrincipal';
+  action: 'restore';
+  before: { deletedDateTime: string };
+  after: { id: string; appId?: string; restorableUntil: string };
+};
 
 /** A certificate as the plan shows it: never the key bytes. */
 export interface KeyCredentialView {
@@ -106,6 +114,7 @@ interface ChangeBase {
 }
 
 export type ApplicationChange =
+  | RestoreChange
   | (ChangeBase & { resource: 'application'; action: 'create'; after: { displayName?: string; uniqueName?: string } })
   | (ChangeBase & { resource: 'application'; action: 'update'; field: string; before?: unknown; after: unknown });
 
@@ -151,6 +160,7 @@ export type RequiredResourceAccessChange = ChangeBase & {
 };
 
 export type ServicePrincipalChange =
+  | RestoreChange
   | (ChangeBase & { resource: 'servicePrincipal'; action: 'create'; after: { appId: string; tags: string[] } })
   | (ChangeBase & { resource: 'servicePrincipal'; action: 'update'; field: 'tags' | 'accountEnabled'; before: unknown; after: unknown });
 
@@ -221,6 +231,7 @@ export type Write = WriteBase &
     | { op: 'deleteGrant'; grantId: string }
     | { op: 'deleteAppRoleAssignment'; servicePrincipalId: string; assignmentId: string }
     | { op: 'recordAppId' }
+    | { op: 'restoreDeleted'; id: string; kind: 'application' | 'servicePrincipal' }
   );
 
 /* ---------------------------------------------------------------------------------------- verdicts */

@@ -106,11 +106,12 @@ test('test-portal against the emulator: a healthy portal, then Entra broken one 
         assert.match(by(r, 'entra.sign-in').message, /see entra\.consent/);
       });
 
-      await t.test('deleted application: entra.app fails once, every other Entra check is skipped', async () => {
+      await t.test('deleted application: entra.app fails once, naming the deletion; every other Entra check is skipped', async () => {
         await ws.admin(async (s) => graphCall(s, { method: 'DELETE', path: `/applications/${(await readApp(s, appId)).id}` }));
         const r = await run();
         assert.equal(by(r, 'entra.app').status, 'fail');
-        assert.match(by(r, 'entra.app').message, new RegExp(`application ${appId} does not exist`));
+        assert.match(by(r, 'entra.app').message, new RegExp(`application ${appId} was deleted on .*; it can be restored until `));
+        assert.match(by(r, 'entra.app').remedy ?? '', /entra-portal apply to restore it/);
         for (const id of ['entra.redirect-uri', 'entra.certificate', 'entra.credentials', 'entra.permissions', 'entra.consent', 'entra.sign-in']) {
           assert.equal(by(r, id).status, 'skip', id);
         }

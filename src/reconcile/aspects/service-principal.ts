@@ -7,6 +7,7 @@ import { ASSIGNED_ON_CREATE, INTEGRATED_APP_TAG } from '../../model/portal.js';
 import type { ServicePrincipalPatch } from '../../model/graph.js';
 import { REF, type Change, type DesiredState, type Observed, type Write } from '../types.js';
 import { assessment } from './judge.js';
+import { restoreStep } from './restore.js';
 
 export function assessServicePrincipal(_desired: DesiredState, observed: Observed) {
   const sp = observed.servicePrincipal;
@@ -14,7 +15,13 @@ export function assessServicePrincipal(_desired: DesiredState, observed: Observe
   const writes: Write[] = [];
   // in a customer tenant the application lives elsewhere: its appId is known, not read here
   const appId = observed.application?.appId ?? observed.providerAppId;
-  if (!sp) {
+  const deleted = observed.deleted?.servicePrincipal;
+  if (!sp && deleted) {
+    // deleted (alone, or with the application): restored with its grants, not made anew
+    const step = restoreStep('servicePrincipal', deleted);
+    changes.push(step.change);
+    writes.push(step.write);
+  } else if (!sp) {
     changes.push({ resource: 'servicePrincipal', action: 'create', after: { appId: appId ?? ASSIGNED_ON_CREATE, tags: [INTEGRATED_APP_TAG] } });
     writes.push({ aspect: 'servicePrincipal', op: 'createServicePrincipal', body: { appId: appId ?? REF.appId, tags: [INTEGRATED_APP_TAG] } });
   } else {
