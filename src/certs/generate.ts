@@ -21,7 +21,14 @@ import { startRsaKeyPair, type RsaKeyPairPem } from './keygen.js';
 
 export type KeySize = 2048 | 3072 | 4096;
 export const KEY_SIZES: readonly KeySize[] = [2048, 3072, 4096];
-export const DEFAULT_VALIDITY_DAYS = 730;
+/**
+ * A year: what tenants that follow CISA's SCuBA baseline allow at most (MS.AAD.5.7: application
+ * certificates of 365 days or less, enforced with an app management policy that refuses anything
+ * longer — https://github.com/cisagov/ScubaGear/issues/1963), and the lifetime Microsoft's own
+ * how-to defaults a key credential to (https://learn.microsoft.com/graph/applications-how-to-add-certificate).
+ * Exactly 365 days from notBefore: within a P365D limit.
+ */
+export const DEFAULT_VALIDITY_DAYS = 365;
 export const DEFAULT_KEY_SIZE: KeySize = 2048;
 export const DEFAULT_SUBJECT_NAME = 'Veeam Restore Portal';
 

@@ -13,9 +13,10 @@ import { EntraPortalError, InputError } from '../errors.js';
 import type { AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
 import type { SessionConfig } from '../session.js';
-import type { AspectId, Assessment, Observed, Verdict } from '../reconcile/types.js';
+import type { AspectId, Assessment, DesiredState, Observed, Verdict } from '../reconcile/types.js';
+import { certificateLimit } from '../graph/app-policy.js';
 import type { LoadedPortalConfig } from './definitions.js';
-import { fail, pass, skip, type CheckDefinition, type CheckId, type CheckOutcome } from './types.js';
+import { fail, pass, skip, warn, type CheckDefinition, type CheckId, type CheckOutcome } from './types.js';
 
 export interface EntraCheckOptions {
   ctx: Context;
@@ -43,6 +44,7 @@ export interface EntraData {
   session: GraphSession;
   observed: Observed;
   assessments: Record<AspectId, Assessment>;
+  desired: DesiredState;
 }
 
 export interface EntraChecks {
@@ -75,6 +77,24 @@ export function verdictOf<A extends AspectId>(assessments: Record<A, Assessment>
     ...(worst.remedy ? { remedy: worst.remedy } : {}),
     ...(bad.length === 1 && bad[0]!.details ? { details: bad[0]!.details } : {}),
   };
+}
+
+/**
+ * Before the tenant's app management policy bites: the certificate apply is about to register is
+ * valid longer than the policy allows (read when the operator may: Policy.Read.All; otherwise silent).
+ */
+async function policyWarning({ session, observed, assessments, desired }: EntraData): Promise<CheckOutcome | undefined> {
+  const adding = assessments.certificates.changes.some((c) => c.resource === 'keyCredential' && c.action === 'add');
+  const cert = desired.certificates.find((c) => c.role === 'current');
+  if (!adding || !cert) return undefined;
+  const limit = await certificateLimit(session, observed.application).catch(() => null);
+  const days = (Date.parse(cert.notAfter) - Date.parse(cert.notBefore)) / 86_400_000;
+  if (!limit || days <= limit.maxDays) return undefined;
+  return warn(
+    `certificate ${cert.thumbprint} is valid ${Math.round(days)} days, but the tenant's app management policy '${limit.policyId}' allows at most ${limit.maxDays}: apply will be refused when it registers it`,
+    `Make a certificate that fits: entra-portal install-cert --generate --validity-days ${limit.maxDays} --apply`,
+    { thumbprint: cert.thumbprint, validityDays: Math.round(days), maxDays: limit.maxDays, policyId: limit.policyId },
+  );
 }
 
 export function entraChecks(options: EntraCheckOptions): EntraChecks {
@@ -164,11 +184,22 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
             { uniqueName: c.application.uniqueName, tenant: session.tenant },
           );
         }
-        return { ...outcome, data: { session, observed, assessments } satisfies EntraData, dependentsMayRun: true };
+        return { ...outcome, data: { session, observed, assessments, desired } satisfies EntraData, dependentsMayRun: true };
       },
     },
     aspectCheck('entra.redirect-uri', ['entra.app', 'url.format']),
-    aspectCheck('entra.certificate', ['config', 'entra.app']),
+    {
+      id: 'entra.certificate',
+      deps: ['config', 'entra.app'],
+      async run(rc) {
+        const data = entra(rc);
+        const outcome = verdictOf(data.assessments, CHECK_ASPECTS['entra.certificate']!);
+        const bites = await policyWarning(data);
+        if (!bites) return outcome;
+        // the certificate still to register will be refused: apply alone cannot fix this
+        return outcome.status === 'fail' ? { ...bites, status: 'fail', message: `${outcome.message}; ${bites.message}` } : bites;
+      },
+    },
     aspectCheck('entra.credentials', ['entra.app']),
     aspectCheck('entra.permissions', ['entra.app']),
     aspectCheck('entra.consent', ['entra.app']),

@@ -11,7 +11,8 @@
  * Idempotent: a crash or dropped response anywhere, then a rerun, converges with exactly one
  * application — the uniqueName upsert cannot create a second one.
  */
-import { OperationError } from '../errors.js';
+import { InputError, OperationError } from '../errors.js';
+import { certificateLimit, POLICY_REFUSED } from '../graph/app-policy.js';
 import {
   createGrant,
   createServicePrincipal,
@@ -193,9 +194,28 @@ async function perform(input: ExecuteInput, planned: Write, b: Bindings): Promis
       }
     }
   } catch (err) {
+    if (err instanceof GraphCallError && err.graphCode === POLICY_REFUSED) throw await policyRefusal(s, b.appObjectId, err);
     if (isConcurrentChange(err)) throw new StalePlan(`Entra refused a write another run's change made out of date (${(err as GraphCallError).graphCode})`, { cause: err });
     throw err;
   }
+}
+
+/**
+ * The tenant's app management policy refused a certificate as too long-lived: the input is at fault
+ * (exit 65), with the limit when the policy can be read and the way to a certificate that fits.
+ */
+async function policyRefusal(s: GraphSession, appObjectId: string | undefined, err: GraphCallError): Promise<InputError> {
+  const limit = await certificateLimit(s, appObjectId ? { id: appObjectId } : undefined).catch(() => null);
+  const policy = /policy '([^']+)'/.exec(err.graphMessage)?.[1];
+  const days = limit ? `${limit.maxDays} days` : 'a shorter lifetime (its limit could not be read: Policy.Read.All)';
+  return new InputError(
+    `Microsoft Entra refused the certificate: the tenant's app management policy${policy ? ` '${policy}'` : ''} allows certificates of at most ${days}, and this one is valid longer (${err.graphCode})`,
+    {
+      code: 'certificate-lifetime-policy',
+      cause: err,
+      remedy: `Make a certificate that fits: entra-portal install-cert --generate --validity-days ${limit?.maxDays ?? '<days>'} --apply${limit ? '' : ' (ask the tenant administrator for the limit)'}`,
+    },
+  );
 }
 
 /** Refusals caused by another writer changing the object since it was read. */

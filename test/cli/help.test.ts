@@ -20,7 +20,7 @@ test('verb help: usage line with what is required, own options first, then "Glob
   assert.match(help('set-portal-url'), /^Usage: entra-portal set-portal-url <url> \[options\]/);
   assert.match(help('install-cert'), /^Usage: entra-portal install-cert \(--generate \| --pfx <file> \| --thumbprint <sha1>\) \[options\]/);
   const cert = help('install-cert');
-  assert.match(cert, /--validity-days <days> +with --generate: days of validity, 1–3650 \[default: 730\]/);
+  assert.match(cert, /--validity-days <days> +with --generate: days of validity, 1–3650 \[default: 365\]/);
   assert.match(cert, /--key-size <bits> +with --generate: RSA key size, 2048, 3072 or 4096 \[default: 2048\]/);
   const tp = help('test-portal');
   assert.match(tp, /--timeout <seconds>/);

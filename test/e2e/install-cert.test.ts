@@ -58,7 +58,7 @@ test('--generate: a new certificate in the store, its .cer next to the config, t
       store: join(dir, '.xdg', 'entra-portal', 'store'),
       source: 'generate',
     });
-    assert.equal(Date.parse(out.certificate.notAfter) - Date.parse(out.certificate.notBefore), 730 * 86_400_000);
+    assert.equal(Date.parse(out.certificate.notAfter) - Date.parse(out.certificate.notBefore), 365 * 86_400_000);
 
     // the config: only the certificate block added, the rest byte for byte
     const text = await readFile(cfg, 'utf8');

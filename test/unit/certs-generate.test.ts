@@ -10,7 +10,7 @@ import { withTempDir } from '../helpers/cli.js';
 import { openssl, opensslFingerprint } from '../helpers/pfx.js';
 import { generateSelfSigned } from '../../src/certs/index.js';
 
-test('generateSelfSigned: RSA-2048, SHA-256, 730 days, the extensions Entra client assertions need', async () => {
+test('generateSelfSigned: RSA-2048, SHA-256, 365 days, the extensions Entra client assertions need', async () => {
   const before = Date.now();
   const { info, keyPem } = await generateSelfSigned({ subject: 'CN=Veeam Restore Portal' });
   const x = new X509Certificate(info.certPem);
@@ -21,7 +21,7 @@ test('generateSelfSigned: RSA-2048, SHA-256, 730 days, the extensions Entra clie
   assert.match(keyPem, /^-----BEGIN PRIVATE KEY-----/);
   assert.equal(createPrivateKey(keyPem).asymmetricKeyDetails?.modulusLength, 2048);
   assert.ok(Math.abs(info.notBefore.getTime() - before) < 5_000);
-  assert.equal(info.notAfter.getTime() - info.notBefore.getTime(), 730 * 86_400_000);
+  assert.equal(info.notAfter.getTime() - info.notBefore.getTime(), 365 * 86_400_000);
   // the serial is positive (top bit of the first byte clear) and random
   assert.ok(parseInt(x.serialNumber.slice(0, 2), 16) < 0x80);
   assert.deepEqual(x.keyUsage, ['1.3.6.1.5.5.7.3.2']); // node reports extended key usage here: clientAuth
