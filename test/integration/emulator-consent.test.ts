@@ -13,10 +13,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeviceCodeCredential } from '@azure/identity';
-import { generatePki, type EmulatorHandle, type EmulatorTenant } from '../../src/emulator/index.js';
+import { type EmulatorHandle, type EmulatorTenant } from '../../src/emulator/index.js';
 import { credentialOptions, dispatcherFor, emulatorFetch, graphClientFor, rejectsWith, withEmulator } from '../helpers/emulator.js';
+import { testPki as pki } from '../helpers/pki.js';
 
-const pki = generatePki();
 const AZURE_CLI = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 const GRAPH = '00000003-0000-0000-c000-000000000000';
 

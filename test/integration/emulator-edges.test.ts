@@ -4,10 +4,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { generatePki } from '../../src/emulator/index.js';
 import { emulatorFetch, graphClientFor, makeTestCertificate, rejectsWith, tokenFor, withEmulator } from '../helpers/emulator.js';
+import { testPki as pki } from '../helpers/pki.js';
 
-const pki = generatePki();
 
 describe('emulator edge answers', () => {
   // https://github.com/microsoftgraph/msgraph-bicep-types/issues/137 ("BadRequest … Another object with

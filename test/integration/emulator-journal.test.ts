@@ -12,12 +12,12 @@ import { spawn } from 'node:child_process';
 import { appendFile, copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { generatePki, startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator/index.js';
 import { withTempDir } from '../helpers/cli.js';
 import { graphClientFor, makeTestCertificate, rejectsWith } from '../helpers/emulator.js';
+import { testPki as pki } from '../helpers/pki.js';
 import { nodeScript } from '../helpers/paths.js';
 
-const pki = generatePki();
 
 /** The tenants of a stopped emulator's state file (a clean stop leaves a self-contained snapshot). */
 async function tenantsIn(statePath: string): Promise<unknown> {

@@ -11,10 +11,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generatePki, type EmulatorClock } from '../../src/emulator/index.js';
+import { type EmulatorClock } from '../../src/emulator/index.js';
 import { graphClientFor, rejectsWith, withEmulator } from '../helpers/emulator.js';
+import { testPki as pki } from '../helpers/pki.js';
 
-const pki = generatePki();
 const LAG = 3000;
 const GRAPH = '00000003-0000-0000-c000-000000000000';
 

@@ -7,10 +7,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generatePki } from '../../src/emulator/index.js';
 import { emulatorFetch, graphClientFor, makeTestCertificate, rejectsWith, tokenFor, withEmulator } from '../helpers/emulator.js';
+import { testPki as pki } from '../helpers/pki.js';
 
-const pki = generatePki();
 const DAY = 86_400_000;
 const certFor = (days: number) => makeTestCertificate({ notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + days * DAY) });
 const keyOf = (c: { derBase64: string }) => ({ type: 'AsymmetricX509Cert', usage: 'Verify', key: c.derBase64 });

@@ -11,11 +11,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { generatePki, startEmulator, type EmulatorClock } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorClock } from '../../src/emulator/index.js';
 import { withTempDir } from '../helpers/cli.js';
 import { graphClientFor, rejectsWith, withEmulator } from '../helpers/emulator.js';
+import { testPki as pki } from '../helpers/pki.js';
 
-const pki = generatePki();
 const GRAPH = '00000003-0000-0000-c000-000000000000';
 const DAY = 86_400_000;
 

@@ -10,7 +10,8 @@ import { DeviceCodeCredential } from '@azure/identity';
 import { PermissionError } from '../../src/errors.js';
 import { checkOperatorRights } from '../../src/graph/preflight.js';
 import type { GraphSession } from '../../src/graph/session.js';
-import { generatePki, type EmulatorHandle } from '../../src/emulator/index.js';
+import type { EmulatorHandle } from '../../src/emulator/index.js';
+import { testPki } from '../helpers/pki.js';
 import { credentialOptions, dispatcherFor, withEmulator } from '../helpers/emulator.js';
 import { recordingLogger } from '../helpers/graph-fakes.js';
 
@@ -48,6 +49,6 @@ test('delegated preflight: the Global Administrator may apply; a user without a 
       assert.deepEqual(reader.missing, []);
       assert.equal(h.requests.filter((r) => r.write).length, 0, 'nothing was written');
     },
-    { pki: generatePki(), deviceLogin: 'manual' },
+    { pki: testPki, deviceLogin: 'manual' },
   );
 });
