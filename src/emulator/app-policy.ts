@@ -16,50 +16,7 @@
  */
 import type { Tenant } from './directory.js';
 import { badRequest, GraphError } from './http.js';
-import type { Application } from './types.js';
-
-export const DEFAULT_POLICY_ID = '00000000-0000-0000-0000-000000000000';
-
-export interface CredentialRestriction {
-  restrictionType: string;
-  maxLifetime: string | null;
-  restrictForAppsCreatedAfterDateTime: string | null;
-  [k: string]: unknown;
-}
-
-export interface Restrictions {
-  passwordCredentials: CredentialRestriction[];
-  keyCredentials: CredentialRestriction[];
-}
-
-export interface AppManagementPolicy {
-  id: string;
-  displayName: string;
-  description: string | null;
-  isEnabled: boolean;
-  restrictions: Restrictions;
-}
-
-export interface TenantAppManagementPolicy {
-  id: string;
-  displayName: string;
-  description: string;
-  isEnabled: boolean;
-  applicationRestrictions: Restrictions;
-  servicePrincipalRestrictions: Restrictions;
-}
-
-export function defaultTenantPolicy(): TenantAppManagementPolicy {
-  return {
-    id: DEFAULT_POLICY_ID,
-    displayName: 'Default app management tenant policy',
-    description:
-      'Default tenant policy that enforces app management restrictions on applications and service principals. To apply policy to targeted resources, create a new policy under appManagementPolicies collection.',
-    isEnabled: false,
-    applicationRestrictions: { passwordCredentials: [], keyCredentials: [] },
-    servicePrincipalRestrictions: { passwordCredentials: [], keyCredentials: [] },
-  };
-}
+import type { Application, CredentialRestriction, Restrictions } from './types.js';
 
 const PASSWORD_TYPES = new Set(['passwordAddition', 'passwordLifetime', 'symmetricKeyAddition', 'symmetricKeyLifetime', 'customPasswordAddition']);
 const KEY_TYPES = new Set(['asymmetricKeyLifetime', 'trustedCertificateAuthority']);

@@ -7,7 +7,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { FIRST_PARTY, FIRST_PARTY_CLIENTS, GLOBAL_ADMINISTRATOR, GRAPH_APP_ID, GRAPH_ROLES, MICROSOFT_TENANT_ID, OPERATOR_ROLES } from './seed-data.js';
 import { graphDate, newApplication, newServicePrincipal, syncServicePrincipal } from './shapes.js';
 import { Table } from './table.js';
-import { defaultTenantPolicy, type AppManagementPolicy, type TenantAppManagementPolicy } from './app-policy.js';
+
+import { defaultTenantPolicy, type AppManagementPolicy, type TenantAppManagementPolicy } from './types.js';
 import type { Application, AppRoleAssignment, DirectoryUser, GraphObject, OwnerList, PermissionGrant, ServicePrincipal, StoredSecret, TenantMeta, TenantState } from './types.js';
 
 /** Deleted applications and service principals are kept this long, then purged (application-delete). */

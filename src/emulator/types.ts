@@ -312,3 +312,50 @@ export interface VerifiedToken {
   /** a user token's `wids` holds Global Administrator */
   globalAdmin: boolean;
 }
+
+// ---------------------------------------------------------------- app management policies (app-policy.ts)
+
+export const DEFAULT_POLICY_ID = '00000000-0000-0000-0000-000000000000';
+
+export interface CredentialRestriction {
+  restrictionType: string;
+  maxLifetime: string | null;
+  restrictForAppsCreatedAfterDateTime: string | null;
+  [k: string]: unknown;
+}
+
+export interface Restrictions {
+  passwordCredentials: CredentialRestriction[];
+  keyCredentials: CredentialRestriction[];
+}
+
+export interface AppManagementPolicy {
+  id: string;
+  displayName: string;
+  description: string | null;
+  isEnabled: boolean;
+  restrictions: Restrictions;
+}
+
+export interface TenantAppManagementPolicy {
+  id: string;
+  displayName: string;
+  description: string;
+  isEnabled: boolean;
+  applicationRestrictions: Restrictions;
+  servicePrincipalRestrictions: Restrictions;
+}
+
+/** The tenant default as a new tenant has it: disabled, no restrictions. */
+export function defaultTenantPolicy(): TenantAppManagementPolicy {
+  return {
+    id: DEFAULT_POLICY_ID,
+    displayName: 'Default app management tenant policy',
+    description:
+      'Default tenant policy that enforces app management restrictions on applications and service principals. To apply policy to targeted resources, create a new policy under appManagementPolicies collection.',
+    isEnabled: false,
+    applicationRestrictions: { passwordCredentials: [], keyCredentials: [] },
+    servicePrincipalRestrictions: { passwordCredentials: [], keyCredentials: [] },
+  };
+}
+

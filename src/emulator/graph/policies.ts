@@ -6,7 +6,8 @@
  * (https://learn.microsoft.com/graph/api/tenantappmanagementpolicy-update). Enforcement: app-policy.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { checkRestrictions, type AppManagementPolicy } from '../app-policy.js';
+import { checkRestrictions } from '../app-policy.js';
+import type { AppManagementPolicy } from '../types.js';
 import { badRequest, notFound, type GraphResult } from '../http.js';
 import type { Application } from '../types.js';
 import { requireAny } from './auth.js';
