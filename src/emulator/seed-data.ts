@@ -1,6 +1,7 @@
 /**
  * What every emulated tenant starts with: the first-party resource service principals with their
- * real appIds and permission ids (reference/graph-behaviour.md §9), and the roles the operator holds.
+ * real appIds and permission ids (docs/graph.md "Permission ids"), Microsoft's public clients, and the
+ * roles the operator holds.
  */
 import type { AppRole, PermissionScope } from './types.js';
 
