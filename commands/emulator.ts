@@ -63,7 +63,8 @@ export const emulatorCommand = defineCommand<EmulatorArgs, RunEmulatorResult>({
       return await runEmulator(
         {
           port: args.port,
-          state: args.state,
+          // relative to the run's folder (ctx.cwd), not the process's: main() also runs in-process
+          ...(args.state !== undefined ? { state: resolve(ctx.cwd, args.state) } : {}),
           ...(faults ? { faults } : {}),
           ...(pki ? { pki } : {}),
           restoreApi: args.restoreApi,

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { cliEnv, withTempDir } from '../helpers/cli.js';
@@ -35,6 +36,8 @@ test('human start-up text: the endpoints snippet for a config and the shell expo
     assert.ok(ca && isAbsolute(ca), `an absolute CA file: ${ca}`);
     for (const name of ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']) assert.match(r.stdout, new RegExp(`\\n  export ${name}='[^']+'\\n`));
     assert.match(r.stdout, /--auth environment/);
+    // --state is relative to the run's folder, not the process's
+    assert.ok(existsSync(join(dir, 'state', 'emulator-state.json')), 'the state file is in the run\'s folder');
   });
 });
 
