@@ -3,21 +3,21 @@
  * (the only way to get the certificates' key bytes) is limited to 150 requests a minute per tenant
  * (https://learn.microsoft.com/graph/api/application-get, "Get application"; likewise
  * application-list). One drift check makes one such read; a fleet of configs against one tenant
- * would make hundreds. Instead of collecting 429s, every session of this process draws from one
- * token bucket per tenant and waits when it is empty.
+ * would make hundreds. Instead of collecting 429s, every session of this process counts its reads
+ * in one sliding window per tenant and waits when the last minute is full.
  */
 import type { GraphSession } from './session.js';
 
 export const KEY_CREDENTIAL_READS_PER_MINUTE = 150;
 
-interface Bucket {
-  tokens: number;
-  at: number;
-  /** a promise chain: waiters are served in order */
+/** The reads of one tenant in the last minute (oldest first), and a queue so waiters take turns. */
+interface Window {
+  times: number[];
   queue: Promise<void>;
 }
 
-const buckets = new Map<string, Bucket>();
+const windows = new Map<string, Window>();
+const MINUTE_MS = 60_000;
 
 /** A GET of applications whose `$select` names keyCredentials. */
 export function selectsKeyCredentials(method: string, path: string): boolean {
@@ -27,28 +27,30 @@ export function selectsKeyCredentials(method: string, path: string): boolean {
 }
 
 /**
- * Take `count` tokens from the session's tenant bucket, waiting (on the session's clock) while it
- * is empty. The bucket holds a minute's allowance and refills continuously.
+ * Make room for `count` reads in the session's tenant, waiting (on the session's clock) until no
+ * minute would hold more than `perMinute` of them. A sliding window, not a token bucket: a bucket
+ * would allow a full minute's burst and then more within the same 60 s, which a limit counted
+ * over any minute refuses.
  */
 export async function paceKeyCredentialReads(session: Pick<GraphSession, 'endpoints' | 'tenant' | 'ctx'>, count: number, perMinute = KEY_CREDENTIAL_READS_PER_MINUTE): Promise<void> {
   if (count <= 0) return;
   const { clock, log } = session.ctx;
   const key = `${session.endpoints.graph}|${session.tenant.toLowerCase()}`;
-  let bucket = buckets.get(key);
-  if (!bucket) buckets.set(key, (bucket = { tokens: perMinute, at: clock.now(), queue: Promise.resolve() }));
-  const b = bucket;
-  const turn = b.queue.then(async () => {
-    const ratePerMs = perMinute / 60_000;
+  let w = windows.get(key);
+  if (!w) windows.set(key, (w = { times: [], queue: Promise.resolve() }));
+  const win = w;
+  const need = Math.min(count, perMinute);
+  const turn = win.queue.then(async () => {
     let shown = false;
     for (;;) {
       const now = clock.now();
-      b.tokens = Math.min(perMinute, b.tokens + (now - b.at) * ratePerMs);
-      b.at = now;
-      if (b.tokens >= count) {
-        b.tokens -= count;
+      while (win.times.length > 0 && now - win.times[0]! >= MINUTE_MS) win.times.shift();
+      if (win.times.length + need <= perMinute) {
+        for (let i = 0; i < count; i++) win.times.push(now);
         break;
       }
-      const waitMs = Math.ceil((count - b.tokens) / ratePerMs);
+      // wait until enough of the oldest reads have left the window
+      const waitMs = Math.max(1, win.times[win.times.length + need - perMinute - 1]! + MINUTE_MS - now);
       if (!shown && waitMs > 1000) {
         log.progress(`pacing certificate reads in tenant ${session.tenant}: Graph allows ${perMinute} a minute (next in ${Math.ceil(waitMs / 1000)} s)`);
         shown = true;
@@ -57,11 +59,11 @@ export async function paceKeyCredentialReads(session: Pick<GraphSession, 'endpoi
     }
     if (shown) log.done();
   });
-  b.queue = turn.catch(() => undefined);
+  win.queue = turn.catch(() => undefined);
   await turn;
 }
 
-/** Forget every bucket (tests). */
+/** Forget every window (tests). */
 export function resetPacing(): void {
-  buckets.clear();
+  windows.clear();
 }

@@ -23,20 +23,21 @@ test('which reads count: a GET of applications that selects keyCredentials, in a
   assert.equal(selectsKeyCredentials('GET', '/servicePrincipals?$select=keyCredentials'), false);
 });
 
-test('a minute’s allowance at once, then one read every 60/limit seconds; tenants do not share a bucket', async () => {
+test('no minute holds more than the limit: a full minute at once, then a read waits for the oldest to leave the window; tenants do not share', async () => {
   resetPacing();
   const a = fakeSession('contoso');
   for (let i = 0; i < 3; i++) await paceKeyCredentialReads(a.session, 1, 3);
   assert.deepEqual(a.sleeps, [], 'the first three are free');
+  a.advance(10_000);
   await paceKeyCredentialReads(a.session, 1, 3);
-  assert.deepEqual(a.sleeps, [20_000], 'the fourth waits for one token: 60 s / 3');
+  assert.deepEqual(a.sleeps, [50_000], 'the fourth waits until the first read is a minute old');
   assert.match(a.progress.join('\n'), /pacing certificate reads in tenant contoso: Graph allows 3 a minute/);
   const b = fakeSession('fabrikam');
   await paceKeyCredentialReads(b.session, 3, 3);
-  assert.deepEqual(b.sleeps, [], 'another tenant has its own bucket');
-  // a batch takes as many tokens as it has items that count
+  assert.deepEqual(b.sleeps, [], 'another tenant has its own window');
+  // a batch counts as many reads as it has items that select keyCredentials
   a.advance(60_000);
   await paceKeyCredentialReads(a.session, 3, 3);
-  assert.deepEqual(a.sleeps, [20_000], 'a full minute later the bucket is full again');
+  assert.deepEqual(a.sleeps, [50_000], 'a minute after the last read the window is empty again');
   resetPacing();
 });
