@@ -55,7 +55,7 @@ async function sendChunk(session: GraphSession, chunk: readonly BatchItem[]): Pr
 
   await withRetry(session.ctx, session.retry, { what, idempotent }, async () => {
     // each item counts against Graph's per-tenant limits on its own
-    await paceKeyCredentialReads(session, pending.filter((i) => selectsKeyCredentials(chunk[i]!.method, chunk[i]!.path)).length);
+    const answered = await paceKeyCredentialReads(session, pending.filter((i) => selectsKeyCredentials(chunk[i]!.method, chunk[i]!.path)).length);
     const requests = pending.map((index) => {
       const it = chunk[index] as BatchItem;
       const headers = { ...(it.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...it.headers };
@@ -67,7 +67,12 @@ async function sendChunk(session: GraphSession, chunk: readonly BatchItem[]): Pr
         ...(it.body !== undefined ? { body: it.body } : {}),
       };
     });
-    const answer = await graphCall<{ responses?: WireResponse[] }>(session, { method: 'POST', path: '/$batch', body: { requests }, idempotent });
+    let answer: Awaited<ReturnType<typeof graphCall<{ responses?: WireResponse[] }>>>;
+    try {
+      answer = await graphCall<{ responses?: WireResponse[] }>(session, { method: 'POST', path: '/$batch', body: { requests }, idempotent });
+    } finally {
+      answered();
+    }
     const responses = answer.body?.responses ?? [];
     let throttled: GraphCallError | undefined;
     const stillPending: number[] = [];

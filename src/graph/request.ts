@@ -75,8 +75,13 @@ export async function graphCall<T = unknown>(session: GraphSession, call: GraphC
   const idempotent = call.idempotent ?? call.method !== 'POST';
   const paced = selectsKeyCredentials(call.method, call.path);
   return withRetry(session.ctx, session.retry, { what: describe(call.method, call.path), idempotent }, async () => {
-    if (paced) await paceKeyCredentialReads(session, 1);
-    const answer = await sendOnce<T>(session, call);
+    const answered = paced ? await paceKeyCredentialReads(session, 1) : undefined;
+    let answer: GraphAnswer<T>;
+    try {
+      answer = await sendOnce<T>(session, call);
+    } finally {
+      answered?.();
+    }
     if (answer.status >= 400) {
       throw graphErrorFrom(answer.status, answer.headers, answer.body, { method: call.method, path: call.path }, session.ctx.clock.now());
     }

@@ -35,6 +35,14 @@ test('no minute holds more than the limit: a full minute at once, then a read wa
   const b = fakeSession('fabrikam');
   await paceKeyCredentialReads(b.session, 3, 3);
   assert.deepEqual(b.sleeps, [], 'another tenant has its own window');
+  // a read counts from its answer: one answered 30 s after it was sent holds its place 30 s longer
+  const c = fakeSession('northwind');
+  const answered = await paceKeyCredentialReads(c.session, 1, 1);
+  c.advance(30_000);
+  answered();
+  c.advance(40_000);
+  await paceKeyCredentialReads(c.session, 1, 1);
+  assert.deepEqual(c.sleeps, [20_000], 'a minute after the answer, not after the sending');
   // a batch counts as many reads as it has items that select keyCredentials
   a.advance(60_000);
   await paceKeyCredentialReads(a.session, 3, 3);
