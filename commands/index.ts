@@ -6,6 +6,8 @@ import type { CommandSpec } from '../src/cli/command.js';
 import { newAppCommand } from './new-app.js';
 import { setAppCommand } from './set-app.js';
 import { installCertCommand } from './install-cert.js';
+import { exportCertCommand } from './export-cert.js';
+import { exportVb365Command } from './export-vb365.js';
 import { setPortalUrlCommand } from './set-portal-url.js';
 import { applyCommand } from './apply.js';
 import { addCustomerCommand } from './add-customer.js';
@@ -25,6 +27,8 @@ export const commands: CommandSpec<any, any>[] = [
   removeCustomerCommand,
   consentUrlCommand,
   testPortalCommand,
+  exportCertCommand,
+  exportVb365Command,
   emulatorCommand,
   demoCommand,
 ];

@@ -1,6 +1,6 @@
 /**
  * Certificates: X.509 facts and thumbprints, self-signed generation, PFX import/export and the
- * store (interfaces.md "Certificates"; DESIGN §3).
+ * store.
  */
 export {
   type CertificateInfo,
@@ -23,18 +23,23 @@ export {
   DEFAULT_VALIDITY_DAYS,
   DEFAULT_SUBJECT_NAME,
 } from './generate.js';
-export { readPfx, writePfx, type PfxContents, type WritePfxOptions } from './pfx.js';
+export { readPfx, writePfx, PFX_PROFILES, type PfxContents, type PfxProfile, type WritePfxOptions } from './pfx.js';
 export {
   resolveStoreDir,
   loadFromStore,
   saveToStore,
   listStore,
+  listStoreEntries,
+  modesProtect,
+  pathFor,
   openStore,
   storeHas,
   entryPaths,
   STORE_PASSWORD_ENV,
   STORE_DIR_ENV,
   type StoredEntry,
+  type StoredCertificate,
+  type StoreListing,
   type OpenStore,
   type StoreProtection,
 } from './store.js';

@@ -1,6 +1,6 @@
 /**
  * PKCS#12 (PFX) read and write with node-forge (the only PKCS#12 implementation on npm; node's own
- * `tls.createSecureContext({ pfx })` rejects legacy RC2 files). See shared/reference/libraries.md.
+ * `tls.createSecureContext({ pfx })` rejects legacy RC2 files).
  *
  * Reading accepts OpenSSL 3 defaults (AES-256-CBC, PBKDF2, SHA-256 MAC), OpenSSL 1.x / Windows /
  * `-legacy` (RC2/3DES, SHA-1 MAC), no MAC, empty passwords and chains. The leaf is the certificate
@@ -8,11 +8,11 @@
  * Every rejection is an InputError (exit 65) with a stable `code` and a message that never contains
  * the password.
  */
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHmac, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import type forgeNs from 'node-forge';
 import { InputError } from '../errors.js';
 import { certificateInfoFromX509, type CertificateInfo } from './info.js';
-import { fromBinary, loadForge, toBinary, withOpenSslPbkdf2 } from './forge.js';
+import { fromBinary, loadForge, pkcs12Kdf, toBinary, withOpenSslPbkdf2 } from './forge.js';
 import { describeNotPfx } from './sniff.js';
 
 export interface PfxContents {
@@ -151,27 +151,78 @@ export async function readPfx(bytes: Buffer, password: string, source: string): 
   };
 }
 
+/**
+ * How a written PFX is protected:
+ * - `aes256` (default): the private key under PBES2 (PBKDF2 with HMAC-SHA256, AES-256-CBC) and a
+ *   SHA-256 integrity MAC — what OpenSSL 3 writes by default and Windows Server 2019 and later import;
+ * - `legacy`: the private key under pbeWithSHAAnd3-KeyTripleDES-CBC and a SHA-1 MAC — what Windows
+ *   Server 2016 (and OpenSSL 1.x) can import: their PKCS#12 readers predate PBES2.
+ * The certificates are stored unencrypted in both (they are public; every reader accepts that).
+ * Iterations: 2048, OpenSSL 3's default for both the key and the MAC.
+ */
+export type PfxProfile = 'aes256' | 'legacy';
+
+export const PFX_ITERATIONS = 2048;
+
 export interface WritePfxOptions {
   keyPem: string;
   /** the leaf first, then any chain */
   certsDer: Buffer[];
   password: string;
   friendlyName?: string;
+  /** default `aes256` */
+  profile?: PfxProfile;
 }
 
-/** A PFX that OpenSSL 3, Windows and node's TLS read: AES-256 (PBKDF2) key and certificate bags. */
+/** What a profile means, in the words `openssl pkcs12 -info` uses (for output and docs). */
+export const PFX_PROFILES: Readonly<Record<PfxProfile, { keyEncryption: string; mac: string }>> = {
+  aes256: { keyEncryption: 'PBES2 (PBKDF2 HMAC-SHA256, AES-256-CBC)', mac: 'SHA-256' },
+  legacy: { keyEncryption: 'pbeWithSHA1And3-KeyTripleDES-CBC', mac: 'SHA-1' },
+};
+
+/** A PFX that OpenSSL 3, Windows and node's TLS read (see PfxProfile). */
 export async function writePfx(opts: WritePfxOptions): Promise<Buffer> {
   const forge = await loadForge();
+  const profile = opts.profile ?? 'aes256';
   const key = forge.pki.privateKeyFromPem(opts.keyPem);
   const certs = opts.certsDer.map((der) => forge.pki.certificateFromAsn1(forge.asn1.fromDer(toBinary(der))));
   const asn1 = withOpenSslPbkdf2(forge, () =>
     forge.pkcs12.toPkcs12Asn1(key, certs, opts.password, {
-      algorithm: 'aes256',
+      algorithm: profile === 'legacy' ? '3des' : 'aes256',
       // PBES2 with HMAC-SHA256, as OpenSSL 3 writes (forge's default PRF is HMAC-SHA1)
-      prfAlgorithm: 'sha256',
+      ...(profile === 'aes256' ? { prfAlgorithm: 'sha256' } : {}),
+      count: PFX_ITERATIONS,
+      // forge's MAC is always SHA-1: it is computed below instead
+      useMac: false,
       generateLocalKeyId: true,
       ...(opts.friendlyName ? { friendlyName: opts.friendlyName } : {}),
     } as Parameters<typeof forge.pkcs12.toPkcs12Asn1>[3]),
   );
+  const pfx = asn1.value as forgeNs.asn1.Asn1[];
+  pfx.splice(2, pfx.length - 2, macData(forge, pfx[1]!, opts.password, profile === 'legacy' ? 'sha1' : 'sha256'));
   return fromBinary(forge.asn1.toDer(asn1).getBytes());
+}
+
+/**
+ * PKCS#12 MacData (RFC 7292 §4 and appendix B): HMAC over the AuthenticatedSafe's content octets,
+ * keyed by the PKCS#12 KDF (ID 3) of the password with the same digest; the digest's length of key.
+ */
+function macData(forge: typeof forgeNs, authSafe: forgeNs.asn1.Asn1, password: string, digest: 'sha1' | 'sha256'): forgeNs.asn1.Asn1 {
+  const { asn1 } = forge;
+  // ContentInfo { contentType data, [0] EXPLICIT OCTET STRING <AuthenticatedSafe DER> }
+  const explicit = (authSafe.value as forgeNs.asn1.Asn1[])[1]!;
+  const octets = (explicit.value as forgeNs.asn1.Asn1[])[0]!.value as string;
+  const salt = randomBytes(8);
+  const length = digest === 'sha1' ? 20 : 32;
+  const macKey = pkcs12Kdf(password, salt, 3, PFX_ITERATIONS, length, digest, 64);
+  const mac = createHmac(digest, macKey).update(fromBinary(octets)).digest();
+  const seq = (items: forgeNs.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+  return seq([
+    seq([
+      seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(forge.pki.oids[digest]!).getBytes()), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, toBinary(mac)),
+    ]),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, toBinary(salt)),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(PFX_ITERATIONS).getBytes()),
+  ]);
 }

@@ -1,7 +1,7 @@
 /**
- * The certificate store: a folder standing in for Windows' "Personal" store (DESIGN §3, issue 2).
+ * The certificate store: a folder standing in for Windows' "Personal" store.
  *
- *   <store>/               mode 0700
+ *   <store>/               mode 0700 (Windows: the ACL of %LOCALAPPDATA%, see docs/windows.md)
  *     store.json           { version: 1, protection: 'store-key' | 'password', check? }   (0600)
  *     .store-key           32 random bytes, base64url — only in 'store-key' mode          (0600)
  *     <THUMBPRINT>.pfx     certificate + private key, PKCS#12 AES-256, password-protected (0600)
@@ -13,15 +13,15 @@
  * and the store refuses to open without it. Either way each entry is an ordinary PFX:
  * `openssl pkcs12 -in <T>.pfx -passin file:<store>/.store-key` (or `-passin env:ENTRA_PORTAL_STORE_PASSWORD`).
  */
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { X509Certificate, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { chmod, lstat, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, win32, type PlatformPath } from 'node:path';
 import { promisify } from 'node:util';
 import type { Context } from '../context.js';
 import { EntraPortalError, InputError, OperationError } from '../errors.js';
 import { createFileExclusive, fsFailure, linkRefused, makeDirectory, readRegularFile, removeStaleTemporaries, writeFileAtomic } from '../util/fs.js';
-import { certificateInfoFromDer, MAX_CERTIFICATE_BYTES, normalizeThumbprint, type CertificateInfo } from './info.js';
+import { certificateInfoFromX509, MAX_CERTIFICATE_BYTES, normalizeThumbprint, type CertificateInfo } from './info.js';
 import { readPfx, writePfx } from './pfx.js';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
@@ -48,18 +48,45 @@ export interface OpenStore {
   password: string;
 }
 
-/** --store, else $ENTRA_PORTAL_STORE, else $XDG_DATA_HOME/entra-portal/store, else ~/.local/share/entra-portal/store */
-export function resolveStoreDir(ctx: Pick<Context, 'cwd' | 'env'>, explicit?: string): string {
-  if (explicit) return resolve(ctx.cwd, explicit);
-  const fromEnv = ctx.env[STORE_DIR_ENV];
-  if (fromEnv) return resolve(ctx.cwd, fromEnv);
-  const xdg = ctx.env.XDG_DATA_HOME;
-  if (xdg && xdg.startsWith('/')) return join(xdg, 'entra-portal', 'store'); // XDG: relative values are invalid and ignored
-  return join(ctx.env.HOME || homedir(), '.local', 'share', 'entra-portal', 'store');
+/** The path rules of a platform: `path.win32` on Windows, `path.posix` elsewhere (tests pass either). */
+export function pathFor(platform: NodeJS.Platform): PlatformPath {
+  return platform === 'win32' ? win32 : posix;
 }
 
-export function entryPaths(dir: string, thumbprint: string): { pfx: string; cer: string } {
-  return { pfx: join(dir, `${thumbprint}.pfx`), cer: join(dir, `${thumbprint}.cer`) };
+/**
+ * --store, else $ENTRA_PORTAL_STORE, else the per-user data folder:
+ * - Windows: %LOCALAPPDATA%\entra-portal\store (else %USERPROFILE%\AppData\Local\…) — a folder only
+ *   its user (and SYSTEM and Administrators) can open, and one that does not roam to other machines;
+ * - elsewhere: $XDG_DATA_HOME/entra-portal/store, else ~/.local/share/entra-portal/store.
+ * Relative values are taken against `ctx.cwd`.
+ */
+export function resolveStoreDir(ctx: Pick<Context, 'cwd' | 'env'>, explicit?: string, platform: NodeJS.Platform = process.platform): string {
+  const p = pathFor(platform);
+  if (explicit) return p.resolve(ctx.cwd, explicit);
+  const fromEnv = ctx.env[STORE_DIR_ENV];
+  if (fromEnv) return p.resolve(ctx.cwd, fromEnv);
+  if (platform === 'win32') {
+    const local = ctx.env.LOCALAPPDATA;
+    if (local && p.isAbsolute(local)) return p.join(local, 'entra-portal', 'store');
+    const profile = ctx.env.USERPROFILE || homedir();
+    return p.join(profile, 'AppData', 'Local', 'entra-portal', 'store');
+  }
+  const xdg = ctx.env.XDG_DATA_HOME;
+  if (xdg && p.isAbsolute(xdg)) return p.join(xdg, 'entra-portal', 'store'); // XDG: relative values are invalid and ignored
+  return p.join(ctx.env.HOME || homedir(), '.local', 'share', 'entra-portal', 'store');
+}
+
+export function entryPaths(dir: string, thumbprint: string, p: PlatformPath = pathFor(process.platform)): { pfx: string; cer: string } {
+  return { pfx: p.join(dir, `${thumbprint}.pfx`), cer: p.join(dir, `${thumbprint}.cer`) };
+}
+
+/**
+ * Whether POSIX file modes protect anything here. On Windows `chmod` only toggles the read-only
+ * flag and `stat` reports 0666/0444 whatever the ACL says: access is the folder's ACL (inherited from
+ * %LOCALAPPDATA%), so modes are neither checked nor reported there.
+ */
+export function modesProtect(platform: NodeJS.Platform = process.platform): boolean {
+  return platform !== 'win32';
 }
 
 /**
@@ -85,6 +112,7 @@ async function exists(path: string): Promise<boolean> {
  * opened for writing, only reported when it is opened for reading (reads change nothing).
  */
 async function tighten(path: string, mode: number, ctx: Context, write: boolean, isFile = true): Promise<void> {
+  if (!modesProtect()) return;
   const st = isFile ? await lstat(path) : await stat(path);
   if (st.isSymbolicLink()) throw linkRefused(path); // chmod would change the link's target
   const actual = st.mode & 0o777;
@@ -251,12 +279,22 @@ export async function storeHas(dir: string, thumbprint: string): Promise<boolean
   return exists(entryPaths(dir, thumbprint).pfx);
 }
 
+/** A store entry opened with the store's password: never printed. */
+export interface StoredCertificate {
+  info: CertificateInfo;
+  /** PKCS#8 PEM */
+  keyPem: string;
+  keyBits: number;
+  /** DER of the other certificates the entry holds (intermediates of an imported PFX) */
+  chainDer: Buffer[];
+}
+
 /** The certificate and its private key from the store, or undefined when the store lacks it. */
 export async function loadFromStore(
   storeDir: string,
   thumbprint: string,
   ctx: Context,
-): Promise<{ info: CertificateInfo; keyPem: string } | undefined> {
+): Promise<StoredCertificate | undefined> {
   const t = normalizeThumbprint(thumbprint);
   if (!t) throw new InputError(`"${thumbprint}" is not a SHA-1 thumbprint (40 hexadecimal digits)`, { code: 'bad-thumbprint' });
   const paths = entryPaths(storeDir, t);
@@ -271,24 +309,45 @@ export async function loadFromStore(
   if (pfx.info.thumbprint !== t) {
     throw new OperationError(`${paths.pfx} holds certificate ${pfx.info.thumbprint}, not ${t}: the store is damaged`, { code: 'store-corrupt' });
   }
-  return { info: pfx.info, keyPem: pfx.keyPem };
+  return { info: pfx.info, keyPem: pfx.keyPem, keyBits: pfx.keyBits, chainDer: pfx.chain.map((c) => Buffer.from(c.derBase64, 'base64')) };
 }
 
-/** The certificates in the store (from the public .cer files; no password needed), for listings and hints. */
-export async function listStore(storeDir: string): Promise<CertificateInfo[]> {
+/** One store entry as listings show it (read from its public .cer: no password needed). */
+export interface StoreListing {
+  info: CertificateInfo;
+  /** RSA modulus length (0 when the key is not RSA: a damaged or foreign entry) */
+  keyBits: number;
+  /** whether <T>.pfx (the private key) is there too */
+  hasPrivateKey: boolean;
+}
+
+/** The store's entries, by thumbprint (a damaged .cer is skipped; a missing store is empty). */
+export async function listStoreEntries(storeDir: string): Promise<StoreListing[]> {
   let names: string[];
   try {
     names = await readdir(storeDir);
   } catch {
     return [];
   }
-  const out: CertificateInfo[] = [];
+  const out: StoreListing[] = [];
   for (const name of names.filter((n) => /^[0-9A-F]{40}\.cer$/.test(n)).sort()) {
+    let x509: X509Certificate;
     try {
-      out.push(certificateInfoFromDer(await readStoreFile(join(storeDir, name))));
+      x509 = new X509Certificate(await readStoreFile(join(storeDir, name)));
     } catch {
-      // a damaged .cer is skipped in listings
+      continue; // a damaged .cer is skipped in listings
     }
+    const thumbprint = name.slice(0, 40);
+    out.push({
+      info: certificateInfoFromX509(x509),
+      keyBits: x509.publicKey.asymmetricKeyDetails?.modulusLength ?? 0,
+      hasPrivateKey: names.includes(`${thumbprint}.pfx`),
+    });
   }
   return out;
+}
+
+/** The certificates in the store (from the public .cer files; no password needed), for hints. */
+export async function listStore(storeDir: string): Promise<CertificateInfo[]> {
+  return (await listStoreEntries(storeDir)).map((e) => e.info);
 }

@@ -10,6 +10,8 @@ import { fail, pass, warn, type CheckOutcome } from './types.js';
 import { normalizeUrl, type PortalUrl } from './url.js';
 
 export const SETTINGS_PATH = '/v8/RestorePortalSettings';
+/** The one step that gives VB365 the application, its certificate and the address (docs: README "The VB365 step"). */
+const HAND_OFF = 'Give VB365 the configured values: entra-portal export-vb365 --out <folder> --password-env <VAR>, then run Enable-RestorePortal.ps1 from that folder on the VB365 server';
 const MAX_BODY = 1024 * 1024;
 
 export interface RestApiExpectations {
@@ -142,7 +144,7 @@ export async function checkRestApiSettings(url: PortalUrl, expect: RestApiExpect
     remedies.push(setCmd(`-Region ${expect.vb365Region}`));
   }
   if (problems.length) {
-    return fail(problems.join('; '), remedies.length > 1 ? fullSet : remedies[0], details);
+    return fail(problems.join('; '), `${HAND_OFF}; or run on the VB365 server: ${remedies.length > 1 ? fullSet : remedies[0]}`, details);
   }
   if (!expect.appId) {
     return warn(

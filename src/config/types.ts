@@ -23,6 +23,8 @@ export interface PortalConfig {
     thumbprint?: string;
     /** the public part (.cer), relative to the config file */
     file?: string;
+    /** during a rotation only (rotate-cert): the outgoing certificate, kept registered until rotate-cert --finish */
+    previous?: { thumbprint: string; file: string };
   };
   portal?: {
     url?: string;

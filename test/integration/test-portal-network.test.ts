@@ -196,7 +196,8 @@ test('settings naming another application: fail with the Set-VBORestorePortalSet
   const c = r('restapi.settings');
   assert.equal(c.status, 'fail');
   assert.ok(c.message.includes(OTHER_APP) && c.message.includes(APP_ID), c.message);
-  assert.equal(c.remedy, `Set-VBORestorePortalSettings -ApplicationId ${APP_ID}`);
+  assert.match(c.remedy!, /^Give VB365 the configured values: entra-portal export-vb365 --out <folder>/);
+  assert.ok(c.remedy!.endsWith(`; or run on the VB365 server: Set-VBORestorePortalSettings -ApplicationId ${APP_ID}`));
 });
 
 test('settings that are disabled, point elsewhere and use another cloud: every problem named', async () => {
