@@ -18,6 +18,8 @@ interface Args {
   auth: AuthMode;
   trustEndpoint?: string[];
   customer?: string;
+  warnDays: number;
+  strict?: boolean;
 }
 
 export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetResult>({
@@ -33,6 +35,16 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
       rule: 'a number of seconds more than 0 and at most 600',
       describe: 'seconds each network step (DNS, TCP connect, TLS handshake, REST request) may take',
     },
+    {
+      name: 'warn-days',
+      kind: 'integer',
+      value: 'days',
+      default: 30,
+      check: (n) => n >= 0 && n <= 3650,
+      rule: 'a whole number of days from 0 to 3650',
+      describe: "warn when the application's certificate (in Entra and in the store) or the portal's served certificate expires within this many days",
+    },
+    { name: 'strict', kind: 'boolean', describe: 'warnings exit 2 too (a scheduler then sees an expiring certificate, a self-signed portal certificate, …)' },
     { ...STORE_OPTION, describe: 'the certificate store folder holding the application key (for entra.sign-in)' },
     { ...AUTH_OPTION, describe: `${AUTH_OPTION.describe}; in the Emulator region: the tenant's operator, or environment (AZURE_CLIENT_ID/SECRET)` },
     TRUST_ENDPOINT_OPTION,
@@ -44,11 +56,13 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
     ['entra-portal test-portal --json', 'the checklist as JSON (schemas/test-result.schema.json), for monitoring'],
     ['entra-portal test-portal --timeout 2 --auth environment', 'a nightly job: 2 s per network step, operator from AZURE_* variables'],
     ['entra-portal test-portal --customer fabrikam.onmicrosoft.com', 'service providers: the application\'s service principal and consent in that customer tenant'],
+    ['entra-portal test-portal --warn-days 45 --strict --json', 'from cron: exit 2 as soon as a certificate expires within 45 days'],
   ],
   notes: [
     'Checks (stable ids): config, url.format, url.port, dns, tcp, tls.handshake, tls.expiry, tls.hostname, tls.trust, restapi.settings, entra.app, entra.redirect-uri, entra.certificate, entra.permissions, entra.consent, entra.sign-in; with customer tenants, entra.customer once per tenant.',
     'A check whose prerequisite failed is skipped with the reason.',
-    'Exit: 0 nothing failed (warnings allowed) · 2 a check failed · 65 invalid config.',
+    'Expiry: tls.expiry (the served certificate) and entra.certificate (the application\'s: the earlier of its notAfter and its end date in Entra) warn within --warn-days and fail once expired; both carry notAfter and daysLeft in --json details.',
+    'Exit: 0 nothing failed (warnings allowed) · 2 a check failed (or, with --strict, warned) · 65 invalid config.',
   ],
   async run(args, ctx) {
     const { isFleet, fleet } = await import('../src/cmdlets/fleet.js');
@@ -61,7 +75,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
           ...(args.report ? { report: args.report } : {}),
           auth: args.auth,
           ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
-          testPortal: { timeout: args.timeout, ...(args.store ? { store: args.store } : {}), ...(args.customer !== undefined ? { customer: args.customer } : {}) },
+          testPortal: { timeout: args.timeout, warnDays: args.warnDays, ...(args.strict ? { strict: true } : {}), ...(args.store ? { store: args.store } : {}), ...(args.customer !== undefined ? { customer: args.customer } : {}) },
         },
         ctx,
       );
@@ -75,6 +89,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
         auth: args.auth,
         ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
         ...(args.customer !== undefined ? { customer: args.customer } : {}),
+        warnDays: args.warnDays,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       },
       ctx,
@@ -87,5 +102,5 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
     const columns = ctx.stdout.isTTY ? (ctx.stdout as { columns?: number }).columns : undefined;
     return renderChecklist(result.checks, color, result.url ? `Restore Portal ${result.url}` : undefined, columns);
   },
-  exitCode: (result) => (isFleetResult(result) ? result.exitCode : testPortalExitCode(result)),
+  exitCode: (result, args) => (isFleetResult(result) ? result.exitCode : testPortalExitCode(result, { strict: args.strict === true })),
 });

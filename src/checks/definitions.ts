@@ -30,6 +30,8 @@ export interface NetworkCheckOptions {
   env?: NodeJS.ProcessEnv;
   /** now, ms */
   now: () => number;
+  /** tls.expiry warns when the served certificate expires within this many days (default 30) */
+  warnDays?: number;
 }
 
 /** The `config` check: load and validate; an InputError lists every problem. */
@@ -145,7 +147,7 @@ export function networkChecks(options: NetworkCheckOptions): CheckDefinition[] {
     {
       id: 'tls.expiry',
       deps: ['tls.handshake'],
-      run: async (rc) => checkTlsExpiry(rc.dep<TlsProbe>('tls.handshake').data!, options.now()),
+      run: async (rc) => checkTlsExpiry(rc.dep<TlsProbe>('tls.handshake').data!, options.now(), options.warnDays),
     },
     {
       id: 'tls.hostname',

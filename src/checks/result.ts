@@ -30,12 +30,14 @@ export function summarize(checks: readonly CheckResult[]): ChecklistSummary {
 }
 
 /**
- * 0 when nothing failed (warnings allowed), 2 when a check failed, 65 when the config file itself is
- * invalid or missing (an InputError from loading it: a typo in the file is not "the portal is broken",
- * and a monitor must be able to tell the two apart).
+ * 0 when nothing failed (warnings allowed), 2 when a check failed — or, with `strict`, warned (a
+ * scheduler that must hear about an expiring certificate) — and 65 when the config file itself is
+ * invalid or missing (an InputError from loading it: a typo in the file is not "the portal is
+ * broken", and a monitor must be able to tell the two apart).
  */
-export function testPortalExitCode(result: TestPortalResult): number {
+export function testPortalExitCode(result: TestPortalResult, options: { strict?: boolean } = {}): number {
   const config = result.checks.find((c) => c.id === 'config');
   if (config?.status === 'fail' && config.details?.inputError === true) return ExitCode.InvalidInput;
-  return result.passed ? ExitCode.Ok : ExitCode.Drift;
+  if (!result.passed) return ExitCode.Drift;
+  return options.strict && result.summary.warn > 0 ? ExitCode.Drift : ExitCode.Ok;
 }

@@ -10,6 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { checkServerIdentity, connect, rootCertificates, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import { DEFAULT_WARN_DAYS } from '../reconcile/aspects/certificates.js';
 import { fail, pass, warn, type CheckOutcome } from './types.js';
 import type { PortalUrl } from './url.js';
 
@@ -204,21 +205,26 @@ export async function checkTlsHandshake(url: PortalUrl, signal: AbortSignal, opt
   }
 }
 
-export function checkTlsExpiry(probe: TlsProbe, now: number): CheckOutcome {
+/**
+ * tls.expiry: the served certificate's dates. Warns within `warnDays` of notAfter, fails when it has
+ * expired or is not valid yet. `details` always carry notAfter and daysLeft (negative once expired),
+ * for monitors that track the date themselves.
+ */
+export function checkTlsExpiry(probe: TlsProbe, now: number, warnDays = DEFAULT_WARN_DAYS): CheckOutcome {
   const leaf = probe.chain[0]!;
   const notBefore = new Date(leaf.validFrom);
   const notAfter = new Date(leaf.validTo);
-  const details = { notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(), thumbprint: leaf.fingerprint.replace(/:/g, '') };
+  const daysLeft = Math.floor((notAfter.getTime() - now) / 86_400_000);
+  const details = { notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString(), daysLeft, thumbprint: leaf.fingerprint.replace(/:/g, '') };
   const remedy = `Renew the certificate: ${CERT_REMEDY_TAIL}`;
   if (now < notBefore.getTime()) {
     return fail(`the certificate is not valid yet: valid from ${notBefore.toISOString()}`, `Check the server clock, or ${remedy.charAt(0).toLowerCase()}${remedy.slice(1)}`, details);
   }
   if (now > notAfter.getTime()) return fail(`the certificate expired on ${notAfter.toISOString()}`, remedy, details);
-  const daysLeft = Math.floor((notAfter.getTime() - now) / 86_400_000);
-  if (daysLeft < 30) {
-    return warn(`the certificate expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}, on ${notAfter.toISOString()}`, remedy, { ...details, daysLeft });
+  if (daysLeft < warnDays) {
+    return warn(`the certificate expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}, on ${notAfter.toISOString()}`, remedy, details);
   }
-  return pass(`valid until ${notAfter.toISOString().slice(0, 10)} (${daysLeft} days)`, { ...details, daysLeft });
+  return pass(`valid until ${notAfter.toISOString().slice(0, 10)} (${daysLeft} days)`, details);
 }
 
 export function checkTlsHostname(probe: TlsProbe, url: PortalUrl): CheckOutcome {

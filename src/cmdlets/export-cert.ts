@@ -14,6 +14,7 @@ import { daysUntilExpiry, normalizeThumbprint } from '../certs/info.js';
 import { newPassword, checkPasswordSource, type PasswordSource } from '../certs/password.js';
 import { PFX_PROFILES, type PfxProfile } from '../certs/pfx.js';
 import { openStore, resolveStoreDir } from '../certs/store.js';
+import { DEFAULT_WARN_DAYS } from '../reconcile/aspects/certificates.js';
 import { displayPath } from '../util/paths.js';
 import { configuredCertificate } from './configured.js';
 
@@ -68,7 +69,7 @@ export function expiryWarnings(info: { thumbprint: string; notAfter: Date }, now
   const days = daysUntilExpiry(info, now);
   const day = info.notAfter.toISOString().slice(0, 10);
   if (days < 0) return [`certificate ${info.thumbprint} expired on ${day}: sign-in with it fails; make a new one with entra-portal rotate-cert --generate`];
-  if (days < 30) return [`certificate ${info.thumbprint} expires in ${days} day${days === 1 ? '' : 's'} (${day}): plan its rotation (entra-portal rotate-cert --generate)`];
+  if (days < DEFAULT_WARN_DAYS) return [`certificate ${info.thumbprint} expires in ${days} day${days === 1 ? '' : 's'} (${day}): plan its rotation (entra-portal rotate-cert --generate)`];
   return [];
 }
 

@@ -26,6 +26,7 @@ import {
 import { makeDirectory, readRegularFile, writeFileAtomic } from '../util/fs.js';
 import { checkSourceOptions, obtainCertificate, type CertificateSource, type SourceInput } from '../certs/sources.js';
 import { InputError } from '../errors.js';
+import { DEFAULT_WARN_DAYS } from '../reconcile/aspects/certificates.js';
 import { displayPath } from '../util/paths.js';
 import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
 
@@ -54,8 +55,6 @@ export interface InstallCertResult extends EditVerbResult {
   certificate: InstalledCertificate;
 }
 
-/** Warn this many days before a certificate expires (as test-portal's tls.expiry and entra.certificate do). */
-export const EXPIRY_WARNING_DAYS = 30;
 
 function checkValidity(info: CertificateInfo, now: number, source: string): string[] {
   const day = (d: Date) => d.toISOString().replace('.000Z', 'Z');
@@ -72,7 +71,7 @@ function checkValidity(info: CertificateInfo, now: number, source: string): stri
     });
   }
   const days = daysUntilExpiry(info, now);
-  return days < EXPIRY_WARNING_DAYS
+  return days < DEFAULT_WARN_DAYS
     ? [`certificate ${info.thumbprint} expires in ${days} day${days === 1 ? '' : 's'} (${day(info.notAfter)}): renew it soon`]
     : [];
 }

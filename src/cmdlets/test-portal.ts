@@ -66,6 +66,9 @@ export async function testPortal(input: TestPortalInput = {}, context?: Partial<
     throw new UsageError(`--timeout ${input.timeout}: give the seconds each network step may take (more than 0, at most 600)`);
   }
   const timeoutMs = Math.round(timeout * 1000);
+  if (input.warnDays !== undefined && (!Number.isInteger(input.warnDays) || input.warnDays < 0 || input.warnDays > 3650)) {
+    throw new UsageError(`--warn-days ${input.warnDays}: give a whole number of days from 0 to 3650`);
+  }
   const path = resolveConfigPath(ctx, input.config);
   let loaded: LoadedConfig | undefined;
   const interactive = ctx.stdin.isTTY === true && (input.auth === undefined || ['auto', 'device-code', 'browser'].includes(input.auth));
@@ -98,6 +101,7 @@ export async function testPortal(input: TestPortalInput = {}, context?: Partial<
           timeoutMs,
           now: () => ctx.clock.now(),
           env: ctx.env,
+          ...(input.warnDays !== undefined ? { warnDays: input.warnDays } : {}),
           ...(input.ca ? { ca: input.ca } : {}),
         }),
         ...entra.definitions,

@@ -83,7 +83,8 @@ export interface FleetInput {
   /** apply's options */
   apply?: Pick<ApplyInput, 'whatIf' | 'detailedExitcode' | 'prune' | 'yes'>;
   /** test-portal's options */
-  testPortal?: Pick<TestPortalInput, 'timeout' | 'store' | 'warnDays' | 'ca'>;
+  /** test-portal's options; `strict`: a warning makes that config's exit code 2 */
+  testPortal?: Pick<TestPortalInput, 'timeout' | 'store' | 'warnDays' | 'ca'> & { strict?: boolean };
   /** configs that a pattern did not match: each is a failed entry */
   unmatched?: readonly string[];
 }
@@ -175,10 +176,11 @@ async function runOne(input: FleetInput, path: string, pool: SessionPool, parent
       entry.tenant = r.tenant;
     } else {
       const { testPortal, testPortalExitCode } = await import('../cmdlets/test-portal.js');
-      const r = await testPortal({ ...input.testPortal, config: path, ...(input.auth ? { auth: input.auth } : {}), openSession: (l, c) => pool.get(l, c) }, ctx);
+      const { strict, ...options } = input.testPortal ?? {};
+      const r = await testPortal({ ...options, config: path, ...(input.auth ? { auth: input.auth } : {}), openSession: (l, c) => pool.get(l, c) }, ctx);
       entry.result = r;
-      entry.exitCode = testPortalExitCode(r);
-      entry.status = r.passed ? 'ok' : entry.exitCode === ExitCode.InvalidInput ? 'failed' : 'drift';
+      entry.exitCode = testPortalExitCode(r, { strict: strict === true });
+      entry.status = entry.exitCode === ExitCode.Ok ? 'ok' : entry.exitCode === ExitCode.InvalidInput ? 'failed' : 'drift';
       entry.findings = r.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}${c.remedy ? ` → ${c.remedy}` : ''}`);
     }
   } catch (err) {

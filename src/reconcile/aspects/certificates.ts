@@ -69,7 +69,23 @@ export function certificateHealth(certs: readonly DesiredCertificate[], now: num
   return certs.map((c) => ({ thumbprint: c.thumbprint, role: c.role, notAfter: c.notAfter, daysLeft: Math.floor((Date.parse(c.notAfter) - now) / DAY_MS) }));
 }
 
-function healthVerdict(desired: DesiredState, options: PlanOptions, okMessage: string): Verdict | undefined {
+/**
+ * The current certificate's expiry as Entra will enforce it: its notAfter, or the registered
+ * keyCredential's endDateTime when that is earlier (Graph accepts an end date before the
+ * certificate's; Entra refuses the key from then on).
+ */
+function currentExpiry(desired: DesiredState, observed: Observed, now: number): CertificateHealth & { entraEndDateTime?: string } {
+  const health = certificateHealth(desired.certificates, now);
+  const current = health.find((h) => h.role === 'current') ?? health[0]!;
+  const registered = (observed.application?.keyCredentials ?? []).find((kc) => thumbprintOf(kc) === current.thumbprint.toUpperCase());
+  const end = registered?.endDateTime ? Date.parse(registered.endDateTime) : NaN;
+  if (!Number.isFinite(end)) return current;
+  const entraEndDateTime = new Date(end).toISOString();
+  if (end >= Date.parse(current.notAfter)) return { ...current, entraEndDateTime };
+  return { ...current, notAfter: entraEndDateTime, daysLeft: Math.floor((end - now) / DAY_MS), entraEndDateTime };
+}
+
+function healthVerdict(desired: DesiredState, observed: Observed, options: PlanOptions, okMessage: string): Verdict | undefined {
   if (desired.certificates.length === 0) {
     return {
       status: 'fail',
@@ -79,11 +95,10 @@ function healthVerdict(desired: DesiredState, options: PlanOptions, okMessage: s
   }
   if (options.now === undefined) return undefined;
   const warnDays = options.warnDays ?? DEFAULT_WARN_DAYS;
-  const health = certificateHealth(desired.certificates, options.now);
   // the configured (current) certificate matters; the previous one is on its way out
-  const current = health.find((h) => h.role === 'current') ?? health[0]!;
-  const details = { certificates: health };
-  const renew = 'Renew it: entra-portal rotate-cert --generate, then entra-portal apply, then give VB365 the new certificate (entra-portal export-vb365)';
+  const current = currentExpiry(desired, observed, options.now);
+  const details = { thumbprint: current.thumbprint, notAfter: current.notAfter, daysLeft: current.daysLeft, ...(current.entraEndDateTime ? { entraEndDateTime: current.entraEndDateTime } : {}), certificates: certificateHealth(desired.certificates, options.now) };
+  const renew = 'Renew it: entra-portal rotate-cert --generate --apply, then give VB365 the new certificate (entra-portal export-vb365), then entra-portal rotate-cert --finish --apply';
   if (current.daysLeft < 0) {
     return { status: 'fail', message: `certificate ${current.thumbprint} expired on ${current.notAfter}: sign-in fails (AADSTS700027)`, remedy: renew, details };
   }
@@ -117,6 +132,9 @@ export function assessCertificates(desired: DesiredState, observed: Observed, op
   }
   const list = desired.certificates.map((c) => c.thumbprint).join(' and ');
   const okMessage = `certificate ${list} ${desired.certificates.length > 1 ? 'are' : 'is'} registered, and no other`;
-  const health = healthVerdict(desired, options, okMessage);
-  return assessment('certificates', 'certificates', changes, writes, { message: okMessage, ...(health ? { health } : {}) });
+  const health = healthVerdict(desired, observed, options, okMessage);
+  const judged = assessment('certificates', 'certificates', changes, writes, { message: okMessage, ...(health ? { health } : {}) });
+  // a failing shape still reports the dates (monitors read notAfter/daysLeft whatever the status)
+  if (changes.length > 0 && health?.details) judged.verdict.details = { ...health.details, ...judged.verdict.details };
+  return judged;
 }
