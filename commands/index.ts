@@ -8,6 +8,7 @@ import { setAppCommand } from './set-app.js';
 import { installCertCommand } from './install-cert.js';
 import { exportCertCommand } from './export-cert.js';
 import { exportVb365Command } from './export-vb365.js';
+import { rotateCertCommand } from './rotate-cert.js';
 import { setPortalUrlCommand } from './set-portal-url.js';
 import { applyCommand } from './apply.js';
 import { addCustomerCommand } from './add-customer.js';
@@ -29,6 +30,7 @@ export const commands: CommandSpec<any, any>[] = [
   testPortalCommand,
   exportCertCommand,
   exportVb365Command,
+  rotateCertCommand,
   emulatorCommand,
   demoCommand,
 ];

@@ -3,7 +3,7 @@
  * Light at import time: the implementation (forge, crypto, the config editor) loads inside `run`.
  */
 import { dirname, resolve } from 'node:path';
-import { defineCommand } from '../src/cli/command.js';
+import { defineCommand, type GlobalArgs, type OptionSpec } from '../src/cli/command.js';
 import { STORE_OPTION } from '../src/cli/options.js';
 import { renderEditVerbWithApply } from '../src/cli/render.js';
 import { displayPath } from '../src/util/paths.js';
@@ -13,37 +13,70 @@ import { applyCommand } from './apply.js';
 import type { InstallCertInput, InstallCertResult } from '../src/cmdlets/install-cert.js';
 import type { SourceInput } from '../src/certs/sources.js';
 
-type InstallCertArgs = Omit<SourceInput, 'pendingKeyPair'> & ApplyArgs & { store?: string };
+export type InstallCertArgs = Omit<SourceInput, 'pendingKeyPair'> & ApplyArgs & { store?: string };
+
+/** The three sources of a certificate (install-cert, rotate-cert), as in VB365's "Select Certificate" wizard. */
+export const SOURCE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'generate', kind: 'boolean', describe: 'source: make a new self-signed certificate (RSA, SHA-256)' },
+  { name: 'subject', kind: 'string', value: 'dn', describe: 'with --generate: the subject DN', defaultText: 'CN=<application.name>, else CN=Veeam Restore Portal' },
+  {
+    name: 'validity-days',
+    kind: 'integer',
+    value: 'days',
+    defaultText: '365',
+    check: (n) => n >= 1 && n <= 3650,
+    rule: 'a whole number of days from 1 to 3650',
+    describe: 'with --generate: days of validity, 1–3650',
+  },
+  {
+    name: 'key-size',
+    kind: 'integer',
+    value: 'bits',
+    defaultText: '2048',
+    check: (n) => n === 2048 || n === 3072 || n === 4096,
+    rule: '2048, 3072 or 4096',
+    describe: 'with --generate: RSA key size, 2048, 3072 or 4096',
+  },
+  { name: 'pfx', kind: 'string', value: 'file', describe: 'source: import this PKCS#12 (.pfx/.p12) file into the store' },
+  { name: 'password-env', kind: 'string', value: 'VAR', describe: 'with --pfx: the NAME of an environment variable holding the password' },
+  { name: 'password-stdin', kind: 'boolean', describe: 'with --pfx: read the password from stdin' },
+  { name: 'thumbprint', kind: 'string', value: 'sha1', describe: 'source: select the certificate with this SHA-1 thumbprint from the store' },
+];
+
+/**
+ * The cmdlet input from the parsed options (install-cert, rotate-cert). With --generate the RSA key
+ * generation starts now (thread pool), so it overlaps loading the config modules.
+ */
+export async function sourceInput(args: InstallCertArgs & GlobalArgs): Promise<InstallCertInput> {
+  let pendingKeyPair: InstallCertInput['pendingKeyPair'];
+  if (args.generate && args.pfx === undefined && args.thumbprint === undefined) {
+    const { startRsaKeyPair } = await import('../src/certs/keygen.js');
+    pendingKeyPair = startRsaKeyPair(args.keySize ?? 2048);
+    pendingKeyPair.catch(() => undefined); // a usage error may end the run before it is awaited
+  }
+  return {
+    ...(pendingKeyPair ? { pendingKeyPair } : {}),
+    config: args.config,
+    whatIf: args.whatIf,
+    ...(args.generate ? { generate: true } : {}),
+    subject: args.subject,
+    validityDays: args.validityDays,
+    keySize: args.keySize,
+    pfx: args.pfx,
+    passwordEnv: args.passwordEnv,
+    ...(args.passwordStdin ? { passwordStdin: true } : {}),
+    thumbprint: args.thumbprint,
+    store: args.store,
+    apply: chainedApply(args),
+  };
+}
 
 export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResult>({
   name: 'install-cert',
   describe: 'Generate, import (PFX) or select the certificate the application signs in with',
   synopsis: '(--generate | --pfx <file> | --thumbprint <sha1>)',
   options: [
-    { name: 'generate', kind: 'boolean', describe: 'source: make a new self-signed certificate (RSA, SHA-256)' },
-    { name: 'subject', kind: 'string', value: 'dn', describe: 'with --generate: the subject DN', defaultText: 'CN=<application.name>, else CN=Veeam Restore Portal' },
-    {
-      name: 'validity-days',
-      kind: 'integer',
-      value: 'days',
-      defaultText: '365',
-      check: (n) => n >= 1 && n <= 3650,
-      rule: 'a whole number of days from 1 to 3650',
-      describe: 'with --generate: days of validity, 1–3650',
-    },
-    {
-      name: 'key-size',
-      kind: 'integer',
-      value: 'bits',
-      defaultText: '2048',
-      check: (n) => n === 2048 || n === 3072 || n === 4096,
-      rule: '2048, 3072 or 4096',
-      describe: 'with --generate: RSA key size, 2048, 3072 or 4096',
-    },
-    { name: 'pfx', kind: 'string', value: 'file', describe: 'source: import this PKCS#12 (.pfx/.p12) file into the store' },
-    { name: 'password-env', kind: 'string', value: 'VAR', describe: 'with --pfx: the NAME of an environment variable holding the password' },
-    { name: 'password-stdin', kind: 'boolean', describe: 'with --pfx: read the password from stdin' },
-    { name: 'thumbprint', kind: 'string', value: 'sha1', describe: 'source: select the certificate with this SHA-1 thumbprint from the store' },
+    ...SOURCE_OPTIONS,
     STORE_OPTION,
     ...APPLY_OPTIONS,
   ],
@@ -63,29 +96,8 @@ export const installCertCommand = defineCommand<InstallCertArgs, InstallCertResu
     'Passwords never reach the config, the output or an error message.',
   ],
   async run(args, ctx) {
-    // start the RSA key generation (thread pool) now, so it overlaps loading the config modules
-    let pendingKeyPair: InstallCertInput['pendingKeyPair'];
-    if (args.generate && args.pfx === undefined && args.thumbprint === undefined) {
-      const { startRsaKeyPair } = await import('../src/certs/keygen.js');
-      pendingKeyPair = startRsaKeyPair(args.keySize ?? 2048);
-      pendingKeyPair.catch(() => undefined); // a usage error may end the run before it is awaited
-    }
+    const input = await sourceInput(args);
     const { installCert } = await import('../src/cmdlets/install-cert.js');
-    const input: InstallCertInput = {
-      ...(pendingKeyPair ? { pendingKeyPair } : {}),
-      config: args.config,
-      whatIf: args.whatIf,
-      ...(args.generate ? { generate: true } : {}),
-      subject: args.subject,
-      validityDays: args.validityDays,
-      keySize: args.keySize,
-      pfx: args.pfx,
-      passwordEnv: args.passwordEnv,
-      ...(args.passwordStdin ? { passwordStdin: true } : {}),
-      thumbprint: args.thumbprint,
-      store: args.store,
-      apply: chainedApply(args),
-    };
     return installCert(input, ctx);
   },
   render(result, ctx, args) {

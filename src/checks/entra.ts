@@ -235,33 +235,21 @@ export function entraChecks(options: EntraCheckOptions): EntraChecks {
           });
         }
         const appId = observed.application!.appId;
-        const { ClientCertificateCredential } = await import('@azure/identity');
-        const credential = new ClientCertificateCredential(
-          session.tenant,
-          appId,
-          // PEM only, leaf after the key (docs/dependencies.md, "@azure/identity")
-          { certificate: `${stored.keyPem}\n${stored.info.certPem}` },
-          { ...session.credentialOptions(), ...(session.ca ? { tlsOptions: { ca: session.ca } } : {}) },
-        );
+        const { signInAsApplication, signInRemedy } = await import('../certs/sign-in.js');
         try {
-          const token = await credential.getToken(session.endpoints.scope, { abortSignal: rc.signal });
+          const signedIn = await signInAsApplication(session, appId, stored, rc.signal);
+          const daysLeft = Math.floor((stored.info.notAfter.getTime() - options.now()) / 86_400_000);
           return pass(`signed in as application ${appId} with certificate ${thumbprint}`, {
             appId,
             tenant: session.tenant,
-            expiresOn: new Date(token.expiresOnTimestamp).toISOString(),
+            expiresOn: signedIn.expiresOn,
+            // the certificate in this machine's store (the key VB365 is given): its own dates
+            certificate: { thumbprint, notAfter: stored.info.notAfter.toISOString(), daysLeft },
           });
         } catch (err) {
           if (rc.signal.aborted) throw err;
           const text = err instanceof Error ? err.message : String(err);
-          return fail(
-            `signing in as application ${appId} with certificate ${thumbprint} failed: ${firstLine(text)}`,
-            /AADSTS700027/.test(text)
-              ? 'Entra does not accept this key: run entra-portal apply to register the certificate, and check that the store holds the same certificate'
-              : /AADSTS7000229|AADSTS700016/.test(text)
-                ? 'The application has no service principal in this tenant: run entra-portal apply'
-                : 'Check the certificate in the store and the application registration (entra-portal apply)',
-            { appId, tenant: session.tenant },
-          );
+          return fail(`signing in as application ${appId} with certificate ${thumbprint} failed: ${firstLine(text)}`, signInRemedy(text), { appId, tenant: session.tenant });
         }
       },
     },

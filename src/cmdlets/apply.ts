@@ -46,6 +46,11 @@ export interface ApplyInput {
    * closes it. Its config should be the same file's.
    */
   session?: GraphSession;
+  /**
+   * Certificates (SHA-1) to remove from the application although --prune is not given: the outgoing
+   * key of a finished rotation (rotate-cert --finish --apply). Every other unmanaged item is kept.
+   */
+  retire?: readonly string[];
   /** read-only runs: how long a missing service principal or grant is re-read (ms; default 10 s, capped by the budget) */
   settleMs?: number;
   /** how to open a session to a customer tenant (default src/session.ts openCustomerSession on the provider's session) */
@@ -137,6 +142,7 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
       desired,
       prune,
       whatIf,
+      ...(input.retire?.length ? { retire: input.retire } : {}),
       settleMs: input.settleMs ?? Math.min(SETTLE_MS, s.retry.budgetMs),
       recordAppId: async (id) => {
         await editConfig(loaded.path, ctx, (doc) => doc.set(['application', 'appId'], id));

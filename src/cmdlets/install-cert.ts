@@ -12,7 +12,7 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { toContext, type Context } from '../context.js';
-import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
+import { editConfig, loadConfig, resolveConfigPath, type ConfigDocument, type PortalConfig } from '../config/index.js';
 import {
   DEFAULT_SUBJECT_NAME,
   MAX_CERTIFICATE_BYTES,
@@ -90,11 +90,39 @@ function escapeDnValue(name: string): string {
 }
 
 export async function installCert(input: InstallCertInput, ctxIn?: Partial<Context>): Promise<InstallCertResult> {
-  const ctx = toContext(ctxIn);
+  const selected = await selectCertificate(input, toContext(ctxIn), {
+    verb: 'install-cert',
+    edit(doc, chosen) {
+      doc.set(['certificate', 'thumbprint'], chosen.thumbprint);
+      doc.set(['certificate', 'file'], chosen.file);
+    },
+  });
+  return { ...selected, verb: 'install-cert' };
+}
+
+/** How a verb records the certificate it selected (install-cert: as the one; rotate-cert: as the new one). */
+export interface CertificateSelection {
+  verb: string;
+  /** refuse (InputError) before anything is written; the config as loaded */
+  check?(config: PortalConfig): void;
+  /** the config edit, under the config's lock (re-check there what `check` checked: the file may have changed) */
+  edit(doc: ConfigDocument, chosen: { thumbprint: string; file: string }): void;
+}
+
+/**
+ * Obtain a certificate from a source, put it in the store and its public part beside the config,
+ * then edit the config as `how` says (and `--apply`). Shared by install-cert and rotate-cert.
+ */
+export async function selectCertificate(
+  input: InstallCertInput,
+  ctx: Context,
+  how: CertificateSelection,
+): Promise<EditVerbResult & { certificate: InstalledCertificate }> {
   const whatIf = input.whatIf === true;
   checkSourceOptions(input); // usage errors (64) first: a wrong command line is reported before a missing config
   const configPath = resolveConfigPath(ctx, input.config);
   const loaded = await loadConfig(configPath); // missing or invalid config: stop before touching the store
+  how.check?.(loaded.config);
   const storeDir = resolveStoreDir(ctx, input.store);
   if (whatIf) await openStore(storeDir, ctx); // read-only: a locked store or a wrong password shows up now
   const name = loaded.config.application?.name?.trim() || DEFAULT_SUBJECT_NAME;
@@ -108,6 +136,7 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
   const warnings = checkValidity(info, ctx.clock.now(), input.pfx ?? info.thumbprint);
   for (const w of warnings) ctx.log.warn(w);
 
+  // forward slashes in the config on every platform (the file is shared through git); the path on disk is the platform's
   const relFile = `certs/${info.thumbprint}.cer`;
   const cerPath = join(loaded.dir, 'certs', `${info.thumbprint}.cer`);
   const der = Buffer.from(info.derBase64, 'base64');
@@ -134,24 +163,15 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
 
   let edit;
   try {
-    edit = await editConfig(
-      configPath,
-      ctx,
-      (doc) => {
-        doc.set(['certificate', 'thumbprint'], info.thumbprint);
-        doc.set(['certificate', 'file'], relFile);
-      },
-      { whatIf },
-    );
+    edit = await editConfig(configPath, ctx, (doc) => how.edit(doc, { thumbprint: info.thumbprint, file: relFile }), { whatIf });
   } catch (err) {
     if (cerCreated) await rm(cerPath, { force: true });
     if (certsDirCreated) await rmdir(dirname(cerPath)).catch(() => undefined);
     throw err;
   }
 
-  const result: InstallCertResult = {
-    ...toVerbResult('install-cert', edit, warnings),
-    verb: 'install-cert',
+  const result = {
+    ...toVerbResult(how.verb, edit, warnings),
     certificate: {
       thumbprint: info.thumbprint,
       thumbprintSha256: info.thumbprintSha256,
@@ -175,4 +195,3 @@ export async function installCert(input: InstallCertInput, ctxIn?: Partial<Conte
   if (input.apply) await chainApply(result, edit, ctx, input.apply, whatIf && cerNeedsWrite ? new Map([[cerPath, der]]) : undefined);
   return result;
 }
-

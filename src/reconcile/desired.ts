@@ -30,8 +30,11 @@ export function desiredCertificate(info: CertificateFacts, role: DesiredCertific
   };
 }
 
-/** Pure: config (+ the certificate already read) → desired state. Nothing is left unmanaged. */
-export function desiredState(config: PortalConfig, certificate?: CertificateFacts): DesiredState {
+/**
+ * Pure: config (+ the certificates already read: the configured one and, during a rotation, the
+ * outgoing one) → desired state. Nothing is left unmanaged.
+ */
+export function desiredState(config: PortalConfig, certificate?: CertificateFacts, previous?: CertificateFacts): DesiredState {
   const app = config.application ?? {};
   const desired: DesiredState = {
     signInAudience: app.multiTenant === true ? AUDIENCE_MULTI : AUDIENCE_SINGLE,
@@ -61,6 +64,17 @@ export function desiredState(config: PortalConfig, certificate?: CertificateFact
     }
     desired.certificates.push(desiredCertificate(certificate, 'current'));
   }
+  if (previous) {
+    const wanted = config.certificate?.previous?.thumbprint?.toUpperCase();
+    const got = previous.thumbprint.toUpperCase();
+    if (wanted && wanted !== got) {
+      throw new InputError(`certificate.previous.file holds the certificate ${got}, but certificate.previous.thumbprint says ${wanted}`, {
+        problems: [{ path: 'certificate.previous.thumbprint', message: `does not match certificate.previous.file (${got})` }],
+      });
+    }
+    // the same certificate twice (a hand edit) is managed once
+    if (!desired.certificates.some((c) => c.thumbprint === got)) desired.certificates.push(desiredCertificate(previous, 'previous'));
+  }
   return desired;
 }
 
@@ -69,41 +83,51 @@ export interface LoadDesiredOptions {
   readCertificate?: (path: string) => Promise<CertificateFacts>;
 }
 
-/** Read the configured certificate (if any) and build the desired state. */
+/**
+ * Read the configured certificate (if any) — and, while a rotation is in progress, the outgoing one
+ * (certificate.previous), so both stay registered and neither is drift — then build the desired state.
+ */
 export async function loadDesired(config: PortalConfig, configDir: string, options: LoadDesiredOptions = {}): Promise<DesiredState> {
-  const file = config.certificate?.file;
+  const c = config.certificate;
   let certificate: CertificateFacts | undefined;
-  if (file !== undefined) {
-    const path = isAbsolute(file) ? file : resolve(configDir, file);
-    const read = options.readCertificate ?? (await defaultReader());
-    try {
-      certificate = await read(path);
-    } catch (err) {
-      const missing = (err as { cause?: { code?: unknown } }).cause?.code === 'ENOENT';
-      if (err instanceof InputError && missing && !err.remedy) {
-        // certs/<T>.cer is meant to be committed beside the config: say how to get it back
-        const thumbprint = config.certificate?.thumbprint;
-        throw new InputError(`certificate.file: ${err.message}`, {
-          code: err.code,
-          cause: err,
-          remedy: thumbprint
-            ? `Restore it from version control, or run "entra-portal install-cert --thumbprint ${thumbprint}" on a machine whose store holds the certificate (it writes the file again).`
-            : 'Restore it from version control, or select the certificate again with "entra-portal install-cert".',
-        });
-      }
-      if (err instanceof InputError) throw err;
-      throw new InputError(`certificate.file: cannot read ${path}: ${(err as Error).message}`, {
-        problems: [{ path: 'certificate.file', message: `cannot read ${path}` }],
-        cause: err,
-      });
-    }
-  } else if (config.certificate?.thumbprint !== undefined) {
+  if (c?.file !== undefined) {
+    certificate = await readConfigured(c.file, 'certificate.file', c.thumbprint, configDir, options);
+  } else if (c?.thumbprint !== undefined) {
     throw new InputError('certificate.thumbprint is set but certificate.file is not: apply needs the public certificate to register it', {
       problems: [{ path: 'certificate.file', message: 'required when certificate.thumbprint is set' }],
       remedy: 'Run "entra-portal install-cert --thumbprint <sha1>" to select it again (it writes certificate.file).',
     });
   }
-  return desiredState(config, certificate);
+  const previous = c?.previous ? await readConfigured(c.previous.file, 'certificate.previous.file', c.previous.thumbprint, configDir, options) : undefined;
+  return desiredState(config, certificate, previous);
+}
+
+/** One configured public certificate, with a remedy when the file is missing. */
+async function readConfigured(file: string, field: string, thumbprint: string | undefined, configDir: string, options: LoadDesiredOptions): Promise<CertificateFacts> {
+  const path = isAbsolute(file) ? file : resolve(configDir, file);
+  const read = options.readCertificate ?? (await defaultReader());
+  try {
+    return await read(path);
+  } catch (err) {
+    const missing = (err as { cause?: { code?: unknown } }).cause?.code === 'ENOENT';
+    if (err instanceof InputError && missing && !err.remedy) {
+      // certs/<T>.cer is meant to be committed beside the config: say how to get it back
+      throw new InputError(`${field}: ${err.message}`, {
+        code: err.code,
+        cause: err,
+        remedy: field === 'certificate.previous.file'
+          ? 'Restore it from version control (certs/ is committed beside the config), or end the rotation: entra-portal rotate-cert --finish'
+          : thumbprint
+          ? `Restore it from version control, or run "entra-portal install-cert --thumbprint ${thumbprint}" on a machine whose store holds the certificate (it writes the file again).`
+          : 'Restore it from version control, or select the certificate again with "entra-portal install-cert".',
+      });
+    }
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${field}: cannot read ${path}: ${(err as Error).message}`, {
+      problems: [{ path: field, message: `cannot read ${path}` }],
+      cause: err,
+    });
+  }
 }
 
 async function defaultReader(): Promise<(path: string) => Promise<CertificateFacts>> {

@@ -27,6 +27,8 @@ interface RunInput<R> {
   settleMs?: number;
   /** warn when a managed certificate expires within this many days */
   warnDays?: number;
+  /** certificates (SHA-1) to remove although unmanaged items are otherwise kept (PlanOptions.retire) */
+  retire?: readonly string[];
   /** show a plan (the first, and any made again after a concurrent change) */
   onPlan?: (run: R, attempt: number) => void;
   /** asked before executing a plan; false stops the run before any write */
@@ -71,6 +73,7 @@ async function converge<R extends { plan: Plan; writes: Write[] }>(input: RunInp
       newScopeId: randomUUID(),
       now: session.ctx.clock.now(),
       ...(input.warnDays !== undefined ? { warnDays: input.warnDays } : {}),
+      ...(input.retire?.length ? { retire: input.retire } : {}),
     });
     first ??= run;
     input.onPlan?.(run, attempt);

@@ -261,6 +261,12 @@ export interface PlanOptions {
   now?: number;
   /** warn when a managed certificate expires within this many days (default 30) */
   warnDays?: number;
+  /**
+   * SHA-1 thumbprints of certificates to remove from the application although --prune is not given:
+   * the outgoing key of a finished rotation (rotate-cert --finish --apply). Other unmanaged items are
+   * kept; only these certificates go.
+   */
+  retire?: readonly string[];
 }
 
 /** Everything `plan()` decides: the printable plan, the writes, and each aspect's assessment. */

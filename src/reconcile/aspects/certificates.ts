@@ -122,12 +122,16 @@ export function assessCertificates(desired: DesiredState, observed: Observed, op
     field: 'keyCredentials',
     after: { thumbprint: c.thumbprint, displayName: c.subject, startDateTime: c.notBefore, endDateTime: c.notAfter },
   }));
+  const retire = new Set((options.retire ?? []).map((t) => t.toUpperCase()));
+  const retired = (kc: KeyCredential) => retire.has(thumbprintOf(kc) ?? '');
+  const removed = others.filter((kc) => prune || retired(kc));
   for (const kc of others) {
-    changes.push({ resource: 'keyCredential', action: unmanagedAction(prune), field: 'keyCredentials', before: keyCredentialView(kc), unmanaged: true, reason: unmanagedReason(prune, 'not a certificate the config manages') });
+    const reason = !prune && retired(kc) ? 'the outgoing certificate of a finished rotation (rotate-cert --finish)' : unmanagedReason(prune, 'not a certificate the config manages');
+    changes.push({ resource: 'keyCredential', action: unmanagedAction(removed.includes(kc)), field: 'keyCredentials', before: keyCredentialView(kc), unmanaged: true, reason });
   }
   const writes: Write[] = [];
-  if (missing.length > 0 || (prune && others.length > 0)) {
-    const kept = prune ? current.filter((kc) => !others.includes(kc)) : current;
+  if (missing.length > 0 || removed.length > 0) {
+    const kept = current.filter((kc) => !removed.includes(kc));
     writes.push({ aspect: 'certificates', op: 'patchApplication', body: { keyCredentials: [...kept, ...missing.map(newKeyCredential)] } });
   }
   const list = desired.certificates.map((c) => c.thumbprint).join(' and ');
