@@ -9,6 +9,7 @@ import { installCertCommand } from './install-cert.js';
 import { exportCertCommand } from './export-cert.js';
 import { exportVb365Command } from './export-vb365.js';
 import { rotateCertCommand } from './rotate-cert.js';
+import { getCertCommand } from './get-cert.js';
 import { setPortalUrlCommand } from './set-portal-url.js';
 import { applyCommand } from './apply.js';
 import { addCustomerCommand } from './add-customer.js';
@@ -31,6 +32,7 @@ export const commands: CommandSpec<any, any>[] = [
   exportCertCommand,
   exportVb365Command,
   rotateCertCommand,
+  getCertCommand,
   emulatorCommand,
   demoCommand,
 ];
