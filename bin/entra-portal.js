@@ -4,7 +4,9 @@
 // in tests. The handlers go in before the CLI is even loaded, so a signal is never missed.
 
 const stop = new AbortController();
-const EXIT_ON = { SIGINT: 130, SIGTERM: 143 };
+// Windows has no SIGTERM delivery (a stop there terminates at once); its second interrupt key,
+// Ctrl-Break, arrives as SIGBREAK and is taken as Ctrl-C (docs/windows.md).
+const EXIT_ON = { SIGINT: 130, SIGTERM: 143, ...(process.platform === 'win32' ? { SIGBREAK: 130 } : {}) };
 for (const [signal, code] of Object.entries(EXIT_ON)) {
   process.on(signal, () => {
     // the first signal asks the run to stop and say what it did; a second one ends it at once

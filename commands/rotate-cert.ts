@@ -24,12 +24,12 @@ export const rotateCertCommand = defineCommand<Args, RotateCertResult>({
     ...APPLY_OPTIONS,
   ],
   examples: [
-    ['entra-portal rotate-cert --generate --apply', '1. a new certificate; Entra then holds the new and the old key (no drift)'],
-    ['entra-portal export-vb365 --out vb365 --password-env PFX_PASSWORD', '2. hand the new certificate to VB365, and run vb365/Enable-RestorePortal.ps1 on its server'],
-    ['entra-portal rotate-cert --finish --apply', '3. prove the new key signs in, then remove the old one from the config and from Entra'],
+    ['entra-portal rotate-cert --generate --apply', 'start: a new certificate; Entra then holds the new and the old key (no drift)'],
+    ['entra-portal rotate-cert --finish --apply', 'once VB365 uses the new one: prove it signs in, then remove the old key from the config and Entra'],
     ['PFX_PASSWORD=… entra-portal rotate-cert --pfx renewed.pfx --password-env PFX_PASSWORD --apply', 'rotate to a certificate your CA issued'],
   ],
   notes: [
+    'The procedure: rotate-cert --generate --apply; export-vb365 --out <folder> and run its Enable-RestorePortal.ps1 on the VB365 server; rotate-cert --finish --apply.',
     'While a rotation is in progress the config holds certificate.previous (thumbprint and file): apply keeps both keys registered, and the drift check counts both as managed.',
     '--finish signs in as the application with the new key (a real token request) before anything changes; it exits 65 when no rotation is in progress. With --apply it removes exactly the old key from Entra; other unmanaged items stay (apply --prune removes those).',
   ],

@@ -62,7 +62,8 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
     'Checks (stable ids): config, url.format, url.port, dns, tcp, tls.handshake, tls.expiry, tls.hostname, tls.trust, restapi.settings, entra.app, entra.redirect-uri, entra.certificate, entra.permissions, entra.consent, entra.sign-in; with customer tenants, entra.customer once per tenant.',
     'A check whose prerequisite failed is skipped with the reason.',
     'Expiry: tls.expiry (the served certificate) and entra.certificate (the application\'s: the earlier of its notAfter and its end date in Entra) warn within --warn-days and fail once expired; both carry notAfter and daysLeft in --json details.',
-    'Exit: 0 nothing failed (warnings allowed) · 2 a check failed (or, with --strict, warned) · 65 invalid config.',
+    'Exit: 0 nothing failed (warnings allowed) · 2 a check failed · 65 invalid config.',
+    'With --strict, a warning exits 2 as a failure does.',
   ],
   async run(args, ctx) {
     const { isFleet, fleet } = await import('../src/cmdlets/fleet.js');

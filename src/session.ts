@@ -13,7 +13,7 @@
  *
  * Everything heavy (@azure/identity ~0.2 s, the Graph SDK, undici, the emulator) loads inside `openSession`.
  */
-import { join } from 'node:path';
+import nodePath, { dirname, join, type PlatformPath } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { CustomerConfig, PortalConfig } from './config/types.js';
 import { systemClock, type Context } from './context.js';
@@ -167,8 +167,14 @@ function servedByEmulator(err: LockedError, pid: number): LockedError {
 /** How long a run waits for another one holding the embedded emulator's state (ENTRA_PORTAL_LOCK_TIMEOUT_MS overrides). */
 const EMULATOR_STATE_WAIT_MS = 30_000;
 
+/** The embedded emulator's state file beside a config: `<configDir>/.entra-portal/emulator-state.json`. */
+export function emulatorStatePath(configDir: string, p: PlatformPath = nodePath): string {
+  return p.join(configDir, EMULATOR_STATE_DIR, 'emulator-state.json');
+}
+
 export async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<EmulatorHandle> {
-  const stateDir = join(configDir, EMULATOR_STATE_DIR);
+  const statePath = emulatorStatePath(configDir);
+  const stateDir = dirname(statePath);
   await makeDirectory(stateDir, 0o700);
   const faults = ctx.env[EMULATOR_FAULTS_ENV];
   // a pre-generated PKI for new states (tests: no RSA key generation per fresh state)
@@ -177,7 +183,7 @@ export async function startEmbeddedEmulator(configDir: string, ctx: Context): Pr
   // the run's clock is the emulator's directory time: with a test's virtual clock, replication lag
   // passes as the run's retry sleeps advance it
   const start = () =>
-    startEmulator({ port: 0, statePath: join(stateDir, 'emulator-state.json'), clock: ctx.clock, ...(faults ? { faults } : {}), ...(pki ? { pki } : {}) });
+    startEmulator({ port: 0, statePath, clock: ctx.clock, ...(faults ? { faults } : {}), ...(pki ? { pki } : {}) });
   // Another run on the same config holds the state file (`<state>.lock`) for as long as it runs:
   // wait for it, as edits wait for the config lock, instead of failing the second of two runs.
   const waitMs = Number(ctx.env.ENTRA_PORTAL_LOCK_TIMEOUT_MS) || EMULATOR_STATE_WAIT_MS;

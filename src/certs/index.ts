@@ -31,7 +31,7 @@ export {
   listStore,
   listStoreEntries,
   modesProtect,
-  pathFor,
+  storeAclNote,
   openStore,
   storeHas,
   entryPaths,
@@ -43,3 +43,4 @@ export {
   type OpenStore,
   type StoreProtection,
 } from './store.js';
+export { pathFor, certificateFile, vb365Files } from './paths.js';

@@ -16,7 +16,9 @@
 import { X509Certificate, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { chmod, lstat, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, posix, win32, type PlatformPath } from 'node:path';
+import { join, type PlatformPath } from 'node:path';
+import { pathFor } from './paths.js';
+
 import { promisify } from 'node:util';
 import type { Context } from '../context.js';
 import { EntraPortalError, InputError, OperationError } from '../errors.js';
@@ -46,11 +48,6 @@ export interface OpenStore {
   protection: StoreProtection;
   /** the PFX password for every entry; never printed */
   password: string;
-}
-
-/** The path rules of a platform: `path.win32` on Windows, `path.posix` elsewhere (tests pass either). */
-export function pathFor(platform: NodeJS.Platform): PlatformPath {
-  return platform === 'win32' ? win32 : posix;
 }
 
 /**
@@ -87,6 +84,26 @@ export function entryPaths(dir: string, thumbprint: string, p: PlatformPath = pa
  */
 export function modesProtect(platform: NodeJS.Platform = process.platform): boolean {
   return platform !== 'win32';
+}
+
+/**
+ * On Windows, modes protect nothing: the store's private keys are as private as its folder's ACL.
+ * Under %LOCALAPPDATA% that ACL admits only the user, SYSTEM and Administrators; anywhere else the
+ * folder inherits its parent's, which may admit every user of the machine. The note to print when a
+ * store is created there (undefined when there is nothing to say).
+ */
+export function storeAclNote(dir: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform !== 'win32') return undefined;
+  const p = pathFor(platform);
+  const local = env.LOCALAPPDATA;
+  if (local && p.isAbsolute(local)) {
+    const rel = p.relative(local, dir);
+    if (rel && !rel.startsWith('..') && !p.isAbsolute(rel)) return undefined;
+  }
+  return (
+    `the certificate store ${dir} is not under %LOCALAPPDATA%: on Windows its private keys are protected by the folder's ACL, ` +
+    `which it inherits from its parent. Restrict it to your account: icacls "${dir}" /inheritance:r /grant:r "%USERNAME%:(OI)(CI)F" "SYSTEM:(OI)(CI)F" "Administrators:(OI)(CI)F"`
+  );
 }
 
 /**
@@ -185,7 +202,7 @@ function unusableStore(err: unknown, dir: string): unknown {
   return new OperationError(`cannot use the certificate store ${dir}: ${fsFailure(err)}`, {
     code: 'store-unusable',
     cause: err,
-    remedy: `Choose a folder this user can write: --store <dir>, or ${STORE_DIR_ENV}=<dir> (the default is $XDG_DATA_HOME/entra-portal/store, else ~/.local/share/entra-portal/store under $HOME).`,
+    remedy: `Choose a folder this user can write: --store <dir>, or ${STORE_DIR_ENV}=<dir> (the default is %LOCALAPPDATA%\\entra-portal\\store on Windows; elsewhere $XDG_DATA_HOME/entra-portal/store, else ~/.local/share/entra-portal/store under $HOME).`,
   });
 }
 
@@ -194,6 +211,8 @@ async function openStoreIn(dir: string, ctx: Context, options: { create?: boolea
     if (!options.create) return undefined;
     await makeDirectory(dir, STORE_DIR_MODE);
     await chmod(dir, STORE_DIR_MODE);
+    const note = storeAclNote(dir, ctx.env);
+    if (note) ctx.log.warn(note);
   } else {
     await tighten(dir, STORE_DIR_MODE, ctx, options.create === true, false);
   }

@@ -10,7 +10,7 @@ import { checkDns, checkTcp, tcpRemedy } from './network.js';
 import { checkRestApiSettings, type RestApiExpectations } from './restapi.js';
 import { checkTlsExpiry, checkTlsHandshake, checkTlsHostname, checkTlsTrust, type TlsProbe } from './tls.js';
 import { access } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { resolveFrom } from '../util/paths.js';
 import { fail, pass, warn, type CheckDefinition, type CheckOutcome } from './types.js';
 import { checkUrlFormat, checkUrlPort, type PortalUrl } from './url.js';
 
@@ -50,7 +50,7 @@ export function configCheck(load: () => Promise<LoadedPortalConfig>): CheckDefin
         // not committed or copied along passes every read-only check, then fails the next apply
         const cer = c.certificate?.file;
         if (cer !== undefined) {
-          const cerPath = isAbsolute(cer) ? cer : resolve(loaded.dir, cer);
+          const cerPath = resolveFrom(loaded.dir, cer);
           const missing = await access(cerPath).then(() => false, () => true);
           if (missing) {
             return warn(

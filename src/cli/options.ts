@@ -162,7 +162,7 @@ export const STORE_OPTION: OptionSpec = {
   kind: 'string',
   value: 'dir',
   describe: 'the certificate store folder',
-  defaultText: '$ENTRA_PORTAL_STORE, else $XDG_DATA_HOME/entra-portal/store, else ~/.local/share/entra-portal/store',
+  defaultText: '$ENTRA_PORTAL_STORE, else on Windows %LOCALAPPDATA%\\entra-portal\\store, elsewhere $XDG_DATA_HOME/entra-portal/store or ~/.local/share/entra-portal/store',
 };
 
 /** A port number option (0 allowed where it means "pick a free one"). */

@@ -6,7 +6,8 @@
  * to take first when the config records no appId (apply has not registered the application), no
  * portal URL, or no certificate, or when the store here lacks the certificate's key.
  */
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { vb365Files } from '../certs/paths.js';
 import { toContext, type Context } from '../context.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, pfxFor, requireStored, writeExportFile } from '../certs/export.js';
@@ -75,8 +76,7 @@ export async function exportVb365(input: ExportVb365Input, ctxIn?: Partial<Conte
   const region = vb365Region(c.region, c.endpoints !== undefined, warnings);
 
   const folder = resolve(ctx.cwd, input.out);
-  const pfxPath = join(folder, `${thumbprint}.pfx`);
-  const scriptPath = join(folder, SCRIPT_NAME);
+  const { pfx: pfxPath, script: scriptPath } = vb365Files(folder, thumbprint, SCRIPT_NAME);
   const force = input.force === true;
   const whatIf = input.whatIf === true;
   // both files are checked before anything is asked or written: a refusal leaves the folder as it is

@@ -10,7 +10,7 @@
  * and makes a retry cheap). --what-if writes nothing anywhere.
  */
 import { rm, rmdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { toContext, type Context } from '../context.js';
 import { editConfig, loadConfig, resolveConfigPath, type ConfigDocument, type PortalConfig } from '../config/index.js';
 import {
@@ -24,6 +24,7 @@ import {
   type CertificateInfo,
 } from '../certs/index.js';
 import { makeDirectory, readRegularFile, writeFileAtomic } from '../util/fs.js';
+import { certificateFile } from '../certs/paths.js';
 import { checkSourceOptions, obtainCertificate, type CertificateSource, type SourceInput } from '../certs/sources.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_WARN_DAYS } from '../reconcile/aspects/certificates.js';
@@ -136,9 +137,7 @@ export async function selectCertificate(
   const warnings = checkValidity(info, ctx.clock.now(), input.pfx ?? info.thumbprint);
   for (const w of warnings) ctx.log.warn(w);
 
-  // forward slashes in the config on every platform (the file is shared through git); the path on disk is the platform's
-  const relFile = `certs/${info.thumbprint}.cer`;
-  const cerPath = join(loaded.dir, 'certs', `${info.thumbprint}.cer`);
+  const { file: relFile, path: cerPath } = certificateFile(loaded.dir, info.thumbprint);
   const der = Buffer.from(info.derBase64, 'base64');
   const existingCer = await readIfExists(cerPath);
   const cerNeedsWrite = !existingCer || !existingCer.equals(der);

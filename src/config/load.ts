@@ -2,12 +2,12 @@
  * Find and load the config file: JSON5 (lossless tree, for locations) + schema + semantic rules.
  * Every problem is reported at once, as `file:line:col: path: message` (exit 65).
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { JsonValueNode } from '@croct/json5-parser';
 import type { Context } from '../context.js';
 import { InputError, OperationError, type Problem } from '../errors.js';
 import { DEFAULT_CONFIG_FILE, type PortalConfig } from './types.js';
-import { displayPath } from '../util/paths.js';
+import { displayPath, resolveFrom } from '../util/paths.js';
 
 export { displayPath };
 import { duplicateKeys, parseTree, textProblems } from './tree.js';
@@ -25,7 +25,7 @@ export interface LoadedConfig {
 /** -c/--config, else $ENTRA_PORTAL_CONFIG, else ./entra-portal.json5 — resolved against ctx.cwd */
 export function resolveConfigPath(ctx: Pick<Context, 'cwd' | 'env'>, explicit?: string): string {
   const chosen = explicit?.trim() || ctx.env.ENTRA_PORTAL_CONFIG?.trim() || DEFAULT_CONFIG_FILE;
-  return isAbsolute(chosen) ? chosen : resolve(ctx.cwd, chosen);
+  return resolveFrom(ctx.cwd, chosen);
 }
 
 

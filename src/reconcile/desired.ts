@@ -3,7 +3,7 @@
  * `loadDesired` also reads the configured certificate's public part (certificate.file, relative to
  * the config). The config is the whole truth: what it does not list is not wanted.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { resolveFrom } from '../util/paths.js';
 import type { PortalConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { AUDIENCE_MULTI, AUDIENCE_SINGLE } from '../model/portal.js';
@@ -104,7 +104,7 @@ export async function loadDesired(config: PortalConfig, configDir: string, optio
 
 /** One configured public certificate, with a remedy when the file is missing. */
 async function readConfigured(file: string, field: string, thumbprint: string | undefined, configDir: string, options: LoadDesiredOptions): Promise<CertificateFacts> {
-  const path = isAbsolute(file) ? file : resolve(configDir, file);
+  const path = resolveFrom(configDir, file);
   const read = options.readCertificate ?? (await defaultReader());
   try {
     return await read(path);

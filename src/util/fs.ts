@@ -16,12 +16,12 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, link, lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import nodePath, { dirname, join, resolve, type PlatformPath } from 'node:path';
 import { InputError } from '../errors.js';
 
 /** `.<name>.<pid>.<hex>.tmp`: the pid lets a later run tell a dead writer's leftovers from a live one's. */
-function tempName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+export function tempName(path: string, p: PlatformPath = nodePath): string {
+  return p.join(p.dirname(path), `.${p.basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 /** A new file beside `path` holding `data` with exactly `mode`; its path. `sync: false` skips the fsync. */
