@@ -23,6 +23,10 @@ export { plan, inSync } from './reconcile/plan.js';
 export type { Plan, Change, DesiredState, Observed } from './reconcile/types.js';
 export type { StepResult, StepName, StepStatus } from './reconcile/execute.js';
 export { installCert, type InstallCertInput, type InstallCertResult, type InstalledCertificate } from './cmdlets/install-cert.js';
+export { exportCert, type ExportCertInput, type ExportCertResult, type ExportedPfx } from './cmdlets/export-cert.js';
+export { exportVb365, type ExportVb365Input, type ExportVb365Result } from './cmdlets/export-vb365.js';
+export { rotateCert, type RotateCertInput, type RotateCertResult } from './cmdlets/rotate-cert.js';
+export { getCert, type GetCertInput, type GetCertResult, type StoreCertificate } from './cmdlets/get-cert.js';
 export {
   readCertificateFile,
   certificateInfoFromDer,

@@ -9,7 +9,7 @@
  */
 import type { Application, ApplicationPatch } from '../model/graph.js';
 import { assessApplication } from './aspects/application.js';
-import { assessCertificates } from './aspects/certificates.js';
+import { assessCertificates, certificateWarning } from './aspects/certificates.js';
 import { assessConsent } from './aspects/consent.js';
 import { assessCredentials } from './aspects/credentials.js';
 import { assessExposedApi } from './aspects/exposed-api.js';
@@ -59,8 +59,8 @@ export function plan(desired: DesiredState, observed: Observed, options: PlanOpt
   if (desired.audienceDefaulted) {
     warnings.push('application.multiTenant is not set in the config: read as false (single-tenant). Run "entra-portal set-app --multi-tenant false" (or true) to say so.');
   }
-  const certs = assessments.certificates.verdict;
-  if (certs.status !== 'pass' && assessments.certificates.changes.length === 0) warnings.push(certs.message);
+  const certs = certificateWarning(desired, observed, options);
+  if (certs) warnings.push(certs);
   return { plan: thePlan, writes, assessments, warnings };
 }
 

@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSON5 from 'json5';
-import { startEmulator } from '../../src/emulator/index.js';
 import { runCli, runMain, withTempDir } from '../helpers/cli.js';
-import { testPki } from '../helpers/pki.js';
+import { withRestoreApiStandIn } from '../helpers/emulator.js';
 
 interface Result {
   passed: boolean;
@@ -19,28 +18,18 @@ interface Result {
 }
 
 test('install-cert → apply → test-portal passes end to end (NODE_EXTRA_CA_CERTS trusted, sign-in with the stored key)', async () => {
-  const settings = { applicationId: '00000000-0000-0000-0000-000000000000' };
-  let restUrl = '';
-  const rest = await startEmulator({
-    pki: testPki,
-    restoreApi: { port: 0, settings: () => ({ ...settings, msalAuthorityUri: 'https://127.0.0.1/organizations', restorePortalUri: restUrl, isEnabled: true }) },
-  });
-  restUrl = rest.restoreApiUrl!;
-  try {
+  await withRestoreApiStandIn(async (standIn) => {
+    const restUrl = standIn.url;
     await withTempDir(async (dir) => {
-      const port = Number(new URL(restUrl).port);
-      await writeFile(
-        join(dir, 'entra-portal.json5'),
-        `{\n  version: 1,\n  region: 'Emulator',\n  tenant: 'contoso.onmicrosoft.com',\n  application: { name: 'Veeam Restore Portal', uniqueName: 'veeam-restore-portal' },\n  portal: { url: '${restUrl}', restApiPort: ${port} },\n}\n`,
-      );
+      await writeFile(join(dir, 'entra-portal.json5'), standIn.config('Veeam Restore Portal', 'veeam-restore-portal'));
       const cert = await runMain(['install-cert', '--generate'], { cwd: dir });
       assert.equal(cert.code, 0, cert.stderr);
       const applied = await runMain(['apply'], { cwd: dir, timeoutMs: 120_000 });
       assert.equal(applied.code, 0, applied.stderr);
       const config = JSON5.parse(await readFile(join(dir, 'entra-portal.json5'), 'utf8')) as { application: { appId: string } };
-      settings.applicationId = config.application.appId;
+      standIn.setAppId(config.application.appId);
 
-      const env = { NODE_EXTRA_CA_CERTS: rest.caFile };
+      const env = { NODE_EXTRA_CA_CERTS: standIn.caFile };
       // NODE_EXTRA_CA_CERTS is read at process start: a real process
       const r = await runCli(['test-portal', '--json'], { cwd: dir, env, timeoutMs: 60_000 });
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
@@ -75,9 +64,7 @@ test('install-cert → apply → test-portal passes end to end (NODE_EXTRA_CA_CE
       assert.match(human.stdout, /^✔ entra\.sign-in +signed in as application/m);
       assert.match(human.stdout, /The Restore Portal works, with warnings: 14 passed, 2 warnings, 0 failed, 1 skipped\./);
     });
-  } finally {
-    await rest.stop();
-  }
+  });
 });
 
 test('an unprivileged operator (--auth environment): apply exits 77 naming the rights; entra.app fails with Graph\'s answer, not our request line', async () => {

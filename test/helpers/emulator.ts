@@ -151,3 +151,35 @@ export const rejectsWith = (p: Promise<unknown>, status: number, code?: string, 
     if (message) assert.match(e.message, message);
     return true;
   });
+
+/**
+ * The emulator's stand-in for the VB365 REST API (`GET /v8/RestorePortalSettings`) on a loopback
+ * port, answering enabled for `appId` (set it once apply has recorded one) at its own URL; the
+ * Emulator-region config whose portal is that URL. Stopped when `fn` ends.
+ */
+export async function withRestoreApiStandIn<T>(
+  fn: (standIn: { url: string; caFile: string; config: (name: string, uniqueName: string) => string; setAppId(appId: string): void }) => Promise<T>,
+): Promise<T> {
+  const { testPki } = await import('./pki.js');
+  let appId = '00000000-0000-0000-0000-000000000000';
+  let url = '';
+  const rest = await startEmulator({
+    pki: testPki,
+    restoreApi: { port: 0, settings: () => ({ applicationId: appId, msalAuthorityUri: 'https://127.0.0.1/organizations', restorePortalUri: url, isEnabled: true }) },
+  });
+  url = rest.restoreApiUrl!;
+  const port = Number(new URL(url).port);
+  try {
+    return await fn({
+      url,
+      caFile: rest.caFile,
+      config: (name, uniqueName) =>
+        `{\n  version: 1,\n  region: 'Emulator',\n  tenant: 'contoso.onmicrosoft.com',\n  application: { name: '${name}', uniqueName: '${uniqueName}', multiTenant: false },\n  portal: { url: '${url}', restApiPort: ${port} },\n}\n`,
+      setAppId: (id) => {
+        appId = id;
+      },
+    });
+  } finally {
+    await rest.stop();
+  }
+}

@@ -108,6 +108,15 @@ function healthVerdict(desired: DesiredState, observed: Observed, options: PlanO
   return { status: 'pass', message: okMessage, details };
 }
 
+/**
+ * The certificates' health as a line for apply's warnings (undefined when healthy or not judged):
+ * also while the plan is still registering the certificate, when the verdict is about the shape.
+ */
+export function certificateWarning(desired: DesiredState, observed: Observed, options: PlanOptions): string | undefined {
+  const health = healthVerdict(desired, observed, options, '');
+  return health && health.status !== 'pass' ? health.message : undefined;
+}
+
 export function assessCertificates(desired: DesiredState, observed: Observed, options: PlanOptions) {
   const prune = options.prune === true;
   const current = observed.application?.keyCredentials ?? [];
