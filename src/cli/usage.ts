@@ -67,7 +67,17 @@ export function suggestOption(word: string, options: readonly OptionSpec[]): str
   return guess ? `--${guess}` : undefined;
 }
 
+/** Spellings of a password option: never accepted, and never echoed (`--password=…` carries the value). */
+const PASSWORD_OPTIONS = new Set(['password', 'passwd', 'pass', 'pfx-password', 'certificate-password', 'store-password']);
+
 export function unknownOptionError(verb: string, unknown: readonly string[], options: readonly OptionSpec[]): UsageError {
+  if (unknown.some((u) => PASSWORD_OPTIONS.has(kebab(u.split('=')[0]!)))) {
+    return new UsageError(`${verb}: a password is never taken on the command line (other users of the machine can read command lines, and shells keep them)`, {
+      remedy: options.some((o) => o.name === 'password-env')
+        ? 'name an environment variable holding it with --password-env <VAR>, or give it on stdin with --password-stdin (on a terminal: at the prompt)'
+        : `see "entra-portal ${verb} --help"; passwords come from environment variables (e.g. ENTRA_PORTAL_STORE_PASSWORD)`,
+    });
+  }
   const parts = [...new Set(unknown)].map((u) => {
     const guess = suggestOption(u, options);
     return guess ? `${u} (did you mean ${guess}?)` : u;

@@ -109,7 +109,7 @@ test('--legacy: pbeWithSHA1And3-KeyTripleDES-CBC and a SHA-1 MAC (Windows Server
   assert.doesNotMatch(info, /AES/);
 });
 
-test('usage errors (64): no password source without a terminal, an empty password, two sources, --out twice, no --out', async () => {
+test('usage errors (64): no password source without a terminal, an empty password, two sources, --out twice, no --out, a password in argv', async () => {
   const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
     [['--out', 'a.pfx'], {}, /needs a password and there is no terminal/],
     [['--out', 'a.pfx', '--password-env', 'EMPTY'], { EMPTY: '' }, /empty password protects nothing/],
@@ -117,6 +117,9 @@ test('usage errors (64): no password source without a terminal, an empty passwor
     [['--out', 'a.pfx', '--password-env', 'PFX_PASSWORD', '--password-stdin'], env, /conflicting options/],
     [['--out', 'a.pfx', '--out', 'b.pfx', '--password-env', 'PFX_PASSWORD'], env, /--out was given 2 times/],
     [['--password-env', 'PFX_PASSWORD'], env, /--out/],
+    // a password on the command line is refused without being echoed (the after hook greps every stream)
+    [['--out', 'a.pfx', `--password=${PASSWORD}`], env, /a password is never taken on the command line/],
+    [['--out', 'a.pfx', '--password', PASSWORD], env, /a password is never taken on the command line/],
   ];
   for (const [args, e, message] of cases) {
     const r = await cli(`usage ${args.join(' ')}`, ['export-cert', ...args], { env: e });
