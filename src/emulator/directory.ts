@@ -232,9 +232,9 @@ export class Tenant {
     else this.owners.set(objectId, { id: objectId, owners });
   }
 
-  /** The secret a client presents, among the application's secrets. */
-  secretOf(app: Application, secretText: string): StoredSecret | undefined {
-    for (const s of this.secrets.values()) if (s.applicationId === app.id && s.secretText === secretText) return s;
+  /** The secret a client presents, among the secrets of an application or a service principal (by object id). */
+  secretOf(owner: { id: string }, secretText: string): StoredSecret | undefined {
+    for (const s of this.secrets.values()) if (s.applicationId === owner.id && s.secretText === secretText) return s;
     return undefined;
   }
 

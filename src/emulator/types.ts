@@ -206,6 +206,9 @@ export interface ServicePrincipal extends GraphObject {
   oauth2PermissionScopes: PermissionScope[];
   tags: string[];
   appOwnerOrganizationId: string;
+  /** secrets added with servicePrincipals/{id}/addPassword (absent in states written before they were modelled) */
+  passwordCredentials: PasswordCredential[];
+  keyCredentials: KeyCredential[];
 }
 
 export interface AppRoleAssignment extends GraphObject {

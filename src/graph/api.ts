@@ -224,6 +224,11 @@ export async function removePassword(session: GraphSession, appObjectId: string,
   await ignoreGone(graphCall(session, { method: 'POST', path: `/applications/${encodeURIComponent(appObjectId)}/removePassword`, body: { keyId }, idempotent: true }));
 }
 
+/** `POST /servicePrincipals/{id}/removePassword {keyId}` (204): a secret on the service principal itself. */
+export async function removeServicePrincipalPassword(session: GraphSession, spId: string, keyId: string): Promise<void> {
+  await ignoreGone(graphCall(session, { method: 'POST', path: `/servicePrincipals/${encodeURIComponent(spId)}/removePassword`, body: { keyId }, idempotent: true }));
+}
+
 /** `DELETE /applications/{id}/federatedIdentityCredentials/{id}` (204). */
 export async function deleteFederatedCredential(session: GraphSession, appObjectId: string, id: string): Promise<void> {
   await ignoreGone(graphCall(session, { method: 'DELETE', path: `/applications/${encodeURIComponent(appObjectId)}/federatedIdentityCredentials/${encodeURIComponent(id)}` }));

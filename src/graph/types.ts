@@ -33,7 +33,7 @@ export const APPLICATION_SELECT = [
   'createdDateTime',
 ].join(',');
 
-export const SERVICE_PRINCIPAL_SELECT = ['id', 'appId', 'displayName', 'tags', 'servicePrincipalNames', 'accountEnabled'].join(',');
+export const SERVICE_PRINCIPAL_SELECT = ['id', 'appId', 'displayName', 'tags', 'servicePrincipalNames', 'accountEnabled', 'passwordCredentials'].join(',');
 /** Enough of a resource service principal to name its permissions. */
 export const RESOURCE_SELECT = ['id', 'appId', 'displayName', 'appRoles', 'oauth2PermissionScopes'].join(',');
 

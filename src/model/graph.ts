@@ -131,9 +131,11 @@ export interface ServicePrincipal {
   appRoles?: AppRole[];
   oauth2PermissionScopes?: PermissionScope[];
   accountEnabled?: boolean;
+  /** client secrets added to the service principal itself (addPassword on the service principal) */
+  passwordCredentials?: PasswordCredential[];
 }
 
-export type ServicePrincipalPatch = Partial<Omit<ServicePrincipal, 'id' | 'appId'>>;
+export type ServicePrincipalPatch = Partial<Omit<ServicePrincipal, 'id' | 'appId' | 'passwordCredentials'>>;
 
 export interface OAuth2PermissionGrant {
   id: string;

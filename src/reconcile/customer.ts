@@ -37,7 +37,7 @@ export function planCustomer(observed: Observed, options: PlanOptions & { tenant
     return { ...a, changes, verdict: { ...a.verdict, ...(details ? { details } : {}) } };
   };
   const assessments = {
-    servicePrincipal: tag(assessServicePrincipal(desired, observed)),
+    servicePrincipal: tag(assessServicePrincipal(desired, observed, options)),
     consent: tag(assessConsent(desired, observed, options)),
   };
   const ordered = CUSTOMER_ASPECTS.map((a) => assessments[a]);

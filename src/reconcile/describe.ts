@@ -73,7 +73,7 @@ export function describeChange(c: Change, options: { verbs?: boolean } = {}): st
     case 'keyCredential':
       return `${verb(c.action)}certificate ${certificate(c.after ?? c.before)}`;
     case 'passwordCredential':
-      return `${verb(c.action)}client secret ${secret(c.before)}`;
+      return `${verb(c.action)}client secret ${c.field.startsWith('servicePrincipal.') ? 'on the service principal ' : ''}${secret(c.before)}`;
     case 'federatedCredential':
       return `${verb(c.action)}federated credential ${federated(c.before)}`;
     case 'requiredResourceAccess':

@@ -23,6 +23,7 @@ import {
   patchGrantScope,
   patchServicePrincipal,
   removePassword,
+  removeServicePrincipalPassword,
   restoreDeletedItem,
   upsertApplicationByUniqueName,
 } from '../graph/api.js';
@@ -159,6 +160,9 @@ async function perform(input: ExecuteInput, planned: Write, b: Bindings): Promis
         return 'updated';
       case 'removePassword':
         await removePassword(s, b.appObjectId!, w.keyId);
+        return 'updated';
+      case 'removeServicePrincipalPassword':
+        await removeServicePrincipalPassword(s, b.spId!, w.keyId);
         return 'updated';
       case 'deleteFederatedCredential':
         await deleteFederatedCredential(s, b.appObjectId!, w.id);

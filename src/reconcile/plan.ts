@@ -39,7 +39,7 @@ export function assess(desired: DesiredState, observed: Observed, options: PlanO
     certificates: assessCertificates(desired, observed, options),
     credentials: assessCredentials(desired, observed, options),
     permissions: assessPermissions(desired, observed, options),
-    servicePrincipal: assessServicePrincipal(desired, observed),
+    servicePrincipal: assessServicePrincipal(desired, observed, options),
     consent: assessConsent(desired, observed, options),
   };
 }

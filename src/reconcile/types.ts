@@ -142,7 +142,13 @@ export type KeyCredentialChange = ChangeBase & {
   after?: KeyCredentialView;
 };
 
-export type PasswordCredentialChange = ChangeBase & { resource: 'passwordCredential'; action: 'remove' | 'keep'; field: 'passwordCredentials'; before: PasswordCredentialView };
+export type PasswordCredentialChange = ChangeBase & {
+  resource: 'passwordCredential';
+  action: 'remove' | 'keep';
+  /** on the application, or on its service principal (the enterprise application) */
+  field: 'passwordCredentials' | 'servicePrincipal.passwordCredentials';
+  before: PasswordCredentialView;
+};
 
 export type FederatedCredentialChange = ChangeBase & {
   resource: 'federatedCredential';
@@ -223,6 +229,7 @@ export type Write = WriteBase &
     /** phase 2: a second PATCH that needs the first one done (removing what the first disabled) */
     | { op: 'patchApplication'; body: ApplicationPatch; phase?: 2 }
     | { op: 'removePassword'; keyId: string }
+    | { op: 'removeServicePrincipalPassword'; keyId: string }
     | { op: 'deleteFederatedCredential'; id: string }
     | { op: 'createServicePrincipal'; body: { appId: string; tags: string[] } }
     | { op: 'patchServicePrincipal'; body: ServicePrincipalPatch }

@@ -45,6 +45,15 @@ const INTRUSIONS: Intrusion[] = [
     check: 'entra.credentials',
   },
   {
+    name: 'a client secret added to the service principal (the enterprise application)',
+    make: async (s, a) => {
+      const sp = (await spOf(s, a.appId))!;
+      await graphCall(s, { method: 'POST', path: `/servicePrincipals/${sp.id}/addPassword`, body: { passwordCredential: { displayName: 'hidden in the enterprise app' } } });
+    },
+    named: /client secret on the service principal "hidden in the enterprise app" keyId/,
+    check: 'entra.consent',
+  },
+  {
     name: 'a web redirect URI to another host',
     make: (s, a) => patchApp(s, a.id, { web: { ...(a.web ?? {}), redirectUris: ['https://evil.example.com/cb'] } }),
     named: /web redirect URI https:\/\/evil\.example\.com\/cb/,

@@ -56,6 +56,7 @@ export const MUTATIONS: Mutation[] = [
   ['User.Read no longer requested', (o) => app(o).requiredResourceAccess!.shift()],
   ['own scope no longer requested', (o) => app(o).requiredResourceAccess!.pop()],
   ['display name changed', (o) => (app(o).displayName = 'Something else')],
+  ['client secret added to the service principal', (o) => (o.servicePrincipal!.passwordCredentials = [{ keyId: 'sp-pw-1', displayName: 'sp backdoor', hint: 'xyz' }])],
   ['service principal tag removed', (o) => (o.servicePrincipal!.tags = [])],
   ['service principal disabled', (o) => (o.servicePrincipal!.accountEnabled = false)],
   ['Graph consent revoked', (o) => (o.grants = o.grants.filter((g) => g.resourceId !== GRAPH_SP_ID))],

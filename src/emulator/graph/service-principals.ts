@@ -9,6 +9,7 @@ import { badRequest, GraphError, notFound, type GraphResult } from '../http.js';
 import { newServicePrincipal, syncServicePrincipal } from '../shapes.js';
 import type { Application, ServicePrincipal } from '../types.js';
 import { handleAssignments } from './assignments.js';
+import { addSpPassword, removeSpPassword } from './sp-actions.js';
 import { requireAny, ROLES } from './auth.js';
 import { checkKey, methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
 import { listResult, entityResult, type ResourceType } from './query.js';
@@ -158,6 +159,11 @@ export function handleServicePrincipals(call: GraphCall, seg: Segment, rest: str
   if (nav === 'approleassignedto' || nav === 'approleassignments') {
     if (!sp) throw notFound(keyText);
     return handleAssignments(call, sp, nav === 'approleassignedto' ? 'assignedTo' : 'assignments', tail.slice(1));
+  }
+  if ((nav === 'addpassword' || nav === 'removepassword' || nav === 'microsoft.graph.addpassword' || nav === 'microsoft.graph.removepassword') && tail.length === 1) {
+    if (method !== 'POST') throw methodNotAllowed();
+    if (!sp) throw notFound(keyText);
+    return nav.endsWith('addpassword') ? addSpPassword(call, sp) : removeSpPassword(call, sp);
   }
   if (nav === 'oauth2permissiongrants' && tail.length === 1) {
     if (method !== 'GET') throw methodNotAllowed();

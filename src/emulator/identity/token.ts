@@ -90,19 +90,23 @@ function clientCredentials(req: TokenRequest): GraphResult {
       req.correlationId,
     );
   }
-  const auth = authenticateClient(req, found.app, found.home);
+  const auth = authenticateClient(req, found.app, found.home, sp);
   if (auth.error) return auth.error;
   return ok(issueAppToken(req, found.app, sp, resource, auth.acr));
 }
 
-function authenticateClient(req: TokenRequest, app: Application, home: Tenant): { acr: '1' | '2'; error?: undefined } | { error: GraphResult } {
+function authenticateClient(req: TokenRequest, app: Application, home: Tenant, sp?: ServicePrincipal): { acr: '1' | '2'; error?: undefined } | { error: GraphResult } {
   const { form } = req;
   const secret = form.get('client_secret');
   const assertion = form.get('client_assertion');
   if (secret !== null) {
     const now = Date.now();
-    const match = home.secretOf(app, secret);
-    const cred = match && app.passwordCredentials.find((p) => p.keyId === match.keyId);
+    // the application's secrets, or (in this tenant) its service principal's
+    const appMatch = home.secretOf(app, secret);
+    const spMatch = !appMatch && sp ? req.tenant.secretOf(sp, secret) : undefined;
+    const cred = appMatch
+      ? app.passwordCredentials.find((p) => p.keyId === appMatch.keyId)
+      : spMatch && (sp?.passwordCredentials ?? []).find((p) => p.keyId === spMatch.keyId);
     if (cred && Date.parse(cred.endDateTime) < now) {
       return { error: aadError(401, 'invalid_client', 7000222, `The provided client secret keys for app '${app.appId}' are expired. Visit the Azure portal to create new keys for your app.`, req.correlationId) };
     }

@@ -5,11 +5,13 @@
  */
 import { ASSIGNED_ON_CREATE, INTEGRATED_APP_TAG } from '../../model/portal.js';
 import type { ServicePrincipalPatch } from '../../model/graph.js';
-import { REF, type Change, type DesiredState, type Observed, type Write } from '../types.js';
-import { assessment } from './judge.js';
+import { REF, type Change, type DesiredState, type Observed, type PlanOptions, type Write } from '../types.js';
+import { passwordView } from './credentials.js';
+import { assessment, unmanagedAction, unmanagedReason } from './judge.js';
 import { restoreStep } from './restore.js';
 
-export function assessServicePrincipal(_desired: DesiredState, observed: Observed) {
+export function assessServicePrincipal(_desired: DesiredState, observed: Observed, options: PlanOptions = {}) {
+  const prune = options.prune === true;
   const sp = observed.servicePrincipal;
   const changes: Change[] = [];
   const writes: Write[] = [];
@@ -36,6 +38,18 @@ export function assessServicePrincipal(_desired: DesiredState, observed: Observe
       body.accountEnabled = true;
     }
     if (Object.keys(body).length > 0) writes.push({ aspect: 'servicePrincipal', op: 'patchServicePrincipal', body });
+    // a secret on the service principal signs in as the application in this tenant just as well
+    for (const p of sp.passwordCredentials ?? []) {
+      changes.push({
+        resource: 'passwordCredential',
+        action: unmanagedAction(prune),
+        field: 'servicePrincipal.passwordCredentials',
+        before: passwordView(p),
+        unmanaged: true,
+        reason: unmanagedReason(prune, 'a client secret on the service principal: the portal application signs in with its certificate only'),
+      });
+      if (prune) writes.push({ aspect: 'servicePrincipal', op: 'removeServicePrincipalPassword', keyId: p.keyId });
+    }
   }
   return assessment(
     'servicePrincipal',
