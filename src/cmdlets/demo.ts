@@ -80,7 +80,14 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
   const keep = input.keep === true || input.dir !== undefined;
   // the folder holds a private key: when the run is stopped (Ctrl-C, SIGTERM) it goes at once,
   // before anything else gets a chance to end the process
-  const removeNow = () => rmSync(folder, { recursive: true, force: true });
+  // (a listener must not throw: a file the stopping run writes meanwhile is retried, then let go)
+  const removeNow = () => {
+    try {
+      rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    } catch {
+      // the finally block below removes it again once the run has stopped writing
+    }
+  };
   if (!keep) ctx.signal?.addEventListener('abort', removeNow, { once: true });
   const config = join(folder, 'entra-portal.json5');
   const store = join(folder, 'store');
@@ -208,6 +215,6 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
     ctx.signal?.removeEventListener('abort', removeNow);
     await restoreApi?.stop();
     await session?.close();
-    if (!keep) await rm(folder, { recursive: true, force: true });
+    if (!keep) await rm(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
 }

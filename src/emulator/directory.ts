@@ -233,8 +233,8 @@ export class Tenant {
   }
 
   /** The secret a client presents, among the secrets of an application or a service principal (by object id). */
-  secretOf(owner: { id: string }, secretText: string): StoredSecret | undefined {
-    for (const s of this.secrets.values()) if (s.applicationId === owner.id && s.secretText === secretText) return s;
+  secretOf(holder: { id: string }, secretText: string): StoredSecret | undefined {
+    for (const s of this.secrets.values()) if (s.applicationId === holder.id && s.secretText === secretText) return s;
     return undefined;
   }
 
