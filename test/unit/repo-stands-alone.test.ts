@@ -16,7 +16,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 
 /** What is scanned: every text file under these folders, plus these root files. */
-const FOLDERS = ['src', 'commands', 'test', 'bench', 'docs', 'schemas', 'bin', '.ci'];
+const FOLDERS = ['src', 'commands', 'test', 'bench', 'scripts', 'docs', 'schemas', 'bin', '.ci'];
 const ROOT_FILES = ['README.md', 'package.json'];
 const TEXT = /\.(?:ts|js|mjs|cjs|json|md|json5)$|^run$/;
 /** This file names the patterns it looks for. */
