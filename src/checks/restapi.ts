@@ -10,7 +10,10 @@ import { fail, pass, warn, type CheckOutcome } from './types.js';
 import { normalizeUrl, type PortalUrl } from './url.js';
 
 export const SETTINGS_PATH = '/v8/RestorePortalSettings';
-/** The one step that gives VB365 the application, its certificate and the address (docs: README "The VB365 step"). */
+/**
+ * The one step that gives VB365 the application, its certificate and the address
+ * (docs/certificates.md, "The VB365 step").
+ */
 const HAND_OFF = 'Give VB365 the configured values: entra-portal export-vb365 --out <folder> --password-env <VAR>, then run Enable-RestorePortal.ps1 from that folder on the VB365 server';
 const MAX_BODY = 1024 * 1024;
 

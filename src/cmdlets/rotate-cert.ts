@@ -1,6 +1,6 @@
 /**
  * rotate-cert: replace the application's certificate without a moment in which VB365's key is not
- * accepted. Four commands (README "Rotating the certificate"):
+ * accepted. Four commands (docs/certificates.md, "Rotating the certificate"):
  *
  *   rotate-cert --generate --apply      the new certificate becomes certificate.*, the outgoing one
  *                                       certificate.previous; apply registers the new key and keeps

@@ -48,7 +48,7 @@ export interface EditOptions {
 /** What a new config file starts as. */
 export const NEW_CONFIG_TEXT =
   "// entra-portal configuration — desired state of the Restore Portal's Entra application.\n" +
-  '// Docs: README.md, "The config file"; schema: schemas/entra-portal.schema.json.\n' +
+  '// Docs: docs/config.md; schema: schemas/entra-portal.schema.json.\n' +
   '{\n' +
   '  version: 1,\n' +
   '}\n';

@@ -1,8 +1,8 @@
 /**
- * The README's Azure CLI recipe, run for real when `az` is installed (Debian's azure-cli 2.45 was
- * used to build it; it is never a dependency of this project): a custom cloud whose authority is
- * the emulator's ADFS-style `/adfs` (MSAL for Python skips instance discovery only for those) and
- * whose Graph and resource manager are the emulator; then the `az ad` commands an administrator
+ * The Azure CLI recipe of docs/emulator-usage.md, run for real when `az` is installed (Debian's
+ * azure-cli 2.45 was used to build it; it is never a dependency of this project): a custom cloud
+ * whose authority is the emulator's ADFS-style `/adfs` (MSAL for Python skips instance discovery
+ * only for those) and whose Graph and resource manager are the emulator; then the `az ad` commands an administrator
  * uses on an application, each checked against what the emulator holds.
  */
 import { test } from 'node:test';

@@ -8,7 +8,7 @@ import { schemaPath } from '../../src/config/schema.js';
 const schema = JSON.parse(await readFile(schemaPath(), 'utf8')) as Record<string, unknown>;
 const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
 
-// the example config of the documentation, with real values where it elides them
+// the example of docs/config.md, with real values where it elides them
 const EXAMPLE_CONFIG = `{
   // entra-portal configuration
   version: 1,
