@@ -6,7 +6,7 @@ import type { ApplyResult } from '../src/cmdlets/apply.js';
 import type { ChainedApplyOptions } from '../src/cmdlets/edit-verb.js';
 import type { FleetResult } from '../src/cmdlets/fleet.js';
 import type { AuthMode } from '../src/cloud/auth-modes.js';
-import { isFleetResult, renderFleetFor } from './fleet-output.js';
+import { fleetRunInput, isFleetResult, renderFleetFor } from './fleet-output.js';
 import type { Context } from '../src/context.js';
 import { DEFAULT_CONFIG_FILE } from '../src/config/types.js';
 import { displayPath } from '../src/util/paths.js';
@@ -53,12 +53,8 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult | FleetResult>(
       return fleet(
         'apply',
         {
-          configs: args.config!,
-          parallel: args.parallel,
-          ...(args.report ? { report: args.report } : {}),
-          auth: args.auth,
+          ...fleetRunInput(args),
           propagationTimeout: args.propagationTimeout,
-          ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
           apply: { whatIf: args.whatIf === true, detailedExitcode: args.detailedExitcode, prune: args.prune, yes: args.yes },
         },
         ctx,

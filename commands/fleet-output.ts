@@ -2,9 +2,29 @@
 import { createColors } from '../src/color.js';
 import type { Context } from '../src/context.js';
 import { colorLevel } from '../src/context.js';
-import type { FleetResult } from '../src/cmdlets/fleet.js';
+import type { AuthMode } from '../src/cloud/auth-modes.js';
+import type { FleetResult, FleetRunInput } from '../src/cmdlets/fleet.js';
 import { renderFleet } from '../src/fleet/render.js';
 import type { FleetVerb } from '../src/fleet/run.js';
+
+/** What every fleet run takes from the command line (-c, --parallel, --report, --auth, --trust-endpoint). */
+export interface FleetArgs {
+  config?: string[];
+  parallel: number;
+  report?: string;
+  auth: AuthMode;
+  trustEndpoint?: string[];
+}
+
+export function fleetRunInput(args: FleetArgs): FleetRunInput {
+  return {
+    configs: args.config ?? [],
+    parallel: args.parallel,
+    ...(args.report ? { report: args.report } : {}),
+    auth: args.auth,
+    ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
+  };
+}
 
 export function isFleetResult(r: object): r is FleetResult {
   return (r as { fleet?: unknown }).fleet === true;

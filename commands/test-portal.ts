@@ -2,7 +2,7 @@ import { createColors } from '../src/color.js';
 import { defineCommand } from '../src/cli/command.js';
 import { AUTH_OPTION, FLEET_OPTIONS, STORE_OPTION, TRUST_ENDPOINT_OPTION } from '../src/cli/options.js';
 import type { FleetResult } from '../src/cmdlets/fleet.js';
-import { isFleetResult, renderFleetFor } from './fleet-output.js';
+import { fleetRunInput, isFleetResult, renderFleetFor } from './fleet-output.js';
 import { colorLevel } from '../src/context.js';
 import { renderChecklist } from '../src/checks/render.js';
 import { testPortalExitCode, type TestPortalResult } from '../src/checks/result.js';
@@ -71,11 +71,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
       return fleet(
         'test-portal',
         {
-          configs: args.config!,
-          parallel: args.parallel,
-          ...(args.report ? { report: args.report } : {}),
-          auth: args.auth,
-          ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
+          ...fleetRunInput(args),
           testPortal: { timeout: args.timeout, warnDays: args.warnDays, ...(args.strict ? { strict: true } : {}), ...(args.store ? { store: args.store } : {}), ...(args.customer !== undefined ? { customer: args.customer } : {}) },
         },
         ctx,
