@@ -168,7 +168,7 @@ test('per-tenant credentials from <PREFIX>_* variables; an identity that may onl
     // the missing service principal is re-read for a while (replication lag): a virtual clock lets those waits pass at once
     const check = json(await runMain(['apply', '--what-if', '--detailed-exitcode', '--json'], { cwd: dir, env: asReader, clock: fakeClock(Date.now()) }));
     assert.deepEqual([check.exitCode, check.customers[0]!.status, check.customers[0]!.credential], [2, 'drift', 'FABRIKAM_CLIENT_ID + FABRIKAM_CLIENT_SECRET']);
-    const refused = await runMain(['apply', '--json'], { cwd: dir, env: asReader });
+    const refused = await runMain(['apply', '--json'], { cwd: dir, env: asReader, clock: fakeClock(Date.now()) });
     assert.equal(refused.code, 77, refused.stderr);
     const c = json(refused).customers[0]!;
     assert.equal(c.status, 'needs-consent');

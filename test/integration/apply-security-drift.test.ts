@@ -7,7 +7,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { createContext } from '../../src/context.js';
 import { testPortal, type TestPortalResult } from '../../src/cmdlets/test-portal.js';
 import { installCert } from '../../src/cmdlets/install-cert.js';
@@ -16,6 +15,8 @@ import { graphCall } from '../../src/graph/request.js';
 import type { GraphSession } from '../../src/graph/session.js';
 import type { Application } from '../../src/model/graph.js';
 import { baseConfig, grantsOf, patchApp, readApp, spOf, withWorkspace, type Workspace } from '../helpers/apply-harness.js';
+import { fakeClock } from '../helpers/graph-fakes.js';
+import { testEnv } from '../helpers/pki.js';
 
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 const MAIL_READ_ROLE = '810c84a8-4a9e-49e6-bf7d-12d183f40d01';
@@ -141,7 +142,8 @@ const ENTRA = ['entra.app', 'entra.redirect-uri', 'entra.certificate', 'entra.cr
 
 async function entraChecks(ws: Workspace): Promise<TestPortalResult['checks']> {
   const sink = { write: () => true };
-  const ctx = createContext({ cwd: ws.dir, env: { PATH: process.env.PATH, HOME: ws.dir, XDG_DATA_HOME: join(ws.dir, '.xdg'), NO_COLOR: '1' }, stderr: sink, stdout: sink });
+  // a virtual clock: the re-reads of what is missing (settle) pass at once
+  const ctx = createContext({ cwd: ws.dir, env: testEnv(ws.dir), clock: fakeClock(Date.now()), stderr: sink, stdout: sink });
   // the portal URL is a closed loopback port: the network checks fail fast, the Entra ones are what counts here
   const r = await testPortal({ config: ws.configPath, timeout: 5, settle: 1 }, ctx);
   return r.checks.filter((c) => ENTRA.includes(c.id));
@@ -150,7 +152,7 @@ async function entraChecks(ws: Workspace): Promise<TestPortalResult['checks']> {
 test('every intrusion is drift, named; kept without --prune, removed with it; checks and drift agree', { timeout: 600_000 }, async () => {
   await withWorkspace(async (ws) => {
     await ws.writeConfig(baseConfig({ portal: { url: 'https://127.0.0.1:9', restApiPort: 9 } }));
-    const ctx = createContext({ cwd: ws.dir, env: { PATH: process.env.PATH, HOME: ws.dir, XDG_DATA_HOME: join(ws.dir, '.xdg'), NO_COLOR: '1' }, stderr: { write: () => true } });
+    const ctx = createContext({ cwd: ws.dir, env: testEnv(ws.dir), stderr: { write: () => true } });
     await installCert({ generate: true, subject: 'CN=Veeam Restore Portal', config: ws.configPath }, ctx);
     const registered = await ws.run();
     assert.equal(registered.error, undefined, String(registered.error));
