@@ -51,6 +51,8 @@ export async function readPfx(bytes: Buffer, password: string, source: string): 
   } catch (err) {
     fail('pfx-corrupt', `${source}: the PFX file is truncated or corrupt (${(err as Error).message})`, 'export the certificate again', err);
   }
+  // PFX ::= SEQUENCE { version, authSafe, macData OPTIONAL } (RFC 7292 §4)
+  const noMac = Array.isArray(asn1.value) && asn1.value.length === 2;
   let p12: ReturnType<typeof forge.pkcs12.pkcs12FromAsn1> | undefined;
   const attempts: (string | null)[] = password === '' ? ['', null] : [password];
   let lastErr: unknown;
@@ -61,11 +63,13 @@ export async function readPfx(bytes: Buffer, password: string, source: string): 
     } catch (err) {
       // the second spelling of an empty password only matters if it works: report the first failure
       if (pw !== null || lastErr === undefined) lastErr = err;
-      if (!isPasswordFailure(err)) break;
+      if (!isPasswordFailure(err) && !noMac) break;
     }
   }
   if (!p12) {
-    if (isPasswordFailure(lastErr)) {
+    // Without a MAC nothing checks the password: a wrong one usually fails the padding check, but
+    // now and then (~1 in 256 per encrypted part) it decrypts to garbage that fails to parse instead.
+    if (isPasswordFailure(lastErr) || noMac) {
       const detail = (lastErr as Error).message.includes('MAC') ? 'PKCS#12 MAC could not be verified' : 'the file has no MAC and could not be decrypted';
       fail(
         'pfx-wrong-password',
