@@ -21,17 +21,20 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// The bundled build (scripts/bundle.mjs; about half the start-up) unless a later `tsc` left it stale.
-const { statSync } = await import('node:fs');
-const built = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const bundled = built('../dist/cli/main.js') >= Math.max(built('../dist/src/cli/main.js'), 0);
-const { main } = await import(bundled ? '../dist/cli/main.js' : '../dist/src/cli/main.js');
-main(process.argv.slice(2), { signal: stop.signal }).then(
+// The bundled build (scripts/bundle.mjs: CommonJS, which starts sooner than ES modules; this file
+// is CommonJS too, bin/package.json) unless a later `tsc` left it stale: then the ES modules of dist/src.
+const { statSync } = require('node:fs');
+const { join } = require('node:path');
+const built = (path) => statSync(join(__dirname, path), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+const bundled = built('../dist/cli/main.cjs') >= Math.max(built('../dist/src/cli/main.js'), 0);
+const loaded = bundled ? Promise.resolve(require('../dist/cli/main.cjs')) : import('../dist/src/cli/main.js');
+loaded.then(({ main }) =>
+  main(process.argv.slice(2), { signal: stop.signal })).then(
   (code) => {
     process.exit(code);
   },
   (err) => {
-    // main() maps every error itself; reaching this is a bug in entra-portal.
+    // main() maps every error itself; reaching this is a bug in entra-portal (or a broken build).
     process.stderr.write(`entra-portal: internal error: ${err && err.stack ? err.stack : err}\n`);
     process.exit(1);
   },
