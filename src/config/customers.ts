@@ -8,9 +8,8 @@
  *   - the provider's own tenant is not a customer (its service principal is the application's own).
  * Light on purpose: command files and the config loader import it.
  */
-import type { JsonValueNode } from '@croct/json5-parser';
 import { InputError, type Problem } from '../errors.js';
-import { formatPath, locate, type Segment } from './tree.js';
+import { formatPath, locate, type ConfigTree, type Segment } from './tree.js';
 
 /** What to run to make the application multi-tenant: set-app on a pinned one, new-app again before registration. */
 export function multiTenantRemedy(application: { appId?: unknown; name?: unknown } | undefined): string {
@@ -30,12 +29,12 @@ export function customerTenants(value: unknown): string[] {
   return list.map((c) => (c as { tenant?: unknown } | null)?.tenant).filter((t): t is string => typeof t === 'string');
 }
 
-export function customerProblems(value: Record<string, unknown>, root: JsonValueNode, file: string): Problem[] {
+export function customerProblems(value: Record<string, unknown>, tree: ConfigTree, file: string): Problem[] {
   const list = value.customers;
   if (!Array.isArray(list) || list.length === 0) return [];
   const problems: Problem[] = [];
   const add = (path: Segment[], message: string) => {
-    const location = locate(root, path, file);
+    const location = locate(tree, path, file);
     problems.push({ path: formatPath(path), message, ...(location ? { location } : {}) });
   };
   const app = value.application as { multiTenant?: unknown; appId?: unknown; name?: unknown } | undefined;

@@ -13,7 +13,7 @@ import { unifiedDiff } from './diff.js';
 import { acquireLock, type FileLock } from './lock.js';
 import { fsFailure, makeDirectory, writeFileAtomic } from '../util/fs.js';
 import { parseTree, formatPath } from './tree.js';
-import { displayPath, invalidConfigError, missingConfigError, readConfigText, validateConfigText } from './load.js';
+import { displayPath, invalidConfigError, missingConfigError, readConfigText, validateTree } from './load.js';
 
 export interface ConfigChange {
   /** dotted config path, e.g. `portal.url` */
@@ -157,9 +157,11 @@ export async function editConfig(
     const before = existing !== undefined && existing.trim() === '' && options.create ? undefined : existing;
     if (before === undefined && !options.create) throw missingConfigError(shown);
     const text = before ?? NEW_CONFIG_TEXT;
+    // read once: the edits and the checks after them share the tree
     const tree = parseTree(text, shown); // a syntax error stops here, located in the file
-    const beforeValue = before === undefined ? undefined : tree.toJSON();
-    const beforeProblems = before === undefined ? [] : validateConfigText(before, shown).problems;
+    const checkedBefore = before === undefined ? undefined : validateTree(tree, shown);
+    const beforeValue = checkedBefore?.value;
+    const beforeProblems = checkedBefore?.problems ?? [];
 
     const doc = new Json5ConfigDocument(tree);
     await edit(doc);
@@ -180,7 +182,7 @@ export async function editConfig(
       return result;
     }
 
-    const checked = validateConfigText(after, shown);
+    const checked = validateTree(doc.tree, shown);
     if (checked.problems.length) {
       // problems already in the file keep their location; those the edit would cause have none
       const old = new Set(beforeProblems.map((p) => `${p.path}\u0000${p.message}`));

@@ -3,14 +3,13 @@
  * Every problem is reported at once, as `file:line:col: path: message` (exit 65).
  */
 import { dirname, resolve } from 'node:path';
-import type { JsonValueNode } from '@croct/json5-parser';
 import type { Context } from '../context.js';
 import { InputError, OperationError, type Problem } from '../errors.js';
 import { DEFAULT_CONFIG_FILE, type PortalConfig } from './types.js';
 import { displayPath, resolveFrom } from '../util/paths.js';
 
 export { displayPath };
-import { duplicateKeys, parseTree, textProblems } from './tree.js';
+import { duplicateKeys, locate, parseTree, textProblems, treeValue, type ConfigTree } from './tree.js';
 import { decodeConfig, MAX_CONFIG_BYTES } from './bytes.js';
 import { readRegularFile } from '../util/fs.js';
 import { schemaProblems, semanticProblems } from './schema.js';
@@ -30,17 +29,21 @@ export function resolveConfigPath(ctx: Pick<Context, 'cwd' | 'env'>, explicit?: 
 
 
 export interface ValidatedText {
-  tree: JsonValueNode;
+  tree: ConfigTree;
   value: unknown;
   problems: Problem[];
 }
 
 /** Parse and validate config text; syntax errors throw, other problems are returned. */
 export function validateConfigText(text: string, file: string): ValidatedText {
-  const tree = parseTree(text, file);
-  const value = tree.toJSON();
+  return validateTree(parseTree(text, file), file);
+}
+
+/** Validate a parsed config: every problem, each located in the file. */
+export function validateTree(tree: ConfigTree, file: string): ValidatedText {
+  const value = treeValue(tree);
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    const problem: Problem = { path: '', message: 'the config must be an object: { version: 1, … }', location: { file, line: tree.location.start.line || 1, column: tree.location.start.column || 1 } };
+    const problem: Problem = { path: '', message: 'the config must be an object: { version: 1, … }', location: locate(tree, [], file)! };
     return { tree, value, problems: [problem] };
   }
   const unreadable = textProblems(tree, file);

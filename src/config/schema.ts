@@ -7,12 +7,11 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import { validate as generatedValidate } from './validator.generated.js';
-import type { JsonValueNode } from '@croct/json5-parser';
 import { EntraPortalError, type Problem } from '../errors.js';
 import { resolveRegion } from '../cloud/regions.js';
 import { validatePortalUrl } from '../url/portal-url.js';
 import { DEFAULT_REST_API_PORT } from './types.js';
-import { formatPath, locate, pointerToPath, type Segment } from './tree.js';
+import { formatPath, locate, pointerToPath, type ConfigTree, type Segment } from './tree.js';
 import { customerProblems } from './customers.js';
 
 /** The schema file ships in the package: <root>/schemas (from src/config or dist/src/config). */
@@ -77,7 +76,7 @@ function messageFor(e: ErrorObject, genericPath: string): string {
 }
 
 /** Schema problems, each located in the file. */
-export function schemaProblems(value: unknown, root: JsonValueNode, file: string): Problem[] {
+export function schemaProblems(value: unknown, tree: ConfigTree, file: string): Problem[] {
   const validate = validator();
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
@@ -99,20 +98,20 @@ export function schemaProblems(value: unknown, root: JsonValueNode, file: string
     const key = `${formatPath(path)}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const location = locate(root, path, file, at);
+    const location = locate(tree, path, file, at);
     problems.push({ path: formatPath(path), message, ...(location ? { location } : {}) });
   }
   return problems;
 }
 
 /** Rules beyond the schema: the region must resolve; the portal URL must meet Veeam's rules. */
-export function semanticProblems(value: unknown, root: JsonValueNode, file: string): Problem[] {
+export function semanticProblems(value: unknown, tree: ConfigTree, file: string): Problem[] {
   const problems: Problem[] = [];
   if (!value || typeof value !== 'object') return problems;
   const config = value as Record<string, unknown>;
   const add = (path: Segment[], err: unknown) => {
     if (!(err instanceof EntraPortalError)) throw err;
-    const location = locate(root, path, file);
+    const location = locate(tree, path, file);
     // one sentence per problem line: "…: it has no port: …; for example: https://a.b.com:4443"
     const remedy = err.remedy ? err.remedy.replace(/\.$/, '').replace(/^[A-Z](?=[a-z ])/, (c) => c.toLowerCase()) : '';
     const message = `${err.message.replace(/^region '[^']*': /, '')}${remedy ? `; ${remedy}` : ''}`;
@@ -138,6 +137,6 @@ export function semanticProblems(value: unknown, root: JsonValueNode, file: stri
       }
     }
   }
-  problems.push(...customerProblems(config, root, file));
+  problems.push(...customerProblems(config, tree, file));
   return problems;
 }

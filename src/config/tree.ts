@@ -1,41 +1,41 @@
 /**
- * The JSON5 syntax tree of a config file (@croct/json5-parser: lossless, with locations),
- * and the mapping from a config path back to a line:column in the file.
- * Why this parser: docs/dependencies.md, "JSON5 that keeps comments".
+ * The JSON5 syntax tree of a config file (src/config/json5.ts: lossless, with offsets), and the
+ * mapping from a config path back to a line:column in the file.
  */
-import {
-  JsonArrayNode,
-  JsonObjectNode,
-  JsonParseError,
-  JsonParser,
-  JsonPropertyNode,
-  type JsonValueNode,
-} from '@croct/json5-parser';
 import { InputError, type Problem, type SourceLocation } from '../errors.js';
 import { checkNesting } from './bytes.js';
+import { Json5SyntaxError, lineColumn, parseJson5, toValue, type Json5Block, type Json5Entry, type Json5Node } from './json5.js';
 
 export type Segment = string | number;
 
+/** A parsed config: its text and the tree of offsets into it. */
+export interface ConfigTree {
+  text: string;
+  root: Json5Node;
+}
+
 /** Parse JSON5 text; a syntax error or too deep a nesting becomes an InputError (exit 65) at file:line:col. */
-export function parseTree(text: string, file: string): JsonValueNode {
+export function parseTree(text: string, file: string): ConfigTree {
   checkNesting(text, file);
   try {
-    return JsonParser.parse(text);
+    return { text, root: parseJson5(text) };
   } catch (err) {
-    if (err instanceof JsonParseError) {
-      const location = { file, line: err.location.start.line, column: err.location.start.column };
-      const message = syntaxMessage(err.message.replace(/ at \d+:\d+\.?$/, ''));
+    if (err instanceof Json5SyntaxError) {
+      const location = { file, ...lineColumn(text, err.offset) };
       throw new InputError(`${file} is not valid JSON5`, {
         code: 'config-syntax',
         cause: err,
-        problems: [{ path: '', message: `syntax error: ${message}`, location }],
+        problems: [{ path: '', message: `syntax error: ${syntaxMessage(err.message)}`, location }],
       });
     }
     throw err;
   }
 }
 
-/** @croct/json5-parser's token names, as a user would call what they typed. */
+/** The value the tree holds. */
+export const treeValue = (tree: ConfigTree): unknown => toValue(tree.root);
+
+/** The parser's token names, as a user would call what they typed. */
 const TOKEN_WORDS: Record<string, string> = {
   COMMA: "','",
   COLON: "':'",
@@ -80,13 +80,13 @@ export function syntaxMessage(parserMessage: string): string {
 }
 
 /** The value node at a path, or undefined. */
-export function nodeAt(root: JsonValueNode, path: readonly Segment[]): JsonValueNode | undefined {
-  let node: JsonValueNode | undefined = root;
+export function nodeAt(root: Json5Node, path: readonly Segment[]): Json5Node | undefined {
+  let node: Json5Node | undefined = root;
   for (const seg of path) {
-    if (node instanceof JsonObjectNode && typeof seg === 'string') {
+    if (node.kind === 'object' && typeof seg === 'string') {
       node = lastProperty(node, seg)?.value;
-    } else if (node instanceof JsonArrayNode && typeof seg === 'number') {
-      node = node.elements[seg];
+    } else if (node.kind === 'array' && typeof seg === 'number') {
+      node = node.entries[seg]?.value;
     } else {
       return undefined;
     }
@@ -96,52 +96,49 @@ export function nodeAt(root: JsonValueNode, path: readonly Segment[]): JsonValue
 }
 
 /** JSON5 allows duplicate keys; the last one wins (as in JSON.parse), so point at that one. */
-export function lastProperty(obj: JsonObjectNode, key: string): JsonPropertyNode | undefined {
-  const props = obj.properties;
-  for (let i = props.length - 1; i >= 0; i--) if (props[i]!.key.toJSON() === key) return props[i];
+export function lastProperty(obj: Json5Block, key: string): Json5Entry | undefined {
+  const props = obj.entries;
+  for (let i = props.length - 1; i >= 0; i--) if (props[i]!.key!.name === key) return props[i];
   return undefined;
 }
 
-function toLocation(file: string, loc: { start: { line: number; column: number } }): SourceLocation | undefined {
-  // nodes created by an edit have an unknown location (line 0)
-  if (!loc.start.line) return undefined;
-  return { file, line: loc.start.line, column: loc.start.column };
+function toLocation(tree: ConfigTree, offset: number, file: string): SourceLocation {
+  return { file, ...lineColumn(tree.text, offset) };
 }
 
 /** Where a value starts; for `key: true`, the key position of the property holding it. */
-export function locate(root: JsonValueNode, path: readonly Segment[], file: string, at: 'value' | 'key' = 'value'): SourceLocation | undefined {
+export function locate(tree: ConfigTree, path: readonly Segment[], file: string, at: 'value' | 'key' = 'value'): SourceLocation | undefined {
   if (at === 'key' && path.length > 0) {
-    const parent = nodeAt(root, path.slice(0, -1));
+    const parent = nodeAt(tree.root, path.slice(0, -1));
     const last = path[path.length - 1];
-    if (parent instanceof JsonObjectNode && typeof last === 'string') {
+    if (parent?.kind === 'object' && typeof last === 'string') {
       const prop = lastProperty(parent, last);
-      if (prop) return toLocation(file, prop.key.location);
+      if (prop) return toLocation(tree, prop.key!.start, file);
     }
   }
   // walk as far as the path exists: a missing leaf points at its nearest existing parent
   for (let n = path.length; n >= 0; n--) {
-    const node = nodeAt(root, path.slice(0, n));
-    if (node) return toLocation(file, node.location);
+    const node = nodeAt(tree.root, path.slice(0, n));
+    if (node) return toLocation(tree, node.start, file);
   }
   return undefined;
 }
 
 /** Duplicate keys are legal JSON5 but almost always a mistake in a config: report them. */
-export function duplicateKeys(root: JsonValueNode, file: string, path: Segment[] = []): Problem[] {
+export function duplicateKeys(tree: ConfigTree, file: string, node: Json5Node = tree.root, path: Segment[] = []): Problem[] {
   const problems: Problem[] = [];
-  if (root instanceof JsonObjectNode) {
+  if (node.kind === 'object') {
     const seen = new Set<string>();
-    for (const prop of root.properties) {
-      const key = String(prop.key.toJSON());
+    for (const prop of node.entries) {
+      const key = prop.key!.name;
       if (seen.has(key)) {
-        const loc = toLocation(file, prop.key.location);
-        problems.push({ path: formatPath([...path, key]), message: 'duplicate key (the last one wins): remove one', ...(loc ? { location: loc } : {}) });
+        problems.push({ path: formatPath([...path, key]), message: 'duplicate key (the last one wins): remove one', location: toLocation(tree, prop.key!.start, file) });
       }
       seen.add(key);
-      problems.push(...duplicateKeys(prop.value, file, [...path, key]));
+      problems.push(...duplicateKeys(tree, file, prop.value, [...path, key]));
     }
-  } else if (root instanceof JsonArrayNode) {
-    root.elements.forEach((el, i) => problems.push(...duplicateKeys(el, file, [...path, i])));
+  } else if (node.kind === 'array') {
+    node.entries.forEach((el, i) => problems.push(...duplicateKeys(tree, file, el.value, [...path, i])));
   }
   return problems;
 }
@@ -163,23 +160,21 @@ function textProblem(s: string): string | undefined {
  * encode it) or a control character (a name with an escape sequence would rewrite the terminal of
  * whoever prints it). No entra-portal value has a use for either.
  */
-export function textProblems(root: JsonValueNode, file: string, path: Segment[] = []): Problem[] {
+export function textProblems(tree: ConfigTree, file: string, node: Json5Node = tree.root, path: Segment[] = []): Problem[] {
   const problems: Problem[] = [];
-  const report = (at: Segment[], message: string, loc: SourceLocation | undefined) =>
-    problems.push({ path: formatPath(at), message, ...(loc ? { location: loc } : {}) });
-  if (root instanceof JsonObjectNode) {
-    for (const prop of root.properties) {
-      const key = String(prop.key.toJSON());
+  const report = (at: Segment[], message: string, offset: number) => problems.push({ path: formatPath(at), message, location: toLocation(tree, offset, file) });
+  if (node.kind === 'object') {
+    for (const prop of node.entries) {
+      const key = prop.key!.name;
       const keyProblem = textProblem(key);
-      if (keyProblem) report(path, `a key ${keyProblem}`, toLocation(file, prop.key.location));
-      problems.push(...textProblems(prop.value, file, [...path, key]));
+      if (keyProblem) report(path, `a key ${keyProblem}`, prop.key!.start);
+      problems.push(...textProblems(tree, file, prop.value, [...path, key]));
     }
-  } else if (root instanceof JsonArrayNode) {
-    root.elements.forEach((el, i) => problems.push(...textProblems(el, file, [...path, i])));
-  } else {
-    const value = root.toJSON();
-    const problem = typeof value === 'string' ? textProblem(value) : undefined;
-    if (problem) report(path, problem, toLocation(file, root.location));
+  } else if (node.kind === 'array') {
+    node.entries.forEach((el, i) => problems.push(...textProblems(tree, file, el.value, [...path, i])));
+  } else if (node.kind === 'string') {
+    const problem = textProblem(node.value as string);
+    if (problem) report(path, problem, node.start);
   }
   return problems;
 }

@@ -5,14 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JsonObjectNode, JsonParser } from '@croct/json5-parser';
 import { Json5ConfigDocument } from '../../src/config/document.js';
+import { parseTree } from '../../src/config/tree.js';
 import { validateConfigText } from '../../src/config/load.js';
 import { credentialEnvOf, defaultCredentialEnv } from '../../src/config/customers.js';
 import { adminConsentUrl, consentUrlParts } from '../../src/cloud/admin-consent.js';
 
 const edit = (text: string, fn: (d: Json5ConfigDocument) => void): string => {
-  const d = new Json5ConfigDocument(JsonParser.parse(text, JsonObjectNode));
+  const d = new Json5ConfigDocument(parseTree(text, 'c.json5'));
   fn(d);
   return d.toString();
 };
