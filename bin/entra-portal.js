@@ -22,12 +22,13 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 // The bundled build (scripts/bundle.mjs: CommonJS, which starts sooner than ES modules; this file
-// is CommonJS too, bin/package.json) unless a later `tsc` left it stale: then the ES modules of dist/src.
+// is CommonJS too, bin/package.json), compiled from its code cache (load-bundle.js), unless a later
+// `tsc` left it stale: then the ES modules of dist/src.
 const { statSync } = require('node:fs');
 const { join } = require('node:path');
 const built = (path) => statSync(join(__dirname, path), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const bundled = built('../dist/cli/main.cjs') >= Math.max(built('../dist/src/cli/main.js'), 0);
-const loaded = bundled ? Promise.resolve(require('../dist/cli/main.cjs')) : import('../dist/src/cli/main.js');
+const loaded = bundled ? Promise.resolve(require('./load-bundle.js')(join(__dirname, '..', 'dist', 'cli'))) : import('../dist/src/cli/main.js');
 loaded.then(({ main }) =>
   main(process.argv.slice(2), { signal: stop.signal })).then(
   (code) => {

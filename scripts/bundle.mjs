@@ -19,6 +19,7 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCodeCache } from './code-cache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = 'dist/cli';
@@ -144,8 +145,30 @@ for (const group of groups) {
     // the sources are ES modules: strict, and import.meta.url is the file's URL
     banner: { js: `"use strict";\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
     define: { 'import.meta.url': '__importMetaUrl' },
-    plugins: [otherGroups(group.name)],
+    plugins: [lateRequire(), otherGroups(group.name)],
   });
+}
+
+// 4. The V8 code cache of the files just written (bin/load-bundle.js, scripts/code-cache.mjs).
+writeCodeCache(`${root}/${OUT}`);
+
+/**
+ * A late `import()` of a library that has a CommonJS build (the network libraries, node's own
+ * modules) becomes a `require()` when it runs: compiled code that calls `import()` cannot come
+ * from V8's code cache without an experimental Node feature (bin/load-bundle.js compiles such a file
+ * the ordinary way). Only @inquirer/prompts (ES modules only; loaded for a question on a terminal)
+ * keeps its `import()`.
+ */
+function lateRequire() {
+  return {
+    name: 'late-require',
+    setup(b) {
+      b.onResolve({ filter: /^(node:|@azure\/identity$|@microsoft\/microsoft-graph-client|undici$)/ }, (args) =>
+        args.kind === 'dynamic-import' ? { path: args.path, namespace: 'late-require' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'late-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    },
+  };
 }
 
 /** Imports of a module placed in another group read it from that group's `__m` table. */

@@ -6,7 +6,7 @@
  * machine see it (`ps`, /proc/<pid>/cmdline, Windows' process list) and shells keep it in history.
  */
 import type { Context } from '../context.js';
-import { InputError, InterruptedError, UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 
 /** The value of $name; UsageError (64) naming the variable when it is not set. */
 export function passwordFromEnv(name: string, ctx: Pick<Context, 'env'>): string {
@@ -43,24 +43,10 @@ export function canPrompt(ctx: Pick<Context, 'stdin'>): boolean {
   return ctx.stdin.isTTY === true;
 }
 
-/**
- * A hidden prompt on stderr (stdout carries only the result). Ctrl-C at the prompt (the terminal is
- * in raw mode, so it arrives as a key, not as SIGINT) and a stopped run both end it as an
- * interruption (exit 130), like Ctrl-C anywhere else.
- */
+/** A hidden prompt on stderr (src/util/prompt.ts); Ctrl-C there ends the run as an interruption. */
 export async function promptPassword(message: string, ctx: Pick<Context, 'stdin' | 'stderr' | 'signal'>): Promise<string> {
-  const { password } = await import('@inquirer/prompts');
-  try {
-    return await password(
-      { message, mask: '*' },
-      { input: ctx.stdin as NodeJS.ReadableStream, output: ctx.stderr as unknown as NodeJS.WritableStream, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-    );
-  } catch (err) {
-    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) {
-      throw InterruptedError.from(ctx.signal?.aborted ? ctx.signal.reason : 'SIGINT', 'stopped at the password prompt; nothing was changed', { cause: err });
-    }
-    throw err;
-  }
+  const { askPassword } = await import('../util/prompt.js');
+  return askPassword(message, 'the password prompt', ctx);
 }
 
 export interface PasswordSource {

@@ -242,19 +242,12 @@ async function confirmPrune(run: PlannedRun, input: ApplyInput, ctx: Context): P
   if (risky.length === 0) return true;
   // without a terminal, --prune was asked for: proceed (a scheduler cannot answer)
   if (!ctx.stdin.isTTY || !ctx.stderr.isTTY) return true;
-  const { confirm } = await import('@inquirer/prompts');
-  try {
-    return await confirm(
-      { message: `Remove ${risky.length} credential${risky.length === 1 ? '' : 's'} / redirect URI${risky.length === 1 ? '' : 's'} the config does not describe (listed above)?`, default: false },
-      { input: ctx.stdin, output: ctx.stderr as NodeJS.WritableStream, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-    );
-  } catch (err) {
-    // Ctrl-C at the question (a key in raw mode, not SIGINT) stops the run, as Ctrl-C does anywhere
-    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) {
-      throw InterruptedError.from(ctx.signal?.aborted ? ctx.signal.reason : 'SIGINT', 'stopped at the --prune question; nothing was changed', { cause: err });
-    }
-    throw err;
-  }
+  const { askConfirm } = await import('../util/prompt.js');
+  return askConfirm(
+    `Remove ${risky.length} credential${risky.length === 1 ? '' : 's'} / redirect URI${risky.length === 1 ? '' : 's'} the config does not describe (listed above)?`,
+    'the --prune question',
+    ctx,
+  );
 }
 
 /** Stopped by Ctrl-C or SIGTERM: what was done, and that running apply again finishes the job. */
