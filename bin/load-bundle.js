@@ -32,6 +32,8 @@ function readCache(cachePath, file) {
  */
 module.exports = function loadBundle(dir) {
   const prefix = dir + sep;
+  // the escape hatch (and the bench's comparison): ENTRA_PORTAL_CODE_CACHE=off compiles as Node does
+  if (process.env.ENTRA_PORTAL_CODE_CACHE === 'off') return require(`${prefix}main.cjs`);
   const write = process.env.ENTRA_PORTAL_WRITE_CODE_CACHE === '1';
   const compiled = [];
   const compile = Module.prototype._compile;

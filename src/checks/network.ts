@@ -2,8 +2,8 @@
  * dns and tcp. Both honour the AbortSignal the runner gives them (the per-step
  * timeout) and never leave a socket open: a host that drops packets costs at most the timeout.
  */
-import { lookup } from 'node:dns/promises';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { dns, net } from './sockets.js';
 import { fail, pass, skip, type CheckOutcome } from './types.js';
 import type { PortalUrl } from './url.js';
 
@@ -16,7 +16,7 @@ export interface ResolvedAddress {
 export async function checkDns(url: PortalUrl, signal: AbortSignal): Promise<CheckOutcome> {
   if (url.hostKind === 'ipv4') return skip(`${url.host} is an IPv4 address: nothing to resolve`, { notApplicable: true });
   try {
-    const found = await abortable(lookup(url.host, { all: true, verbatim: true }), signal);
+    const found = await abortable(dns().lookup(url.host, { all: true, verbatim: true }), signal);
     const addresses: ResolvedAddress[] = found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
     if (addresses.length === 0) return failDns(url, 'the name has no addresses');
     return pass(`${url.host} resolves to ${addresses.map((a) => a.address).join(', ')}`, { addresses }, addresses);
@@ -57,7 +57,7 @@ export function checkTcp(url: PortalUrl, signal: AbortSignal): Promise<CheckOutc
       socket?.destroy();
       resolve(o);
     };
-    socket = connect({ host: url.host, port: url.port });
+    socket = net().connect({ host: url.host, port: url.port });
     socket.once('connect', () => {
       const remote = socket!.remoteAddress;
       done(pass(`${target} accepts connections${remote && remote !== url.host ? ` (${remote})` : ''}`, { remoteAddress: remote, port: url.port }));

@@ -5,7 +5,7 @@
  * docs/vb365.md, "What the REST API reports"). The served certificate is accepted whatever it is for this
  * read: trust is judged by tls.trust.
  */
-import { request } from 'node:https';
+import { https } from './sockets.js';
 import { fail, pass, warn, type CheckOutcome } from './types.js';
 import { normalizeUrl, type PortalUrl } from './url.js';
 
@@ -34,7 +34,7 @@ interface HttpAnswer {
 
 function get(url: PortalUrl, signal: AbortSignal): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request(
+    const req = https().request(
       {
         host: url.host,
         port: url.port,

@@ -8,8 +8,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect as netConnect } from 'node:net';
-import { checkServerIdentity, connect, rootCertificates, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
+import { net, tls } from './sockets.js';
 import { DEFAULT_WARN_DAYS } from '../reconcile/aspects/certificates.js';
 import { fail, pass, warn, type CheckOutcome } from './types.js';
 import type { PortalUrl } from './url.js';
@@ -53,7 +53,7 @@ function dn(multiline: string): string {
 
 function anchorsFor(ca: TlsOptions['ca']): string[] | undefined {
   if (ca === undefined) return undefined;
-  return [...rootCertificates, ...(Array.isArray(ca) ? ca : [ca])];
+  return [...tls().rootCertificates, ...(Array.isArray(ca) ? ca : [ca])];
 }
 
 interface RawHandshake {
@@ -64,7 +64,7 @@ function handshake(url: PortalUrl, signal: AbortSignal, options: TlsOptions, leg
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const ca = anchorsFor(options.ca);
-    const socket = connect({
+    const socket = tls().connect({
       host: url.host,
       port: url.port,
       ...(url.hostKind === 'dns' ? { servername: url.host } : {}),
@@ -117,7 +117,7 @@ const NOT_TLS_ERROR = /wrong version number|packet length too long|http request|
 export function speaksPlainHttp(host: string, port: number, signal: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(undefined);
-    const socket = netConnect({ host, port });
+    const socket = net().connect({ host, port });
     let buf = '';
     const finish = (v: string | undefined) => {
       signal.removeEventListener('abort', onAbort);
@@ -228,7 +228,7 @@ export function checkTlsExpiry(probe: TlsProbe, now: number, warnDays = DEFAULT_
 }
 
 export function checkTlsHostname(probe: TlsProbe, url: PortalUrl): CheckOutcome {
-  const err = checkServerIdentity(url.host, probe.peer);
+  const err = tls().checkServerIdentity(url.host, probe.peer);
   const san = probe.peer.subjectaltname;
   const details = { host: url.host, ...(san ? { subjectAltName: san } : {}), subject: dn(probe.chain[0]!.subject) };
   if (!err) return pass(`the certificate covers ${url.host}`, details);
@@ -279,7 +279,7 @@ export function checkTlsTrust(probe: TlsProbe, options: TlsOptions = {}): CheckO
 
 /** A trust anchor that issued (or is) one of the chain's certificates, ignoring dates. */
 function findAnchor(chain: X509Certificate[], options: TlsOptions): X509Certificate | undefined {
-  const pems = [...rootCertificates];
+  const pems = [...tls().rootCertificates];
   const extra = options.env?.NODE_EXTRA_CA_CERTS;
   if (extra) {
     try {
