@@ -46,6 +46,14 @@ export const appByAppIdPath = (appId: string) => `${appKey({ appId })}?$select=$
 export const appByUniqueNamePath = (uniqueName: string) => `${appKey({ uniqueName })}?$select=${APPLICATION_SELECT}`;
 export const federatedCredentialsPath = (key: { appId: string } | { uniqueName: string }) => `${appKey(key)}/federatedIdentityCredentials`;
 export const spByAppIdPath = (appId: string, select = SERVICE_PRINCIPAL_SELECT) => `/servicePrincipals?$filter=${eq('appId', appId)}&$select=${select}`;
+/**
+ * The portal application's own service principal, with Graph's default properties and no `$select`:
+ * they include its certificates (`keyCredentials`, with `key` null) and secrets. Naming
+ * keyCredentials in `$select` would return the keys too, and count against Graph's limit of 150 such
+ * reads a minute per tenant (https://learn.microsoft.com/graph/api/serviceprincipal-get); that a
+ * certificate is there at all is what matters here.
+ */
+export const ownSpPath = (appId: string) => `/servicePrincipals?$filter=${eq('appId', appId)}`;
 export const spByIdPath = (id: string, select = RESOURCE_SELECT) => `/servicePrincipals/${encodeURIComponent(id)}?$select=${select}`;
 /** AllPrincipals grants of a client; filtering on clientId also shortens replication delay (oauth2permissiongrant-list). */
 export const grantsPath = (clientSpId: string) =>

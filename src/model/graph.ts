@@ -10,6 +10,7 @@
  *   https://learn.microsoft.com/graph/api/resources/passwordcredential
  *   https://learn.microsoft.com/graph/api/resources/federatedidentitycredential
  *   https://learn.microsoft.com/graph/api/resources/oauth2permissiongrant
+ *   https://learn.microsoft.com/graph/api/resources/preauthorizedapplication
  *   https://learn.microsoft.com/graph/api/resources/approleassignment
  * Types only: no runtime code.
  */
@@ -91,9 +92,17 @@ export interface WebApplication {
   implicitGrantSettings?: ImplicitGrantSettings | null;
 }
 
+/** `preAuthorizedApplication`: a client application that gets these scopes without any consent prompt. */
+export interface PreAuthorizedApplication {
+  appId: string;
+  /** ids of the application's own oauth2PermissionScopes */
+  delegatedPermissionIds: string[];
+}
+
 export interface ApiApplication {
   requestedAccessTokenVersion?: number | null;
   oauth2PermissionScopes?: PermissionScope[];
+  preAuthorizedApplications?: PreAuthorizedApplication[];
   [k: string]: unknown;
 }
 
@@ -133,6 +142,8 @@ export interface ServicePrincipal {
   accountEnabled?: boolean;
   /** client secrets added to the service principal itself (addPassword on the service principal) */
   passwordCredentials?: PasswordCredential[];
+  /** certificates on the service principal itself (read without `key`: see ownSpPath) */
+  keyCredentials?: KeyCredential[];
 }
 
 export type ServicePrincipalPatch = Partial<Omit<ServicePrincipal, 'id' | 'appId' | 'passwordCredentials'>>;

@@ -68,10 +68,12 @@ export function describeChange(c: Change, options: { verbs?: boolean } = {}): st
       return c.action === 'update' ? `exposed scope ${scope(c.before)} → ${scope(c.after)}` : `${verb(c.action)}exposed scope ${scope(c.after ?? c.before)}`;
     case 'appRole':
       return `${verb(c.action)}app role ${scope(c.before)}`;
+    case 'preAuthorizedApplication':
+      return `${verb(c.action)}pre-authorized client application ${c.before.appId} (${c.before.delegatedPermissionIds.length} scope${c.before.delegatedPermissionIds.length === 1 ? '' : 's'}, no consent prompt)`;
     case 'redirectUri':
       return `${verb(c.action)}${c.field.split('.')[0]} redirect URI ${c.after ?? c.before}`;
     case 'keyCredential':
-      return `${verb(c.action)}certificate ${certificate(c.after ?? c.before)}`;
+      return `${verb(c.action)}certificate ${c.field.startsWith('servicePrincipal.') ? 'on the service principal ' : ''}${certificate(c.after ?? c.before)}`;
     case 'passwordCredential':
       return `${verb(c.action)}client secret ${c.field.startsWith('servicePrincipal.') ? 'on the service principal ' : ''}${secret(c.before)}`;
     case 'federatedCredential':

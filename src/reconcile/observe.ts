@@ -33,6 +33,7 @@ import {
   federatedCredentialsPath,
   grantsPath,
   RESOURCE_SELECT,
+  ownSpPath,
   spByAppIdPath,
   spByIdPath,
 } from '../graph/types.js';
@@ -173,7 +174,7 @@ async function readOnce(session: GraphSession, key: Pick<DesiredState, 'appId' |
       : []),
     { method: 'GET', path: spByAppIdPath(MICROSOFT_GRAPH_APP_ID) },
   ];
-  if (key.appId) items.push({ method: 'GET', path: spByAppIdPath(key.appId) });
+  if (key.appId) items.push({ method: 'GET', path: ownSpPath(key.appId) });
   const r1 = await graphBatch(session, items);
   roundTrips++;
   const graphAt = withApplication ? 2 : 0;
@@ -182,7 +183,7 @@ async function readOnce(session: GraphSession, key: Pick<DesiredState, 'appId' |
   const resources: Observed['resources'] = { [MICROSOFT_GRAPH_APP_ID]: single<ServicePrincipal>(r1[graphAt], true) };
   let servicePrincipal = key.appId ? single<ServicePrincipal>(r1[graphAt + 1], true) : undefined;
   if (application && !key.appId) {
-    servicePrincipal = (await graphList<ServicePrincipal>(session, spByAppIdPath(application.appId)))[0];
+    servicePrincipal = (await graphList<ServicePrincipal>(session, ownSpPath(application.appId)))[0];
     roundTrips++;
   }
 

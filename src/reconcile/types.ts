@@ -28,6 +28,7 @@ export type ChangeResource =
   | 'identifierUri'
   | 'permissionScope'
   | 'appRole'
+  | 'preAuthorizedApplication'
   | 'redirectUri'
   | 'keyCredential'
   | 'passwordCredential'
@@ -130,6 +131,19 @@ export type PermissionScopeChange = ChangeBase & {
 
 export type AppRoleChange = ChangeBase & { resource: 'appRole'; action: 'remove' | 'keep'; field: 'appRoles'; before: ScopeView };
 
+/** A client application pre-authorized for the exposed scopes (it gets them without a consent prompt). */
+export interface PreAuthorizedView {
+  appId: string;
+  delegatedPermissionIds: string[];
+}
+
+export type PreAuthorizedApplicationChange = ChangeBase & {
+  resource: 'preAuthorizedApplication';
+  action: 'remove' | 'keep';
+  field: 'api.preAuthorizedApplications';
+  before: PreAuthorizedView;
+};
+
 export type RedirectPlatformField = 'spa.redirectUris' | 'web.redirectUris' | 'publicClient.redirectUris';
 
 export type RedirectUriChange = ChangeBase & { resource: 'redirectUri'; action: 'add' | 'remove' | 'keep'; field: RedirectPlatformField; before?: string; after?: string };
@@ -137,7 +151,8 @@ export type RedirectUriChange = ChangeBase & { resource: 'redirectUri'; action: 
 export type KeyCredentialChange = ChangeBase & {
   resource: 'keyCredential';
   action: 'add' | 'remove' | 'keep';
-  field: 'keyCredentials';
+  /** on the application, or on its service principal (the enterprise application) */
+  field: 'keyCredentials' | 'servicePrincipal.keyCredentials';
   before?: KeyCredentialView;
   after?: KeyCredentialView;
 };
@@ -189,6 +204,7 @@ export type Change =
   | IdentifierUriChange
   | PermissionScopeChange
   | AppRoleChange
+  | PreAuthorizedApplicationChange
   | RedirectUriChange
   | KeyCredentialChange
   | PasswordCredentialChange

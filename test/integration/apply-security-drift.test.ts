@@ -55,6 +55,29 @@ const INTRUSIONS: Intrusion[] = [
     check: 'entra.consent',
   },
   {
+    name: 'a certificate added to the service principal (it signs in as the app in this tenant)',
+    make: async (s, a) => {
+      const sp = (await spOf(s, a.appId))!;
+      const { info } = await generateSelfSigned({ subject: 'CN=sp-intruder', validityDays: 30 });
+      await graphCall(s, {
+        method: 'PATCH',
+        path: `/servicePrincipals/${sp.id}`,
+        body: { keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: info.derBase64, displayName: 'CN=sp-intruder' }] },
+      });
+    },
+    named: /certificate on the service principal [0-9A-F]{40} \(CN=sp-intruder\)/,
+    check: 'entra.consent',
+  },
+  {
+    name: 'a client application pre-authorized for access_as_user (no consent prompt)',
+    make: (s, a) => {
+      const scope = a.api!.oauth2PermissionScopes!.find((p) => p.value === 'access_as_user')!;
+      return patchApp(s, a.id, { api: { preAuthorizedApplications: [{ appId: '9e1f0b7a-1b2c-4d3e-8f40-5a6b7c8d9e0f', delegatedPermissionIds: [scope.id] }] } });
+    },
+    named: /pre-authorized client application 9e1f0b7a-1b2c-4d3e-8f40-5a6b7c8d9e0f \(1 scope, no consent prompt\)/,
+    check: 'entra.permissions',
+  },
+  {
     name: 'a web redirect URI to another host',
     make: (s, a) => patchApp(s, a.id, { web: { ...(a.web ?? {}), redirectUris: ['https://evil.example.com/cb'] } }),
     named: /web redirect URI https:\/\/evil\.example\.com\/cb/,

@@ -15,7 +15,7 @@ import { CUSTOMER_ASPECTS, planCustomer } from '../../src/reconcile/customer.js'
 import { ASPECTS, type Change } from '../../src/reconcile/types.js';
 import type { DesiredState, Observed } from '../../src/model/state.js';
 import { INTEGRATED_APP_TAG, MICROSOFT_GRAPH_APP_ID } from '../../src/model/portal.js';
-import { APP_ID, GRAPH_SP_ID, SP_ID, desired, emptyTenant, fakeCert, grant, storedKey, syncedObserved } from '../fixtures/plan/builders.js';
+import { APP_ID, GRAPH_SP_ID, SCOPE_ID, SP_ID, desired, emptyTenant, fakeCert, grant, storedKey, syncedObserved } from '../fixtures/plan/builders.js';
 import { simulate } from '../fixtures/plan/simulate.js';
 import { prng } from '../../src/emulator/faults.js';
 import { assertValidPlan } from '../fixtures/plan/validate.js';
@@ -57,6 +57,8 @@ export const MUTATIONS: Mutation[] = [
   ['own scope no longer requested', (o) => app(o).requiredResourceAccess!.pop()],
   ['display name changed', (o) => (app(o).displayName = 'Something else')],
   ['client secret added to the service principal', (o) => (o.servicePrincipal!.passwordCredentials = [{ keyId: 'sp-pw-1', displayName: 'sp backdoor', hint: 'xyz' }])],
+  ['certificate added to the service principal', (o) => (o.servicePrincipal!.keyCredentials = [{ ...storedKey(fakeCert('sp-intruder', 'CN=sp intruder'), 'sp-key'), key: null }])],
+  ['a client pre-authorized for access_as_user', (o) => (app(o).api!.preAuthorizedApplications = [{ appId: '9e1f0b7a-0000-4000-8000-00000000e71c', delegatedPermissionIds: [SCOPE_ID] }])],
   ['service principal tag removed', (o) => (o.servicePrincipal!.tags = [])],
   ['service principal disabled', (o) => (o.servicePrincipal!.accountEnabled = false)],
   ['Graph consent revoked', (o) => (o.grants = o.grants.filter((g) => g.resourceId !== GRAPH_SP_ID))],

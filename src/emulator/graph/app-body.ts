@@ -46,6 +46,26 @@ function merge(target: Record<string, unknown>, patch: Record<string, unknown>, 
   }
 }
 
+/**
+ * api.preAuthorizedApplications: {appId, delegatedPermissionIds}, each id one of the application's
+ * scopes as stored before this PATCH — a scope added in the same body is not found yet
+ * (ISSUE microsoftgraph/microsoft-graph-docs#20177; the message as in microsoftgraph/microsoft-graph-docs#12675).
+ */
+function checkPreAuthorized(v: unknown, storedScopes: readonly PermissionScope[]): void {
+  if (!Array.isArray(v)) throw invalidValue('api.preAuthorizedApplications');
+  const known = new Set(storedScopes.map((p) => p.id.toLowerCase()));
+  for (const entry of v) {
+    if (!isObj(entry) || !isGuid(entry.appId) || !Array.isArray(entry.delegatedPermissionIds)) throw invalidValue('api.preAuthorizedApplications');
+    for (const id of entry.delegatedPermissionIds) {
+      if (typeof id !== 'string' || !known.has(id.toLowerCase())) {
+        throw new GraphError(400, 'InvalidValue', 'Property api.preAuthorizedApplications.delegatedPermissionIds has a Permission Id that cannot be found in the AppPermissions sets.', {
+          details: [{ target: 'api.preAuthorizedApplications.delegatedPermissionIds', code: 'InvalidValue' }],
+        });
+      }
+    }
+  }
+}
+
 function checkRedirectUris(uris: string[], kind: string): void {
   if (uris.length > 256) throw invalidValue(`${kind}.redirectUris`);
   for (const u of uris) {
@@ -206,6 +226,7 @@ export function applyApplicationBody(tenant: Tenant, app: Application, body: Rec
           const scopes = k === 'api' ? v.oauth2PermissionScopes : undefined;
           const { oauth2PermissionScopes: _ignored, ...rest } = v;
           merge(cur, k === 'api' ? rest : v, t, k);
+          if (k === 'api' && v.preAuthorizedApplications !== undefined) checkPreAuthorized(v.preAuthorizedApplications, app.api.oauth2PermissionScopes);
           if (k === 'api' && scopes !== undefined) {
             cur.oauth2PermissionScopes = checkEntitlements<PermissionScope>('oauth2PermissionScopes', app.api.oauth2PermissionScopes, scopes);
           }

@@ -1,7 +1,8 @@
 /**
  * Graph's per-tenant limit on reads that `$select` keyCredentials: 150 requests a minute
  * (https://learn.microsoft.com/graph/api/application-get — "Using $select to get keyCredentials is
- * limited to 150 requests per minute for each tenant"; likewise application-list). Each `$batch`
+ * limited to 150 requests per minute for each tenant"; likewise application-list, and for service
+ * principals serviceprincipal-get and serviceprincipal-list). Each `$batch`
  * item counts on its own. Over the limit: 429 with Retry-After (seconds until the oldest read in the
  * window leaves it). On by default; `key-reads=<n>` changes it, `key-reads=0` turns it off.
  */
@@ -13,7 +14,7 @@ const WINDOW_MS = 60_000;
 const reads = new WeakMap<Tenant, number[]>();
 
 function selectsKeyCredentials(call: GraphCall): boolean {
-  if (call.method !== 'GET' || !/^\/?applications\b/i.test(call.path)) return false;
+  if (call.method !== 'GET' || !/^\/?(applications|servicePrincipals)\b/i.test(call.path)) return false;
   const select = call.query.get('$select');
   return !!select && select.split(',').some((p) => p.trim().toLowerCase() === 'keycredentials');
 }

@@ -1,14 +1,15 @@
 /**
  * `/servicePrincipals` (docs/graph.md, "Service principals"): POST {appId} (400
  * NoBackingApplicationObject when no application backs it — also while the application is still
- * replicating), read by id and `(appId='…')`, list with `$filter`, PATCH (tags and the few other
- * writable properties), DELETE, and the appRoleAssignedTo / appRoleAssignments collections.
+ * replicating), read by id and `(appId='…')`, list with `$filter`, PATCH (tags, keyCredentials and
+ * the few other writable properties), DELETE, and the appRoleAssignedTo / appRoleAssignments collections.
  */
 import type { Tenant } from '../directory.js';
 import { badRequest, GraphError, notFound, type GraphResult } from '../http.js';
 import { newServicePrincipal, syncServicePrincipal } from '../shapes.js';
 import type { Application, ServicePrincipal } from '../types.js';
 import { handleAssignments } from './assignments.js';
+import { replaceKeyCredentials } from './key-credentials.js';
 import { addSpPassword, removeSpPassword } from './sp-actions.js';
 import { requireAny, ROLES } from './auth.js';
 import { checkKey, methodNotAllowed, objectBody, unknownSegment, type GraphCall, type Segment } from './call.js';
@@ -46,6 +47,11 @@ function applySpBody(sp: ServicePrincipal, body: Record<string, unknown>, creati
   for (const [k, v] of Object.entries(body)) {
     if (k.startsWith('@odata.') || (creating && k === 'appId')) continue;
     if (!(k in sp)) throw badRequest(`Property '${k}' does not exist on type 'microsoft.graph.servicePrincipal'.`);
+    if (k === 'keyCredentials') {
+      // replaced whole, checked as the application's are (https://learn.microsoft.com/graph/api/serviceprincipal-update)
+      sp.keyCredentials = replaceKeyCredentials(sp.keyCredentials ?? [], v);
+      continue;
+    }
     if (!WRITABLE.has(k)) throw badRequest(`Property '${k}' is read-only and cannot be set.`);
     const cur = sp[k];
     const ok =

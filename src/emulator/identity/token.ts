@@ -1,7 +1,7 @@
 /**
  * `POST /{tenant}/oauth2/v2.0/token`: client_credentials with a client secret (in the body or as
  * HTTP Basic) or a client assertion (RS256/PS256, `x5t` or `x5t#S256` matched against the
- * application's keyCredentials); the device-code and refresh-token grants are in delegated.ts.
+ * application's keyCredentials, or its service principal's in the tenant asked for a token); the device-code and refresh-token grants are in delegated.ts.
  * Errors carry Entra's AADSTS codes.
  */
 import { randomBytes } from 'node:crypto';
@@ -124,7 +124,7 @@ function authenticateClient(req: TokenRequest, app: Application, home: Tenant, s
     return { acr: '1' };
   }
   if (assertion !== null) {
-    const err = verifyAssertion(req, app, assertion);
+    const err = verifyAssertion(req, app, assertion, sp);
     return err ? { error: err } : { acr: '2' };
   }
   return {
@@ -132,7 +132,7 @@ function authenticateClient(req: TokenRequest, app: Application, home: Tenant, s
   };
 }
 
-function verifyAssertion(req: TokenRequest, app: Application, assertion: string): GraphResult | undefined {
+function verifyAssertion(req: TokenRequest, app: Application, assertion: string, sp?: ServicePrincipal): GraphResult | undefined {
   const { form, engine, tenant } = req;
   const bad = (desc: string, code = 700027) => aadError(401, 'invalid_client', code, desc, req.correlationId);
   if (form.get('client_assertion_type') !== JWT_BEARER) {
@@ -155,7 +155,8 @@ function verifyAssertion(req: TokenRequest, app: Application, assertion: string)
   const s256 = typeof header['x5t#S256'] === 'string' ? Buffer.from(header['x5t#S256'], 'base64url') : undefined;
   const s1 = typeof header.x5t === 'string' ? Buffer.from(header.x5t, 'base64url') : undefined;
   if (!s256 && !s1) return bad('Client assertion failed signature validation: the header has neither x5t nor x5t#S256.');
-  const key = app.keyCredentials
+  // the application's certificates, or (in this tenant) its service principal's
+  const key = [...app.keyCredentials, ...(sp?.keyCredentials ?? [])]
     .map((k) => usableVerifyKey(k))
     .find((p) => p && ((s256 && p.sha256.equals(s256)) || (s1 && p.sha1.equals(s1))));
   if (!key) {

@@ -1,7 +1,8 @@
 /**
  * What the application exposes as an API: `api://<appId>` among its identifier URIs, and exactly one
  * delegated scope, `access_as_user` (type Admin, enabled; its GUID kept once created). Other
- * identifier URIs, scopes and app roles are unmanaged.
+ * identifier URIs, scopes, app roles and pre-authorized client applications are unmanaged
+ * (https://learn.microsoft.com/graph/api/resources/preauthorizedapplication).
  *
  * Entra refuses to delete or change an enabled scope or app role in the same write
  * (400 CannotDeleteOrUpdateEnabledEntitlement; https://learn.microsoft.com/graph/api/application-update):
@@ -84,6 +85,25 @@ export function assessExposedApi(_desired: DesiredState, observed: Observed, opt
       body.api = { oauth2PermissionScopes: [ownWanted] };
       delete second.api;
     }
+  }
+
+  // pre-authorized client applications: none (each gets the scopes without any consent prompt)
+  const preAuthorized = app?.api?.preAuthorizedApplications ?? [];
+  for (const p of preAuthorized) {
+    changes.push({
+      resource: 'preAuthorizedApplication',
+      action: unmanagedAction(prune),
+      field: 'api.preAuthorizedApplications',
+      before: { appId: String(p.appId), delegatedPermissionIds: Array.isArray(p.delegatedPermissionIds) ? p.delegatedPermissionIds.map(String) : [] },
+      unmanaged: true,
+      reason: unmanagedReason(prune, 'a pre-authorized client gets the portal scope without consent: VB365 pre-authorizes none'),
+    });
+  }
+  // emptied in the first write, before any scope it names is disabled and removed; the second write
+  // says so again (plan() completes `api` from what was read before the first one)
+  if (prune && preAuthorized.length > 0) {
+    body.api = { ...(body.api ?? {}), preAuthorizedApplications: [] };
+    if (second.api) second.api = { ...second.api, preAuthorizedApplications: [] };
   }
 
   // app roles: none

@@ -1,11 +1,15 @@
 /**
  * The application's service principal (its "enterprise application") exists in the tenant, is
  * enabled, and carries the tag `WindowsAzureActiveDirectoryIntegratedApp` (what the Entra admin
- * center and VB365 put on integrated apps). Without it nobody can sign in to the portal.
+ * center and VB365 put on integrated apps). Without it nobody can sign in to the portal. Client
+ * secrets and certificates on the service principal itself are unmanaged: either signs in as the
+ * application in this tenant (https://learn.microsoft.com/graph/api/serviceprincipal-addpassword,
+ * https://learn.microsoft.com/graph/api/serviceprincipal-addkey).
  */
 import { ASSIGNED_ON_CREATE, INTEGRATED_APP_TAG } from '../../model/portal.js';
 import type { ServicePrincipalPatch } from '../../model/graph.js';
 import { REF, type Change, type DesiredState, type Observed, type PlanOptions, type Write } from '../types.js';
+import { keyCredentialView } from './certificates.js';
 import { passwordView } from './credentials.js';
 import { assessment, unmanagedAction, unmanagedReason } from './judge.js';
 import { restoreStep } from './restore.js';
@@ -37,6 +41,21 @@ export function assessServicePrincipal(_desired: DesiredState, observed: Observe
       changes.push({ resource: 'servicePrincipal', action: 'update', field: 'accountEnabled', before: false, after: true });
       body.accountEnabled = true;
     }
+    // a certificate on the service principal signs in as the application in this tenant (the
+    // portal's own certificate belongs on the application; a SAML signing key has no use here)
+    const keys = sp.keyCredentials ?? [];
+    for (const k of keys) {
+      changes.push({
+        resource: 'keyCredential',
+        action: unmanagedAction(prune),
+        field: 'servicePrincipal.keyCredentials',
+        before: keyCredentialView(k),
+        unmanaged: true,
+        reason: unmanagedReason(prune, 'a certificate on the service principal: the portal certificate belongs on the application'),
+      });
+    }
+    // the collection is replaced whole (Graph PATCH): no proof of possession is needed to empty it
+    if (prune && keys.length > 0) body.keyCredentials = [];
     if (Object.keys(body).length > 0) writes.push({ aspect: 'servicePrincipal', op: 'patchServicePrincipal', body });
     // a secret on the service principal signs in as the application in this tenant just as well
     for (const p of sp.passwordCredentials ?? []) {
