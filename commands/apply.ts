@@ -6,7 +6,7 @@ import type { ApplyResult } from '../src/cmdlets/apply.js';
 import type { ChainedApplyOptions } from '../src/cmdlets/edit-verb.js';
 import type { FleetResult } from '../src/cmdlets/fleet.js';
 import type { AuthMode } from '../src/cloud/auth-modes.js';
-import { fleetRunInput, isFleetResult, renderFleetFor } from './fleet-output.js';
+import { fleetRunInput, isFleetResult, refuseReportForOneConfig, renderFleetFor } from './fleet-output.js';
 import type { Context } from '../src/context.js';
 import { DEFAULT_CONFIG_FILE } from '../src/config/types.js';
 import { displayPath } from '../src/util/paths.js';
@@ -60,6 +60,7 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult | FleetResult>(
         ctx,
       );
     }
+    refuseReportForOneConfig('apply', args);
     const { apply } = await import('../src/cmdlets/apply.js');
     return apply(
       {

@@ -4,6 +4,7 @@ import type { Context } from '../src/context.js';
 import { colorLevel } from '../src/context.js';
 import type { AuthMode } from '../src/cloud/auth-modes.js';
 import type { FleetResult, FleetRunInput } from '../src/cmdlets/fleet.js';
+import { UsageError } from '../src/errors.js';
 import { renderFleet } from '../src/fleet/render.js';
 import type { FleetVerb } from '../src/fleet/run.js';
 
@@ -24,6 +25,17 @@ export function fleetRunInput(args: FleetArgs): FleetRunInput {
     auth: args.auth,
     ...(args.trustEndpoint ? { trustEndpoint: args.trustEndpoint } : {}),
   };
+}
+
+/**
+ * One config is the single-config run, which writes no report: `--report` there would be silently
+ * skipped (a cron job would never notice), so it is refused.
+ */
+export function refuseReportForOneConfig(verb: FleetVerb, args: Pick<FleetArgs, 'report'>): void {
+  if (args.report === undefined) return;
+  throw new UsageError(`${verb}: --report is written by a fleet run, and this run has one config`, {
+    remedy: "Give -c more than once or as a quoted pattern (-c 'servers/*.json5'; a pattern that matches one file is a fleet of one), or leave out --report and use --json.",
+  });
 }
 
 export function isFleetResult(r: object): r is FleetResult {

@@ -2,7 +2,7 @@ import { createColors } from '../src/color.js';
 import { defineCommand } from '../src/cli/command.js';
 import { AUTH_OPTION, FLEET_OPTIONS, STORE_OPTION, TRUST_ENDPOINT_OPTION } from '../src/cli/options.js';
 import type { FleetResult } from '../src/cmdlets/fleet.js';
-import { fleetRunInput, isFleetResult, renderFleetFor } from './fleet-output.js';
+import { fleetRunInput, isFleetResult, refuseReportForOneConfig, renderFleetFor } from './fleet-output.js';
 import { colorLevel } from '../src/context.js';
 import { renderChecklist } from '../src/checks/render.js';
 import { testPortalExitCode, type TestPortalResult } from '../src/checks/result.js';
@@ -77,6 +77,7 @@ export const testPortalCommand = defineCommand<Args, TestPortalResult | FleetRes
         ctx,
       );
     }
+    refuseReportForOneConfig('test-portal', args);
     const { testPortal } = await import('../src/cmdlets/test-portal.js');
     return testPortal(
       {

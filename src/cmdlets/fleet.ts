@@ -36,22 +36,31 @@ export async function fleet(verb: FleetVerb, input: FleetRunInput, context: Cont
     });
   }
   const { configs: _configs, report, trustEndpoint: _trust, ...rest } = input;
+  // a report that cannot be written is found before any config runs (an apply's results are not lost to it)
+  const reportPath = report ? await prepareReport(report, ctx.cwd) : undefined;
   const result = await runFleet({ ...rest, verb, configs: paths, unmatched }, ctx);
-  if (report) {
-    const [{ renderReport }, { writeFileAtomic }, { resolve }, { packageVersion }] = await Promise.all([
-      import('../fleet/report.js'),
-      import('../util/fs.js'),
-      import('node:path'),
-      import('../version.js'),
-    ]);
+  if (reportPath) {
+    const [{ renderReport }, { writeFileAtomic }, { packageVersion }] = await Promise.all([import('../fleet/report.js'), import('../util/fs.js'), import('../version.js')]);
     const html = renderReport(verb, result, {
       cwd: ctx.cwd,
       generatedAt: new Date(ctx.clock.now()).toISOString(),
       toolVersion: packageVersion(),
       ...(input.testPortal?.warnDays !== undefined ? { warnDays: input.testPortal.warnDays } : {}),
     });
-    await writeFileAtomic(resolve(ctx.cwd, report), html);
+    await writeFileAtomic(reportPath, html);
     ctx.log.info(`wrote the report to ${report}`);
   }
   return result;
+}
+
+/** `--report`'s absolute path, its folder made; a folder or link there is refused (65). */
+async function prepareReport(report: string, cwd: string): Promise<string> {
+  const [{ lstat, mkdir }, { dirname, join, resolve }, { refuseLink }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('../util/fs.js')]);
+  const path = resolve(cwd, report);
+  await refuseLink(path);
+  if ((await lstat(path).catch(() => undefined))?.isDirectory()) {
+    throw new InputError(`--report ${report} is a folder: the report is one HTML file`, { code: 'report-is-folder', remedy: `Name a file, e.g. --report ${join(report, 'report.html')}.` });
+  }
+  await mkdir(dirname(path), { recursive: true });
+  return path;
 }
