@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { defineCommand } from '../src/cli/command.js';
 import { APPLY_RUN_OPTIONS, FLEET_OPTIONS } from '../src/cli/options.js';
 import { escapeControl } from '../src/util/text.js';
@@ -8,8 +7,7 @@ import type { FleetResult } from '../src/cmdlets/fleet.js';
 import type { AuthMode } from '../src/cloud/auth-modes.js';
 import { fleetRunInput, isFleetResult, refuseReportForOneConfig, renderFleetFor } from './fleet-output.js';
 import type { Context } from '../src/context.js';
-import { DEFAULT_CONFIG_FILE } from '../src/config/types.js';
-import { displayPath } from '../src/util/paths.js';
+import { configOption } from '../src/util/paths.js';
 
 export interface ApplyArgs {
   /** `-c`, repeatable here: several configs (or a pattern) make a fleet run */
@@ -86,7 +84,7 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult | FleetResult>(
         ? `In sync${app}.`
         : result.whatIf
           ? `Drift${app}: ${n ? `${plural(n, 'change')} pending` : ''}${unmanaged}; nothing was changed (--what-if).`
-          : `Applied ${plural(n, 'change')}${app}${unmanaged}.`;
+          : `Applied ${plural(n, 'change')}${app}${kept && !n ? '; ' : ''}${unmanaged}.`;
     const customers = (result.customers ?? []).map((c) => `  ${c.status.padEnd(13)} ${escapeControl(c.message)}${c.consentUrl ? `\n${' '.repeat(16)}consent URL: ${escapeControl(c.consentUrl)}` : ''}`);
     // the one next step, last: VB365 must be given what changed
     const next = result.whatIf ? undefined : vb365NextStep(result, ctx);
@@ -98,18 +96,13 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult | FleetResult>(
 /**
  * What VB365 holds of the application — its appId, its certificate, the portal address — changed in
  * Entra: the one next step is giving VB365 the new values (export-vb365, then its script on the
- * server). A run that changed only consent or permissions needs nothing of VB365, and says nothing.
+ * server). Only additions count: removing an old key (rotate-cert --finish) or a foreign redirect URI
+ * (--prune), or a run that changed only consent or permissions, needs nothing of VB365.
  */
 function vb365NextStep(result: ApplyResult, ctx: Context): string | undefined {
-  const touched = result.steps.some(
-    (s) => (s.step === 'application' && s.status === 'created') || ((s.step === 'certificates' || s.step === 'redirectUris') && s.status !== 'unchanged'),
+  const touched = result.plan.changes.some(
+    (c) => !c.tenant && ((c.resource === 'application' && c.action === 'create') || ((c.resource === 'keyCredential' || c.resource === 'redirectUri') && c.action === 'add')),
   );
   if (!touched) return undefined;
-  const config = result.config === resolve(ctx.cwd, DEFAULT_CONFIG_FILE) ? '' : ` -c ${quoteArg(displayPath(result.config, ctx.cwd))}`;
-  return `Next, give VB365 the application and its certificate: entra-portal export-vb365${config} --out vb365 --password-env <VAR>, then run Enable-RestorePortal.ps1 from that folder on the VB365 server.`;
-}
-
-/** A path as a command-line argument: in double quotes (which sh, cmd and PowerShell all take) when it holds a space. */
-function quoteArg(text: string): string {
-  return /\s/.test(text) ? `"${text}"` : text;
+  return `Next, give VB365 the application and its certificate: entra-portal export-vb365${configOption(result.config, ctx.cwd)} --out vb365 --password-env <VAR>, then run Enable-RestorePortal.ps1 from that folder on the VB365 server.`;
 }

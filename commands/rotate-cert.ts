@@ -6,6 +6,7 @@ import { defineCommand } from '../src/cli/command.js';
 import { STORE_OPTION } from '../src/cli/options.js';
 import { renderEditVerbWithApply } from '../src/cli/render.js';
 import type { RotateCertResult } from '../src/cmdlets/rotate-cert.js';
+import { configOption } from '../src/util/paths.js';
 import { escapeControl } from '../src/util/text.js';
 import { APPLY_OPTIONS, editVerbOutput } from './edit-output.js';
 import { applyCommand } from './apply.js';
@@ -45,7 +46,7 @@ export const rotateCertCommand = defineCommand<Args, RotateCertResult>({
       result.stage === 'started'
         ? [
             `${result.whatIf ? 'Would rotate' : 'Rotating'}: certificate ${c.thumbprint}${c.subject ? ` (${escapeControl(c.subject)})` : ''} is the configured one; ${result.previous.thumbprint} stays registered as certificate.previous.`,
-            'Next: give VB365 the new certificate (entra-portal export-vb365 --out <folder>, then run its script on the VB365 server), then entra-portal rotate-cert --finish --apply.',
+            `Next: give VB365 the new certificate (entra-portal export-vb365${configOption(result.config, ctx.cwd)} --out <folder>, then run its script on the VB365 server), then entra-portal rotate-cert${configOption(result.config, ctx.cwd)} --finish --apply.`,
           ]
         : [
             `Signed in as application ${escapeControl(result.signIn?.appId ?? '')} with the new certificate ${c.thumbprint}.`,

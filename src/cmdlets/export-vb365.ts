@@ -15,7 +15,7 @@ import { checkPasswordSource, newPassword, type PasswordSource } from '../certs/
 import { openStore, resolveStoreDir } from '../certs/store.js';
 import { resolveRegion } from '../cloud/regions.js';
 import { validatePortalUrl } from '../url/portal-url.js';
-import { displayPath } from '../util/paths.js';
+import { configOption, displayPath } from '../util/paths.js';
 import { SCRIPT_NAME, SCRIPT_PASSWORD_VARIABLE, VB365_DEFAULT_REST_PORT, VB365_REGIONS, enableScript } from '../vb365/enable-script.js';
 import { configuredAppId, configuredCertificate } from './configured.js';
 import { expiryWarnings, exportedFacts, profileOf, type ExportedPfx } from './export-cert.js';
@@ -88,7 +88,7 @@ export async function exportVb365(input: ExportVb365Input, ctxIn?: Partial<Conte
   const stored = await requireStored(storeDir, thumbprint, ctx, `export-vb365 runs where the private key is: the machine whose store holds ${thumbprint}`);
   warnings.push(...expiryWarnings(stored.info, ctx.clock.now()));
   if (c.certificate?.previous) {
-    ctx.log.info(`a rotation is in progress: exporting the new certificate ${thumbprint}; finish it with entra-portal rotate-cert --finish once VB365 uses it`);
+    ctx.log.info(`a rotation is in progress: exporting the new certificate ${thumbprint}; finish it with entra-portal rotate-cert${configOption(loaded.path, ctx.cwd)} --finish --apply once VB365 uses it`);
   }
   for (const w of warnings) ctx.log.warn(w);
 

@@ -4,6 +4,7 @@
  * so the Windows rules are tested on every platform (test/unit/paths-windows.test.ts).
  */
 import nodePath, { type PlatformPath } from 'node:path';
+import { DEFAULT_CONFIG_FILE } from '../config/types.js';
 
 /**
  * `file` (as a user or a config wrote it) against `base`: an absolute path stays (normalised), a
@@ -18,4 +19,14 @@ export function resolveFrom(base: string, file: string, p: PlatformPath = nodePa
 export function displayPath(path: string, cwd = process.cwd(), p: PlatformPath = nodePath): string {
   const rel = p.relative(cwd, path);
   return rel && !rel.startsWith('..') && !p.isAbsolute(rel) ? rel : path;
+}
+
+/**
+ * How a next step names the config on a command line: nothing for ./entra-portal.json5, else
+ * ` -c <path>` — in double quotes (which sh, cmd and PowerShell all take) when it holds a space.
+ */
+export function configOption(config: string, cwd: string, p: PlatformPath = nodePath): string {
+  if (config === p.resolve(cwd, DEFAULT_CONFIG_FILE)) return '';
+  const shown = displayPath(config, cwd, p);
+  return ` -c ${/\s/.test(shown) ? `"${shown}"` : shown}`;
 }

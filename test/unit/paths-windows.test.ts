@@ -11,7 +11,7 @@ import { posix, win32 } from 'node:path';
 import { certificateFile, entryPaths, modesProtect, resolveStoreDir, storeAclNote, vb365Files } from '../../src/certs/index.js';
 import { emulatorStatePath } from '../../src/session.js';
 import { tempName } from '../../src/util/fs.js';
-import { displayPath, resolveFrom } from '../../src/util/paths.js';
+import { configOption, displayPath, resolveFrom } from '../../src/util/paths.js';
 import { SCRIPT_NAME } from '../../src/vb365/enable-script.js';
 
 const T = '9F3A0000000000000000000000000000000000C1';
@@ -74,4 +74,8 @@ test('export-vb365, the emulator state, temporaries; how paths are shown', () =>
   assert.equal(displayPath('E:\\other\\x.cer', 'D:\\vb365\\config', win32), 'E:\\other\\x.cer', 'another drive: shown whole');
   assert.equal(displayPath('D:\\vb365\\x.cer', 'D:\\vb365\\config', win32), 'D:\\vb365\\x.cer');
   assert.equal(displayPath('/srv/vb365/certs/x.cer', '/srv/vb365', posix), 'certs/x.cer');
+  // a next step names the config: nothing for the default, quoted when it holds a space
+  assert.equal(configOption('D:\\vb365\\entra-portal.json5', 'D:\\vb365', win32), '');
+  assert.equal(configOption('D:\\vb365\\my servers\\eu.json5', 'D:\\vb365', win32), ' -c "my servers\\eu.json5"');
+  assert.equal(configOption('/srv/vb365/eu.json5', '/srv/vb365', posix), ' -c eu.json5');
 });
