@@ -9,14 +9,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientSecretCredential } from '@azure/identity';
 import { generateSelfSigned } from '../../src/certs/index.js';
-import { certificateCredentialFor, credentialOptions, emulatorFetch, tokenFor, withEmulator } from '../helpers/emulator.js';
+import { certificateCredentialFor, credentialOptions, emulatorFetch, tokenFor, withEmulator, type EmulatorHandle } from '../helpers/emulator.js';
+
+/** A new application and its service principal in the first tenant, made as its operator. */
+async function appWithServicePrincipal(emu: EmulatorHandle, displayName: string) {
+  const tenant = emu.tenants[0]!;
+  const token = await tokenFor(emu, tenant);
+  const app = (await emulatorFetch(emu, '/v1.0/applications', { token, method: 'POST', body: { displayName } })).body as { appId: string };
+  const sp = (await emulatorFetch(emu, '/v1.0/servicePrincipals', { token, method: 'POST', body: { appId: app.appId } })).body as { id: string };
+  return { tenant, token, app, sp };
+}
 
 test('addPassword on a service principal: the secret signs in as the application; removePassword takes it away', async () => {
   await withEmulator(async (emu) => {
-    const tenant = emu.tenants[0]!;
-    const token = await tokenFor(emu, tenant);
-    const app = (await emulatorFetch(emu, '/v1.0/applications', { token, method: 'POST', body: { displayName: 'sp secret target' } })).body as { appId: string };
-    const sp = (await emulatorFetch(emu, '/v1.0/servicePrincipals', { token, method: 'POST', body: { appId: app.appId } })).body as { id: string };
+    const { tenant, token, app, sp } = await appWithServicePrincipal(emu, 'sp secret target');
     const added = await emulatorFetch(emu, `/v1.0/servicePrincipals/${sp.id}/addPassword`, { token, method: 'POST', body: { passwordCredential: { displayName: 'sp secret' } } });
     assert.equal(added.status, 200, added.text);
     const { keyId, secretText, hint } = added.body as { keyId: string; secretText: string; hint: string };
@@ -35,10 +41,7 @@ test('addPassword on a service principal: the secret signs in as the application
 
 test('a certificate PATCHed onto a service principal signs in as the application; its key is read only with $select; emptying the list takes it away', async () => {
   await withEmulator(async (emu) => {
-    const tenant = emu.tenants[0]!;
-    const token = await tokenFor(emu, tenant);
-    const app = (await emulatorFetch(emu, '/v1.0/applications', { token, method: 'POST', body: { displayName: 'sp key target' } })).body as { appId: string };
-    const sp = (await emulatorFetch(emu, '/v1.0/servicePrincipals', { token, method: 'POST', body: { appId: app.appId } })).body as { id: string };
+    const { tenant, token, app, sp } = await appWithServicePrincipal(emu, 'sp key target');
     const { info, keyPem } = await generateSelfSigned({ subject: 'CN=sp key', validityDays: 30 });
     const patched = await emulatorFetch(emu, `/v1.0/servicePrincipals/${sp.id}`, {
       token,
