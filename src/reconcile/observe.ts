@@ -116,8 +116,9 @@ export async function observe(session: GraphSession, desired: Pick<DesiredState,
 /**
  * A customer tenant (service providers): the service principal of the provider's application
  * `appId` there, its grants and app-role assignments, and Microsoft Graph's service principal — the
- * application itself lives in the provider's tenant and is not read. One round trip when the
- * service principal is missing, two when it exists; settled like `observe`.
+ * application itself lives in the provider's tenant and is not read. Two round trips: the service
+ * principal (and Graph's), then its grants and assignments — or, when it is missing, the deleted
+ * items; settled like `observe`.
  */
 export async function observeCustomer(session: GraphSession, appId: string, options: ObserveOptions = {}): Promise<ObserveResult> {
   const read = async () => {
@@ -125,7 +126,18 @@ export async function observeCustomer(session: GraphSession, appId: string, opti
     r.observed.providerAppId = appId.toLowerCase();
     return r;
   };
-  return settle(session, await read(), options.settleMs ?? 0, read);
+  const first = await read();
+  if (!first.observed.servicePrincipal) {
+    // deleted by the customer's administrator less than 30 days ago: restored (same id, its grants)
+    // rather than made anew — and not replication lag, so nothing to wait for
+    const deleted = (await graphList<NonNullable<NonNullable<Observed['deleted']>['servicePrincipal']>>(session, deletedSpsPath(appId)))[0];
+    first.roundTrips++;
+    if (deleted) {
+      first.observed.deleted = { servicePrincipal: deleted };
+      return first;
+    }
+  }
+  return settle(session, first, options.settleMs ?? 0, read);
 }
 
 /** Re-read with backoff (0.5, 1, 2, 4 s) while a service principal or consent grant is missing, for up to `settleMs`. */

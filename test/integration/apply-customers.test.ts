@@ -84,18 +84,25 @@ test('apply reconciles a customer tenant: service principal and both grants; in 
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /^In sync \(appId .*\)\.\nCustomer tenants \(1\):\n {2}in-sync +fabrikam\.onmicrosoft\.com: in sync\n$/);
 
-    await onState(dir, async (h) => {
+    const deletedSp = await onState(dir, async (h) => {
       const g = graphClientFor(h, tenantOf(h, FABRIKAM));
-      await g.api(`/servicePrincipals/${(await inTenant(g, doc.appId)).sp!.id}`).delete();
+      const id = (await inTenant(g, doc.appId)).sp!.id;
+      await g.api(`/servicePrincipals/${id}`).delete();
+      return id;
     });
     const drift = await runMain(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir, clock: fakeClock(Date.now()) });
     assert.equal(drift.code, 2, drift.stderr);
     assert.match(drift.stdout, /drift +fabrikam\.onmicrosoft\.com: 3 changes pending/);
-    assert.match(drift.stderr, /Customer tenant fabrikam\.onmicrosoft\.com:\nPlan: 3 to add/);
+    assert.match(drift.stderr, /Customer tenant fabrikam\.onmicrosoft\.com:\nPlan: .*\n.*service principal .* will be restored/);
 
+    // the customer's administrator deleted it less than 30 days ago: brought back, same object id
     const repaired = await runMain(['apply', '--detailed-exitcode'], { cwd: dir });
     assert.equal(repaired.code, 2, repaired.stderr);
     assert.equal((await runMain(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir })).code, 0);
+    await onState(dir, async (h) => {
+      const g = graphClientFor(h, tenantOf(h, FABRIKAM));
+      assert.equal((await inTenant(g, doc.appId)).sp!.id, deletedSp, 'restored, not made anew');
+    });
   });
 });
 
@@ -211,7 +218,8 @@ test('test-portal: one entra.customer line per customer tenant, agreeing with ap
     const one = await runMain(['test-portal', '--json', '--timeout', '1', '--customer', FABRIKAM.toUpperCase()], { cwd: dir, clock: fakeClock(Date.now()) });
     const only = lines(one.stdout);
     assert.deepEqual(only.map((c) => [c.tenant, c.status]), [[FABRIKAM, 'fail']]);
-    assert.match(only[0]!.message, /^fabrikam\.onmicrosoft\.com: the service principal \(enterprise application\): .*will be created/);
+    // deleted by the customer's administrator: in deleted items, so it is restored rather than made anew
+    assert.match(only[0]!.message, /^fabrikam\.onmicrosoft\.com: the service principal \(enterprise application\): service principal [0-9a-f-]{36} was deleted on .*: it will be restored/);
     // a project without customers has no entra.customer line at all
     assert.equal((await runMain(['remove-customer', '--tenant', FABRIKAM], { cwd: dir })).code, 0);
     assert.equal((await runMain(['remove-customer', '--tenant', NORTHWIND], { cwd: dir })).code, 0);
