@@ -8,7 +8,7 @@
  * is in the result (`log`), and `--verbose` prints it after the run.
  */
 import { createContext, type Context, type TextSink } from '../context.js';
-import { EntraPortalError, ExitCode, exitCodeFor, formatProblem, InputError, UsageError } from '../errors.js';
+import { EntraPortalError, ExitCode, exitCodeFor, formatProblem, InputError, InterruptedError, UsageError } from '../errors.js';
 import type { ApplyInput, ApplyResult } from '../cmdlets/apply.js';
 import type { TestPortalInput, TestPortalResult } from '../cmdlets/test-portal.js';
 import type { AuthMode } from '../cloud/auth-modes.js';
@@ -17,6 +17,7 @@ import { certificateHealth } from '../reconcile/aspects/certificates.js';
 import { loadDesired } from '../reconcile/desired.js';
 import { describeChange } from '../reconcile/describe.js';
 import { symbolFor } from '../reconcile/render.js';
+import { displayPath } from '../util/paths.js';
 import { sessionPool, type SessionPool } from './sessions.js';
 
 export type FleetVerb = 'apply' | 'test-portal';
@@ -104,7 +105,8 @@ export async function runFleet(input: FleetInput, parent: Context): Promise<Flee
     throw new UsageError('apply --prune over several configs cannot ask for each one: add --yes to remove what the configs do not describe');
   }
   // the pool's sessions log retries and waits on the fleet's stderr (quietly: progress only)
-  const pool = sessionPool(createContext({ cwd: parent.cwd, env: parent.env, stderr: parent.stderr, stdout: bufferSink(), stdin: parent.stdin, clock: parent.clock, verbosity: parent.verbosity === 'verbose' ? 'verbose' : 'quiet' }), {
+  const signal = parent.signal ? { signal: parent.signal } : {};
+  const pool = sessionPool(createContext({ cwd: parent.cwd, env: parent.env, stderr: parent.stderr, stdout: bufferSink(), stdin: parent.stdin, clock: parent.clock, verbosity: parent.verbosity === 'verbose' ? 'verbose' : 'quiet', ...signal }), {
     ...(input.auth ? { auth: input.auth } : {}),
     ...(input.propagationTimeout ? { propagationTimeout: input.propagationTimeout } : {}),
   });
@@ -113,6 +115,8 @@ export async function runFleet(input: FleetInput, parent: Context): Promise<Flee
   let done = 0;
   const worker = async () => {
     for (;;) {
+      // Ctrl-C / SIGTERM: the configs running stop at their next step (their context has the signal); no other starts
+      if (parent.signal?.aborted) return;
       const i = next++;
       if (i >= input.configs.length) return;
       results[i] = await runOne(input, input.configs[i]!, pool, parent);
@@ -128,6 +132,7 @@ export async function runFleet(input: FleetInput, parent: Context): Promise<Flee
     parent.log.done();
     await pool.close();
   }
+  if (parent.signal?.aborted) throw stoppedFleet(input, results, parent);
   for (const pattern of input.unmatched ?? []) {
     results.push({
       config: pattern,
@@ -141,6 +146,29 @@ export async function runFleet(input: FleetInput, parent: Context): Promise<Flee
   }
   const summary = summarizeFleet(results);
   return { fleet: true, results, summary, exitCode: fleetExitCode(results, input) };
+}
+
+/** Stopped by a signal: which configs finished, which stopped in the middle (with what they did), which never started. */
+function stoppedFleet(input: FleetInput, results: readonly (FleetEntry | undefined)[], parent: Context): InterruptedError {
+  const shown = (path: string) => displayPath(path, parent.cwd);
+  const finished: string[] = [];
+  const stopped: string[] = [];
+  const notStarted: string[] = [];
+  input.configs.forEach((path, i) => {
+    const r = results[i];
+    if (!r) notStarted.push(shown(path));
+    else if (r.error?.code === 'interrupted') stopped.push(`${shown(path)} (${r.error.message})`);
+    else finished.push(shown(path));
+  });
+  const signal = InterruptedError.from(parent.signal?.reason).signal;
+  const parts = [
+    `${finished.length} of ${input.configs.length} configs finished${finished.length ? ` (${finished.join(', ')})` : ''}`,
+    ...(stopped.length ? [`stopped: ${stopped.join('; ')}`] : []),
+    ...(notStarted.length ? [`not started: ${notStarted.join(', ')}`] : []),
+  ];
+  return InterruptedError.from(parent.signal?.reason, `${input.verb} stopped (${signal}): ${parts.join('; ')}`, {
+    remedy: `Run the same command again: every config's ${input.verb} is safe to repeat${input.verb === 'apply' ? ' (apply reads what Entra holds now and finishes the rest)' : ''}.`,
+  });
 }
 
 export function summarizeFleet(results: readonly FleetEntry[]): FleetSummary {
@@ -159,7 +187,7 @@ export function fleetExitCode(results: readonly FleetEntry[], input: Pick<FleetI
 async function runOne(input: FleetInput, path: string, pool: SessionPool, parent: Context): Promise<FleetEntry> {
   const started = parent.clock.now();
   const stderr = bufferSink();
-  const ctx = createContext({ cwd: parent.cwd, env: parent.env, stderr, stdout: bufferSink(), stdin: parent.stdin, clock: parent.clock, verbosity: parent.verbosity, colorEnabled: false });
+  const ctx = createContext({ cwd: parent.cwd, env: parent.env, stderr, stdout: bufferSink(), stdin: parent.stdin, clock: parent.clock, verbosity: parent.verbosity, colorEnabled: false, ...(parent.signal ? { signal: parent.signal } : {}) });
   const entry: FleetEntry = { config: path, status: 'failed', exitCode: ExitCode.Failed, findings: [], log: '', durationMs: 0 };
   try {
     const { loadConfig } = await import('../config/index.js');
