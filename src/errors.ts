@@ -269,12 +269,14 @@ export function graphAnswerOf(err: unknown): GraphAnswer | undefined {
  * data refuse — a URL, a GUID, a region, a name. The same rules judge the config file, where a bad
  * value is invalid input (65); on the command line it is a usage error (64): the fix is there.
  */
-export function asArgument<T>(check: () => T): T {
+export function asArgument<T>(check: () => T, source?: string): T {
   try {
     return check();
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    throw new UsageError(err.message, { code: err.code, cause: err, ...(err.remedy ? { remedy: err.remedy } : {}) });
+    // `source` names where the value came from when the message cannot: an environment variable
+    const message = source ? `${source}: ${err.message}` : err.message;
+    throw new UsageError(message, { code: err.code, cause: err, ...(err.remedy ? { remedy: err.remedy } : {}) });
   }
 }
 

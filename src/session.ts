@@ -23,7 +23,7 @@ import type { GraphSession } from './graph/session.js';
 import type { RetryPolicy } from './graph/retry.js';
 import type { EmulatorHandle } from './emulator/index.js';
 import { makeDirectory } from './util/fs.js';
-import { InterruptedError, LockedError } from './errors.js';
+import { asArgument, InterruptedError, LockedError } from './errors.js';
 
 export { AUTH_MODES, type AuthMode } from './cloud/auth-modes.js';
 export type { GraphSession } from './graph/session.js';
@@ -173,13 +173,15 @@ export function emulatorStatePath(configDir: string, p: PlatformPath = nodePath)
 }
 
 export async function startEmbeddedEmulator(configDir: string, ctx: Context): Promise<EmulatorHandle> {
+  const faults = ctx.env[EMULATOR_FAULTS_ENV];
+  const { startEmulator, parseFaults } = await import('./emulator/index.js');
+  // the variable stands in for `emulator --faults`: a bad spec is the command line's (64), named as such
+  if (faults) asArgument(() => parseFaults(faults), `$${EMULATOR_FAULTS_ENV}`);
   const statePath = emulatorStatePath(configDir);
   const stateDir = dirname(statePath);
   await makeDirectory(stateDir, 0o700);
-  const faults = ctx.env[EMULATOR_FAULTS_ENV];
   // a pre-generated PKI for new states (tests: no RSA key generation per fresh state)
   const pki = ctx.env[EMULATOR_PKI_ENV];
-  const { startEmulator } = await import('./emulator/index.js');
   // the run's clock is the emulator's directory time: with a test's virtual clock, replication lag
   // passes as the run's retry sleeps advance it
   const start = () =>

@@ -5,7 +5,7 @@
  */
 import { resolveRegion } from '../cloud/regions.js';
 import type { PortalConfig } from '../config/types.js';
-import { EntraPortalError, InputError, formatProblem } from '../errors.js';
+import { EntraPortalError, InputError, UsageError, formatProblem } from '../errors.js';
 import { checkDns, checkTcp, tcpRemedy } from './network.js';
 import { checkRestApiSettings, type RestApiExpectations } from './restapi.js';
 import { checkTlsExpiry, checkTlsHandshake, checkTlsHostname, checkTlsTrust, type TlsProbe } from './tls.js';
@@ -71,7 +71,7 @@ export function configCheck(load: () => Promise<LoadedPortalConfig>): CheckDefin
             }),
           };
         }
-        if (err instanceof EntraPortalError) return fail(err.message, err.remedy);
+        if (err instanceof EntraPortalError && !(err instanceof UsageError)) return fail(err.message, err.remedy);
         throw err;
       }
     },

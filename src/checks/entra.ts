@@ -9,7 +9,7 @@
  * cannot reach is one failure. The session is closed by `close()` once the run is over.
  */
 import type { Context } from '../context.js';
-import { EntraPortalError, InputError } from '../errors.js';
+import { EntraPortalError, InputError, UsageError } from '../errors.js';
 import type { AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
 import type { SessionConfig } from '../session.js';
@@ -271,6 +271,8 @@ function firstLine(s: string): string {
 }
 
 function failFromError(what: string, err: unknown, fallbackRemedy?: string): CheckOutcome {
+  // the run's usage error (a bad variable standing in for an option), not the application's fault
+  if (err instanceof UsageError) throw err;
   // a Graph answer: its status, code and message, without our request line (a long truncated $select)
   const graph = err as { status?: unknown; graphCode?: unknown; graphMessage?: unknown };
   const message =

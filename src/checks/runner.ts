@@ -6,8 +6,11 @@
  *
  * Time: a check with `timeoutMs` is aborted through its AbortSignal when the budget is spent and
  * reported as failed; checks must release their sockets on abort, so nothing keeps the process alive.
+ *
+ * A UsageError thrown by a check (a bad environment variable that stands in for an option) is not
+ * a failing check: once every check has settled, runChecks throws it, and the run exits 64, not 2.
  */
-import { EntraPortalError } from '../errors.js';
+import { EntraPortalError, UsageError } from '../errors.js';
 import type { CheckDefinition, CheckId, CheckOutcome, CheckResult } from './types.js';
 
 export interface RunChecksOptions {
@@ -32,6 +35,7 @@ export async function runChecks(defs: readonly CheckDefinition[], options: RunCh
     for (const dep of d.deps) if (!byId.has(dep)) throw new Error(`check ${d.id} depends on unknown check ${dep}`);
   }
   const promises = new Map<CheckId, Promise<CheckOutcome>>();
+  const usage: UsageError[] = [];
   const start = (def: CheckDefinition, path: CheckId[]): Promise<CheckOutcome> => {
     const existing = promises.get(def.id);
     if (existing) return existing;
@@ -52,7 +56,7 @@ export async function runChecks(defs: readonly CheckDefinition[], options: RunCh
         } satisfies CheckOutcome;
       }
       const outcomes = new Map(def.deps.map((dep, i) => [dep, settled[i]!] as const));
-      return runOne(def, outcomes, options.signal);
+      return runOne(def, outcomes, options.signal, usage);
     })();
     promises.set(def.id, p);
     return p;
@@ -65,6 +69,7 @@ export async function runChecks(defs: readonly CheckDefinition[], options: RunCh
     outcomes.set(def.id, o);
     results.push(toResult(def.id, o));
   }
+  if (usage[0]) throw usage[0];
   return { results, outcomes };
 }
 
@@ -78,7 +83,7 @@ function toResult(id: CheckId, o: CheckOutcome): CheckResult {
   };
 }
 
-async function runOne(def: CheckDefinition, deps: Map<CheckId, CheckOutcome>, outer?: AbortSignal): Promise<CheckOutcome> {
+async function runOne(def: CheckDefinition, deps: Map<CheckId, CheckOutcome>, outer: AbortSignal | undefined, usage: UsageError[]): Promise<CheckOutcome> {
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) return { status: 'skip', message: 'skipped: the run was cancelled' };
@@ -92,7 +97,10 @@ async function runOne(def: CheckDefinition, deps: Map<CheckId, CheckOutcome>, ou
       return o as CheckOutcome<D>;
     },
   };
-  const work = def.run(rc).catch((err: unknown) => failureFromError(err, controller.signal));
+  const work = def.run(rc).catch((err: unknown) => {
+    if (err instanceof UsageError) usage.push(err);
+    return failureFromError(err, controller.signal);
+  });
   const racers: Promise<CheckOutcome>[] = [work];
   if (def.timeoutMs !== undefined) {
     racers.push(
