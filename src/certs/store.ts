@@ -119,7 +119,8 @@ async function exists(path: string): Promise<boolean> {
     await stat(path);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    // ENOTDIR: a part of the path is a file (a store path naming a file), so nothing is there
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return false;
     throw err;
   }
 }
@@ -214,6 +215,8 @@ async function openStoreIn(dir: string, ctx: Context, options: { create?: boolea
     const note = storeAclNote(dir, ctx.env);
     if (note) ctx.log.warn(note);
   } else {
+    // a file where the folder should be: said as such, and never chmodded as a folder
+    if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR', path: dir });
     await tighten(dir, STORE_DIR_MODE, ctx, options.create === true, false);
   }
   // a run killed while writing left a temporary (a PFX, the store key): gone before anything else is written
@@ -340,13 +343,17 @@ export interface StoreListing {
   hasPrivateKey: boolean;
 }
 
-/** The store's entries, by thumbprint (a damaged .cer is skipped; a missing store is empty). */
+/**
+ * The store's entries, by thumbprint (a damaged .cer is skipped; a missing store is empty; a store
+ * that cannot be read — a file, no permission — is an error, not an empty listing).
+ */
 export async function listStoreEntries(storeDir: string): Promise<StoreListing[]> {
   let names: string[];
   try {
     names = await readdir(storeDir);
-  } catch {
-    return [];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw unusableStore(err, storeDir);
   }
   const out: StoreListing[] = [];
   for (const name of names.filter((n) => /^[0-9A-F]{40}\.cer$/.test(n)).sort()) {
@@ -366,7 +373,7 @@ export async function listStoreEntries(storeDir: string): Promise<StoreListing[]
   return out;
 }
 
-/** The certificates in the store (from the public .cer files; no password needed), for hints. */
+/** The certificates in the store (from the public .cer files; no password needed), for hints: none when it cannot be read. */
 export async function listStore(storeDir: string): Promise<CertificateInfo[]> {
-  return (await listStoreEntries(storeDir)).map((e) => e.info);
+  return (await listStoreEntries(storeDir).catch(() => [])).map((e) => e.info);
 }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { chmod, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { binPath, cliEnv, runMain, withTempDir } from '../helpers/cli.js';
@@ -87,6 +87,27 @@ test('region Emulator while a standalone emulator serves the same state: 75 at o
     } finally {
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
+    }
+  });
+});
+
+test('a store path that is a file (ENTRA_PORTAL_STORE=<the config>): "not a folder" with the way out, on every verb (get-cert said "holds no certificate", 0); the file keeps its mode and bytes', { timeout: 60_000 }, async () => {
+  await withTempDir(async (dir) => {
+    assert.equal((await runMain(['new-app', '--name', 'File Store Portal'], { cwd: dir })).code, 0);
+    const path = join(dir, CONFIG);
+    await chmod(path, 0o644);
+    const before = await readFile(path);
+    const env = { ENTRA_PORTAL_STORE: path };
+    for (const argv of [['install-cert', '--generate'], ['install-cert', '--generate', '--what-if'], ['get-cert'], ['export-cert', '--out', 'x.pfx', '--thumbprint', 'A'.repeat(40), '--password-env', 'HOME']]) {
+      const r = await runMain([...argv, '--json'], { cwd: dir, env });
+      assert.equal(r.code, 1, `${argv.join(' ')}: ${r.stderr}`);
+      const error = JSON.parse(r.stdout).error;
+      assert.equal(error.code, 'store-unusable', argv.join(' '));
+      assert.match(error.message, /^cannot use the certificate store .*entra-portal\.json5: not a folder/, argv.join(' '));
+      assert.match(error.remedy, /--store <dir>, or ENTRA_PORTAL_STORE=<dir>/);
+      assert.doesNotMatch(r.stderr, /chmod|mode/, `${argv.join(' ')}: no advice to chmod a file as a folder`);
+      assert.equal((await stat(path)).mode & 0o777, 0o644, argv.join(' '));
+      assert.deepEqual(await readFile(path), before, argv.join(' '));
     }
   });
 });
