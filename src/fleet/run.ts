@@ -18,6 +18,7 @@ import { loadDesired } from '../reconcile/desired.js';
 import { describeChange } from '../reconcile/describe.js';
 import { symbolFor } from '../reconcile/render.js';
 import { displayPath } from '../util/paths.js';
+import type { SharedApplication } from './claims.js';
 import { sessionPool, type SessionPool } from './sessions.js';
 
 export type FleetVerb = 'apply' | 'test-portal';
@@ -110,6 +111,9 @@ export async function runFleet(input: FleetInput, parent: Context): Promise<Flee
     ...(input.auth ? { auth: input.auth } : {}),
     ...(input.propagationTimeout ? { propagationTimeout: input.propagationTimeout } : {}),
   });
+  // apply only: test-portal reads, and two configs reading one application harm nothing
+  const { sharedApplications } = await import('./claims.js');
+  const shared = input.verb === 'apply' ? await sharedApplications(input.configs) : new Map<string, SharedApplication>();
   const results: FleetEntry[] = new Array(input.configs.length);
   let next = 0;
   let done = 0;
@@ -119,7 +123,9 @@ export async function runFleet(input: FleetInput, parent: Context): Promise<Flee
       if (parent.signal?.aborted) return;
       const i = next++;
       if (i >= input.configs.length) return;
-      results[i] = await runOne(input, input.configs[i]!, pool, parent);
+      const path = input.configs[i]!;
+      const same = shared.get(path);
+      results[i] = same ? sameApplicationEntry(path, same, parent) : await runOne(input, path, pool, parent);
       done++;
       // on a terminal a live count; in a log, one line at the start is enough
       if (parent.stderr.isTTY) parent.log.progress(`${input.verb}: ${done} of ${input.configs.length} configs done`);
@@ -146,6 +152,25 @@ export async function runFleet(input: FleetInput, parent: Context): Promise<Flee
   }
   const summary = summarizeFleet(results);
   return { fleet: true, results, summary, exitCode: fleetExitCode(results, input) };
+}
+
+/** A config that names the same application as another of the fleet: not run (65). */
+function sameApplicationEntry(path: string, same: SharedApplication, parent: Context): FleetEntry {
+  const message = `the same application as ${displayPath(same.other, parent.cwd)} (${same.by}): two configs for one application undo each other's changes (with --prune, remove each other's redirect URI), so neither was run`;
+  return {
+    config: path,
+    status: 'failed',
+    exitCode: ExitCode.InvalidInput,
+    findings: [message],
+    error: {
+      code: 'same-application',
+      message,
+      exitCode: ExitCode.InvalidInput,
+      remedy: 'Keep one config per application: merge the two (another portal address goes in application.extraRedirectUris), or give one its own application.uniqueName and remove its application.appId.',
+    },
+    log: '',
+    durationMs: 0,
+  };
 }
 
 /** Stopped by a signal: which configs finished, which stopped in the middle (with what they did), which never started. */

@@ -25,8 +25,8 @@ export interface SessionPoolOptions {
   propagationTimeout?: number;
 }
 
-/** What makes two configs share a session. */
-async function keyOf(loaded: SessionConfig): Promise<{ key: string; emulatorDir?: string }> {
+/** What makes two configs share a session: the cloud (or the emulator's folder) and the tenant. */
+export async function keyOf(loaded: SessionConfig): Promise<{ key: string; emulatorDir?: string }> {
   const { isEmulatorConfig, resolveEndpoints } = await import('../cloud/endpoints.js');
   const c = loaded.config;
   if (isEmulatorConfig(c)) return { key: `emulator|${loaded.dir}|${(c.tenant ?? '').toLowerCase()}`, emulatorDir: loaded.dir };

@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContext } from '../../src/context.js';
-import { runFleet } from '../../src/fleet/run.js';
+import { createContext, type Context } from '../../src/context.js';
+import { apply, type ApplyResult } from '../../src/cmdlets/apply.js';
+import { sessionPool } from '../../src/fleet/sessions.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openSession } from '../../src/session.js';
 import { graphList } from '../../src/graph/request.js';
@@ -29,10 +30,11 @@ test('four concurrent first applies of one uniqueName: all succeed, one applicat
         await writeFile(p, `{ version: 1, region: 'Emulator', tenant: 'contoso.onmicrosoft.com', application: { name: 'Race ${round}', uniqueName: 'race-${round}', multiTenant: false }, portal: { url: 'https://race.abc.com:4443', restApiPort: 4443 } }\n`);
         paths.push(p);
       }
-      const r = await runFleet({ verb: 'apply', configs: paths, parallel: 4 }, ctx);
-      assert.equal(r.summary.failed, 0, `round ${round}: ${JSON.stringify(r.results.filter((x) => x.status === 'failed').map((x) => x.error))}`);
-      replanned += r.results.filter((x) => /Entra changed while applying/.test(x.log)).length;
-      const appIds = new Set(r.results.map((x) => x.appId));
+      const results = await concurrentApplies(paths, ctx);
+      const failed = results.filter((x) => x.error !== undefined);
+      assert.equal(failed.length, 0, `round ${round}: ${failed.map((x) => String(x.error)).join('; ')}`);
+      replanned += results.filter((x) => /Entra changed while applying/.test(x.log)).length;
+      const appIds = new Set(results.map((x) => x.result?.appId));
       assert.equal(appIds.size, 1, `round ${round}: every config recorded the same application`);
 
       const loaded = await loadConfig(paths[0]!);
@@ -54,3 +56,27 @@ test('four concurrent first applies of one uniqueName: all succeed, one applicat
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * Each config's apply at the same time, on one shared embedded emulator and session (as a fleet
+ * shares them; a fleet itself refuses two configs of one application), each with its own log.
+ */
+async function concurrentApplies(paths: readonly string[], ctx: Context): Promise<{ result?: ApplyResult; error?: unknown; log: string }[]> {
+  const pool = sessionPool(ctx);
+  try {
+    return await Promise.all(
+      paths.map(async (config) => {
+        let log = '';
+        const runCtx = createContext({ cwd: ctx.cwd, env: ctx.env, stderr: { write: (t: string) => ((log += t), true) }, stdout: { write: () => true } });
+        try {
+          const session = await pool.get(await loadConfig(config), runCtx);
+          return { result: await apply({ config, session }, runCtx), log };
+        } catch (error) {
+          return { error, log };
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+}
