@@ -47,7 +47,7 @@ export interface FleetEntry {
   status: FleetStatus;
   /** what this config alone would have exited with */
   exitCode: number;
-  /** one line per difference (apply) or failing check (test-portal) */
+  /** one line per difference (apply) or failing check (test-portal; with --strict, each warning too) */
   findings: string[];
   certificate?: FleetCertificate;
   /** the verb's usual result */
@@ -234,7 +234,8 @@ async function runOne(input: FleetInput, path: string, pool: SessionPool, parent
       entry.result = r;
       entry.exitCode = testPortalExitCode(r, { strict: strict === true });
       entry.status = entry.exitCode === ExitCode.Ok ? 'ok' : entry.exitCode === ExitCode.InvalidInput ? 'failed' : 'drift';
-      entry.findings = r.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}${c.remedy ? ` → ${c.remedy}` : ''}`);
+      // with --strict a warning fails the config as a failed check does: it is a finding too
+      entry.findings = r.checks.filter((c) => c.status === 'fail' || (strict === true && c.status === 'warn')).map((c) => `${c.id}: ${c.message}${c.remedy ? ` → ${c.remedy}` : ''}`);
     }
   } catch (err) {
     entry.status = 'failed';
