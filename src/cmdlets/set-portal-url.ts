@@ -70,12 +70,13 @@ export async function setPortalUrl(input: SetPortalUrlInput, ctx?: Partial<Conte
   return result;
 }
 
-/** The port a URL names (443 when it names none), so that its form can be judged without a file. */
+/**
+ * The port a URL names (443 when it names none), so that its form can be judged without a file.
+ * Read from the text, not with `new URL()`: a host that WHATWG refuses (a control character, U+202E)
+ * must be named as the fault, not reported as a port that differs from 443.
+ */
 function ownPort(url: string): number {
-  try {
-    const port = new URL(url).port;
-    return port ? Number(port) : 443;
-  } catch {
-    return 443; // not a URL: validatePortalUrl says why
-  }
+  const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*:(\d{1,5})(?:[/?#\\]|$)/i.exec(url.trim())?.[1];
+  const n = Number(port);
+  return port !== undefined && n >= 1 && n <= 65535 ? n : 443; // no port, or not a URL: validatePortalUrl says why
 }

@@ -78,6 +78,9 @@ test('bad URLs on the command line exit 64 with a corrected example; the file st
       ['https://my_portal.abc.com:4443', /contains '_'/],
       ['https://[::1]:4443', /IPv6/],
       ['https://portal.abc.com:4443/restore', /path/],
+      // hosts WHATWG's URL refuses: named as the fault (they were "port 4443 is not the REST API port (443)")
+      ['https://portal\u0007.abc.com:4443', /the host name 'portal\\x07\.abc\.com' contains '\\x07'/],
+      ['https://portal\u202e.abc.com:4443', /'portal\\u202e\.abc\.com' is not a valid internationalised domain name/],
     ] as const) {
       const r = await runMain(['set-portal-url', url], { cwd: dir });
       assert.equal(r.code, 64, `${url}: ${r.stderr}`);
