@@ -146,8 +146,8 @@ export function duplicateKeys(tree: ConfigTree, file: string, node: Json5Node = 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 
-/** What is wrong with a string of the config as text, if anything. */
-function textProblem(s: string): string | undefined {
+/** What is wrong with a string of the config (or a value bound for it) as text, if anything. */
+export function textProblem(s: string): string | undefined {
   const lone = LONE_SURROGATE.exec(s);
   if (lone) return `contains a lone surrogate (\\u${lone[0].charCodeAt(0).toString(16).toUpperCase()}): not a character; remove the escape`;
   const control = CONTROL.exec(s);

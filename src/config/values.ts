@@ -3,6 +3,7 @@
  * Light on purpose: command files may import it.
  */
 import { InputError } from '../errors.js';
+import { textProblem } from './tree.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -65,6 +66,8 @@ export function checkDisplayName(name: string): string {
   const v = name.trim();
   if (!v) throw new InputError('--name is empty: give the display name of the application, e.g. --name "Veeam Restore Portal"', { code: 'invalid-name' });
   if (v.length > 120) throw new InputError(`--name is ${v.length} characters long; Entra display names here are at most 120`, { code: 'invalid-name' });
+  const problem = textProblem(v);
+  if (problem) throw new InputError(`--name ${problem}`, { code: 'invalid-name' });
   return v;
 }
 

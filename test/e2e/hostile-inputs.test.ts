@@ -147,7 +147,7 @@ function cases(): Case[] {
     { name: 'install-cert --generate and --pfx', files: { [CONFIG]: config(), 'in.pfx': pfx }, args: ['install-cert', '--generate', '--pfx', 'in.pfx'], code: 64, says: /--generate|--pfx/ },
     { name: 'set-portal-url http', files: { [CONFIG]: config() }, args: ['set-portal-url', 'http://portal.abc.com:4443'], code: 64, says: /http:\/\/portal\.abc\.com:4443/ },
     { name: 'set-portal-url with an escape sequence', files: { [CONFIG]: config() }, args: ['set-portal-url', 'https://portal\x1b]0;x\x07.com:4443'], code: 64, says: /\\x1b\]0;x\\x07/ },
-    { name: 'new-app --name with an escape sequence', files: { [CONFIG]: config() }, args: ['new-app', '--name', 'Evil\x1b[2J', '--force'], code: 65, says: /application\.name: contains a control character/ },
+    { name: 'new-app --name with an escape sequence', files: { [CONFIG]: config() }, args: ['new-app', '--name', 'Evil\x1b[2J', '--force'], code: 64, says: /--name contains a control character \(U\+001B\)/ },
     { name: 'set-app --app-id not a GUID', files: { [CONFIG]: config() }, args: ['set-app', '--app-id', 'not-a-guid'], code: 64, says: /not-a-guid/ },
     // --- the embedded emulator's own files (never followed)
     { name: 'emulator state is a link to /dev/zero', files: { [CONFIG]: config("\n  region: 'Emulator',"), '.entra-portal/emulator-state.json': { link: '/dev/zero' } }, code: 65, says: /emulator-state\.json is a symbolic link/ },

@@ -69,6 +69,9 @@ test('bad values on the command line and missing options exit 64; nothing is cre
       [['new-app', '--name', 'A', '--name', 'B'], 64, /given 2 times/],
       [['new-app', '--name', '   '], 64, /--name is empty/],
       [['new-app', '--name', '!!!'], 64, /cannot make a unique name/],
+      // the value is the command line's, not the file's: 64 (it was 65, "the new file would be invalid")
+      [['new-app', '--name', 'Portal\u001b]0;pwned\u0007'], 64, /--name contains a control character \(U\+001B\)/],
+      [['new-app', '--name', 'Portal\uD800'], 64, /--name contains a lone surrogate/],
       [['new-app', '--name', 'A', '--unique-name=-bad'], 64, /not a valid unique name/],
       [['new-app', '--name', 'A', '--region', 'Germany'], 64, /closed on 2021-10-29/],
       [['new-app', '--name', 'A', '--region', 'mars'], 64, /unknown region 'mars'/],
