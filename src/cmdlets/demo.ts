@@ -9,13 +9,13 @@
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { makeDirectory } from '../util/fs.js';
+import { fsFailure, makeDirectory } from '../util/fs.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
-import { InputError, OperationError } from '../errors.js';
+import { InputError, OperationError, UsageError } from '../errors.js';
 
 export interface DemoInput {
   /** keep the folder afterwards (default: removed) */
@@ -62,7 +62,15 @@ async function freePort(): Promise<number> {
  * only a new or empty folder will do (never someone's project folder, or /etc).
  */
 async function emptyFolder(dir: string): Promise<string> {
-  await makeDirectory(dir);
+  try {
+    await makeDirectory(dir);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const remedy = 'Give a new or empty folder, e.g. --dir ./entra-portal-demo, or leave out --dir to use a temporary one.';
+    // a file where the folder (or one of its parents) should be: the command line names the wrong thing
+    if (e.code === 'ENOTDIR') throw new InputError(`--dir ${dir}: ${fsFailure(err)}`, { code: 'demo-dir-not-a-folder', remedy });
+    throw new OperationError(`--dir ${dir}: ${fsFailure(err)}`, { cause: err, remedy });
+  }
   const entries = await readdir(dir);
   if (entries.length > 0) {
     throw new InputError(`--dir ${dir} is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}): the demo writes entra-portal.json5, certs/, store/ and .entra-portal/ there`, {
@@ -76,6 +84,9 @@ async function emptyFolder(dir: string): Promise<string> {
 export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>): Promise<DemoResult> {
   const ctx = toContext(partialCtx);
   const { color, log } = ctx;
+  if (input.dir !== undefined && !input.dir.trim()) {
+    throw new UsageError('--dir is empty: give a new or empty folder, or leave out --dir to use a temporary one');
+  }
   const folder = input.dir !== undefined ? await emptyFolder(resolve(ctx.cwd, input.dir)) : await mkdtemp(join(tmpdir(), 'entra-portal-demo-'));
   const keep = input.keep === true || input.dir !== undefined;
   // the folder holds a private key: when the run is stopped (Ctrl-C, SIGTERM) it goes at once,

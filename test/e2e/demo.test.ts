@@ -60,3 +60,22 @@ test('demo --dir refuses a folder that is not empty (exit 65) and writes nothing
     assert.deepEqual((await readdir(dir)).sort(), ['entra-portal.json5']);
   });
 });
+
+test('demo --dir naming a file is refused (65) saying so, not with a bare ENOTDIR (1); an empty --dir is a usage error (64), not the working folder', async () => {
+  await withTempDir(async (dir) => {
+    const { readdir, readFile, writeFile } = await import('node:fs/promises');
+    await writeFile(`${dir}/notes.txt`, 'mine\n');
+    for (const target of ['notes.txt', 'notes.txt/demo']) {
+      const r = await runMain(['demo', '--dir', target, '--json'], { cwd: dir });
+      assert.equal(r.code, 65, `${target}: ${r.stderr}`);
+      const error = JSON.parse(r.stdout).error;
+      assert.match(error.message, /^--dir .*notes\.txt(\/demo)?: not a folder \(ENOTDIR\)/);
+      assert.match(error.remedy, /Give a new or empty folder/);
+    }
+    const empty = await runMain(['demo', '--dir', ''], { cwd: dir });
+    assert.equal(empty.code, 64, empty.stderr);
+    assert.match(empty.stderr, /--dir is empty/);
+    assert.deepEqual(await readdir(dir), ['notes.txt']);
+    assert.equal(await readFile(`${dir}/notes.txt`, 'utf8'), 'mine\n');
+  });
+});
