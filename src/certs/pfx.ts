@@ -1,6 +1,7 @@
 /**
  * PKCS#12 (PFX) read and write with node-forge (the only PKCS#12 implementation on npm; node's own
- * `tls.createSecureContext({ pfx })` rejects legacy RC2 files).
+ * `tls.createSecureContext({ pfx })` rejects legacy RC2 files). The layout the store's entries have
+ * is read with node:crypto alone, without loading forge (src/certs/pfx-native.ts).
  *
  * Reading accepts OpenSSL 3 defaults (AES-256-CBC, PBKDF2, SHA-256 MAC), OpenSSL 1.x / Windows /
  * `-legacy` (RC2/3DES, SHA-1 MAC), no MAC, empty passwords and chains. The leaf is the certificate
@@ -13,6 +14,7 @@ import type forgeNs from 'node-forge';
 import { InputError } from '../errors.js';
 import { certificateInfoFromX509, type CertificateInfo } from './info.js';
 import { fromBinary, loadForge, pkcs12Kdf, toBinary, withOpenSslPbkdf2 } from './forge.js';
+import { readPfxNatively, type PfxParts } from './pfx-native.js';
 import { describeNotPfx } from './sniff.js';
 
 export interface PfxContents {
@@ -44,6 +46,57 @@ function isPasswordFailure(err: unknown): boolean {
 export async function readPfx(bytes: Buffer, password: string, source: string): Promise<PfxContents> {
   const notPfx = describeNotPfx(bytes, source);
   if (notPfx) fail(notPfx.code, notPfx.message, notPfx.remedy);
+  const { certs, keys } = readPfxNatively(bytes, password) ?? (await readPfxWithForge(bytes, password, source));
+  if (keys.length === 0) {
+    fail(
+      'pfx-no-key',
+      `${source}: the PFX holds no private key (${certs.length} certificate${certs.length === 1 ? '' : 's'} only)`,
+      'export the certificate together with its private key (Windows: "Yes, export the private key"; OpenSSL: openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx)',
+    );
+  }
+  for (const key of keys) {
+    if (key.asymmetricKeyType !== 'rsa') {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      fail(
+        'pfx-not-rsa',
+        `${source}: the private key is ${String(key.asymmetricKeyType).toUpperCase()}${curve ? ` (${curve})` : ''}, not RSA; the Restore Portal's application certificate must be RSA`,
+        'use an RSA certificate (2048 bits or more), or let install-cert make one: entra-portal install-cert --generate',
+      );
+    }
+  }
+
+  let leaf: X509Certificate | undefined;
+  let key: KeyObject | undefined;
+  for (const k of keys) {
+    leaf = certs.find((c) => c.checkPrivateKey(k));
+    if (leaf) {
+      key = k;
+      break;
+    }
+  }
+  if (!leaf || !key) {
+    fail(
+      certs.length === 0 ? 'pfx-no-certificate' : 'pfx-key-mismatch',
+      certs.length === 0
+        ? `${source}: the PFX holds a private key but no certificate`
+        : `${source}: none of the ${certs.length} certificate(s) in the PFX matches its private key`,
+      'export the certificate together with its own private key',
+    );
+  }
+  const keyBits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (keyBits < MIN_RSA_BITS) {
+    fail('pfx-weak-key', `${source}: the RSA key has ${keyBits} bits; Entra requires at least ${MIN_RSA_BITS}`, 'use a 2048-bit or larger key, or --generate one');
+  }
+  return {
+    info: certificateInfoFromX509(leaf),
+    keyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    keyBits,
+    chain: certs.filter((c) => c !== leaf).map(certificateInfoFromX509),
+  };
+}
+
+/** Any PFX forge reads (the layouts readPfxNatively leaves to it); every failure is an InputError. */
+async function readPfxWithForge(bytes: Buffer, password: string, source: string): Promise<PfxParts> {
   const forge = await loadForge();
   let asn1: ReturnType<typeof forge.asn1.fromDer>;
   try {
@@ -97,14 +150,6 @@ export async function readPfx(bytes: Buffer, password: string, source: string): 
       fail('pfx-corrupt', `${source}: a certificate in the PFX cannot be read`, undefined, err);
     }
   }
-  if (keyBags.length === 0) {
-    fail(
-      'pfx-no-key',
-      `${source}: the PFX holds no private key (${certs.length} certificate${certs.length === 1 ? '' : 's'} only)`,
-      'export the certificate together with its private key (Windows: "Yes, export the private key"; OpenSSL: openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx)',
-    );
-  }
-
   const keys: KeyObject[] = keyBags.map((bag) => {
     try {
       if (bag.key) return createPrivateKey(forge.pki.privateKeyToPem(bag.key as forgeNs.pki.rsa.PrivateKey));
@@ -114,45 +159,7 @@ export async function readPfx(bytes: Buffer, password: string, source: string): 
       return fail('pfx-corrupt', `${source}: the private key in the PFX cannot be read`, undefined, err);
     }
   });
-  for (const key of keys) {
-    if (key.asymmetricKeyType !== 'rsa') {
-      const curve = key.asymmetricKeyDetails?.namedCurve;
-      fail(
-        'pfx-not-rsa',
-        `${source}: the private key is ${String(key.asymmetricKeyType).toUpperCase()}${curve ? ` (${curve})` : ''}, not RSA; the Restore Portal's application certificate must be RSA`,
-        'use an RSA certificate (2048 bits or more), or let install-cert make one: entra-portal install-cert --generate',
-      );
-    }
-  }
-
-  let leaf: X509Certificate | undefined;
-  let key: KeyObject | undefined;
-  for (const k of keys) {
-    leaf = certs.find((c) => c.checkPrivateKey(k));
-    if (leaf) {
-      key = k;
-      break;
-    }
-  }
-  if (!leaf || !key) {
-    fail(
-      certs.length === 0 ? 'pfx-no-certificate' : 'pfx-key-mismatch',
-      certs.length === 0
-        ? `${source}: the PFX holds a private key but no certificate`
-        : `${source}: none of the ${certs.length} certificate(s) in the PFX matches its private key`,
-      'export the certificate together with its own private key',
-    );
-  }
-  const keyBits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (keyBits < MIN_RSA_BITS) {
-    fail('pfx-weak-key', `${source}: the RSA key has ${keyBits} bits; Entra requires at least ${MIN_RSA_BITS}`, 'use a 2048-bit or larger key, or --generate one');
-  }
-  return {
-    info: certificateInfoFromX509(leaf),
-    keyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    keyBits,
-    chain: certs.filter((c) => c !== leaf).map(certificateInfoFromX509),
-  };
+  return { certs, keys };
 }
 
 /**

@@ -3,6 +3,7 @@
  * a truncated download) and say how to make a PFX from it, before forge reports something cryptic.
  */
 import { X509Certificate } from 'node:crypto';
+import { derHeader } from './der.js';
 
 export interface NotPfx {
   code: 'not-pfx' | 'pfx-corrupt';
@@ -11,18 +12,6 @@ export interface NotPfx {
 }
 
 const CONVERT = 'openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx';
-
-/** DER length of the outer TLV: [headerBytes, contentLength] or undefined when unreadable. */
-function derOuterLength(bytes: Buffer): [number, number] | undefined {
-  if (bytes.length < 2) return undefined;
-  const first = bytes[1]!;
-  if (first < 0x80) return [2, first];
-  const n = first & 0x7f;
-  if (n === 0 || n > 4 || bytes.length < 2 + n) return undefined; // 0 = BER indefinite length
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + bytes[2 + i]!;
-  return [2 + n, len];
-}
 
 export function describeNotPfx(bytes: Buffer, source: string): NotPfx | undefined {
   if (bytes.length === 0) return { code: 'pfx-corrupt', message: `${source}: the file is empty` };
@@ -54,7 +43,7 @@ export function describeNotPfx(bytes: Buffer, source: string): NotPfx | undefine
   } catch {
     // not a certificate: go on
   }
-  const outer = derOuterLength(bytes);
+  const outer = derHeader(bytes);
   if (outer && outer[0] + outer[1] > bytes.length) {
     return {
       code: 'pfx-corrupt',
