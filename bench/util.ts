@@ -12,6 +12,23 @@ export function median(xs: readonly number[]): number {
 }
 
 /**
+ * The mean of the middle half (the interquartile mean): steadier than the median on a dozen or two
+ * samples, and as deaf as it to the few runs another process's burst slowed down.
+ */
+export function middleMean(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const quarter = Math.floor(s.length / 4);
+  const mid = s.slice(quarter, s.length - quarter);
+  return mid.reduce((a, b) => a + b, 0) / mid.length;
+}
+
+/** The interquartile range relative to the median, in percent: how far apart the middle half of the runs lie. */
+export function spreadPercent(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return ((s[Math.floor((s.length * 3) / 4)]! - s[Math.floor(s.length / 4)]!) / median(s)) * 100;
+}
+
+/**
  * Wall time in ms of `node <args>` in `cwd`, with a clean environment (store and HOME in `cwd`);
  * the run must exit with `expect` (default 0).
  */
@@ -27,9 +44,10 @@ export function timeProcess(args: string[], cwd: string, expect = 0): number {
 /**
  * Wall time and the process's own CPU time (user + system) in ms of `node <args>`. CPU time is what
  * the process itself spent, so other work on a shared machine barely moves it (wall time does).
+ * `extraEnv` is added to the clean environment.
  */
-export function measureProcess(args: string[], cwd: string, expect = 0): { wallMs: number; cpuMs: number } {
-  const env = { PATH: process.env.PATH, HOME: cwd, XDG_DATA_HOME: join(cwd, '.xdg'), NO_COLOR: '1' };
+export function measureProcess(args: string[], cwd: string, expect = 0, extraEnv: Record<string, string> = {}): { wallMs: number; cpuMs: number } {
+  const env = { PATH: process.env.PATH, HOME: cwd, XDG_DATA_HOME: join(cwd, '.xdg'), NO_COLOR: '1', ...extraEnv };
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['-r', CPU_REPORT, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
