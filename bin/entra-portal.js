@@ -15,9 +15,21 @@ for (const [signal, code] of Object.entries(EXIT_ON)) {
   });
 }
 // A reader that went away (`| head -1`) must not change the exit code: drop what it would not read.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err) => {
-    if (err.code !== 'EPIPE') throw err;
+// Node builds process.stdout and process.stderr when first used (on a pipe or a terminal that loads
+// its networking modules): the handler goes on when the stream is built, not before.
+for (const name of ['stdout', 'stderr']) {
+  const { get } = Object.getOwnPropertyDescriptor(process, name);
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const stream = get.call(process);
+      Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
+      stream.on('error', (err) => {
+        if (err.code !== 'EPIPE') throw err;
+      });
+      return stream;
+    },
   });
 }
 

@@ -136,27 +136,54 @@ export function createLogger(stderr: TextSink, verbosity: Verbosity, color: Colo
   };
 }
 
+/** The contexts createContext made: complete by construction (toContext need not look inside, which would build the streams). */
+const made = new WeakSet<Context>();
+
+/**
+ * A context on the given streams, else the process's. process.stderr, process.stdin and the colours
+ * (which ask whether stderr is a terminal) are made when first used: a run that never writes to
+ * stderr (--quiet, no warning) never builds those streams — on a pipe or a terminal that loads
+ * Node's networking modules, a tenth of a short run (docs/cli.md, "Start-up").
+ */
 export function createContext(options: ContextOptions = {}): Context {
   const env = options.env ?? process.env;
-  const stderr = options.stderr ?? process.stderr;
   const verbosity = options.verbosity ?? 'normal';
-  const color = createColors(colorLevel(stderr, env, options.colorEnabled));
-  return {
+  const stderr = (): TextSink => options.stderr ?? process.stderr;
+  let colors: Colors | undefined;
+  const color = (): Colors => (colors ??= createColors(colorLevel(stderr(), env, options.colorEnabled)));
+  const lazySink: TextSink = {
+    write: (chunk) => stderr().write(chunk),
+    get isTTY() {
+      return stderr().isTTY;
+    },
+    get columns() {
+      return stderr().columns;
+    },
+  };
+  const ctx: Context = {
     cwd: options.cwd ?? process.cwd(),
     env,
     stdout: options.stdout ?? process.stdout,
-    stderr,
-    stdin: options.stdin ?? process.stdin,
+    get stderr() {
+      return stderr();
+    },
+    get stdin() {
+      return options.stdin ?? process.stdin;
+    },
     clock: options.clock ?? systemClock,
     verbosity,
-    color,
-    log: createLogger(stderr, verbosity, color),
+    get color() {
+      return color();
+    },
+    log: createLogger(lazySink, verbosity, new Proxy({} as Colors, { get: (_, style) => color()[style as keyof Colors] })),
     ...(options.signal ? { signal: options.signal } : {}),
   };
+  made.add(ctx);
+  return ctx;
 }
 
 /** Accept a full context, a partial one, or nothing (the public API's convenience). */
 export function toContext(ctx?: Partial<Context> | Context): Context {
-  if (ctx && 'log' in ctx && ctx.log && 'color' in ctx && ctx.color) return ctx as Context;
+  if (ctx && (made.has(ctx as Context) || ('log' in ctx && ctx.log && 'color' in ctx && ctx.color))) return ctx as Context;
   return createContext(ctx as ContextOptions | undefined);
 }
