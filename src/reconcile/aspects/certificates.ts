@@ -95,7 +95,7 @@ function healthVerdict(desired: DesiredState, observed: Observed, options: PlanO
   }
   if (options.now === undefined) return undefined;
   const warnDays = options.warnDays ?? DEFAULT_WARN_DAYS;
-  // the configured (current) certificate matters; the previous one is on its way out
+  // the configured (current) certificate first; the previous one only while a rotation is unfinished
   const current = currentExpiry(desired, observed, options.now);
   const details = { thumbprint: current.thumbprint, notAfter: current.notAfter, daysLeft: current.daysLeft, ...(current.entraEndDateTime ? { entraEndDateTime: current.entraEndDateTime } : {}), certificates: certificateHealth(desired.certificates, options.now) };
   const renew = 'Renew it: entra-portal rotate-cert --generate --apply, then give VB365 the new certificate (entra-portal export-vb365), then entra-portal rotate-cert --finish --apply';
@@ -104,6 +104,17 @@ function healthVerdict(desired: DesiredState, observed: Observed, options: PlanO
   }
   if (current.daysLeft < warnDays) {
     return { status: 'warn', message: `certificate ${current.thumbprint} expires in ${current.daysLeft} day${current.daysLeft === 1 ? '' : 's'}, on ${current.notAfter}`, remedy: renew, details };
+  }
+  // a rotation not finished: VB365 may still sign in with the outgoing key, and its end is near
+  const previous = details.certificates.find((h) => h.role === 'previous');
+  if (previous && previous.daysLeft < warnDays) {
+    const when = previous.daysLeft < 0 ? `expired on ${previous.notAfter}` : `expires in ${previous.daysLeft} day${previous.daysLeft === 1 ? '' : 's'}, on ${previous.notAfter}`;
+    return {
+      status: 'warn',
+      message: `the rotation is not finished: the outgoing certificate ${previous.thumbprint} (certificate.previous), which VB365 may still sign in with, ${when}`,
+      remedy: `Give VB365 the new certificate ${current.thumbprint} (entra-portal export-vb365, then its script on the VB365 server), then entra-portal rotate-cert --finish --apply`,
+      details,
+    };
   }
   return { status: 'pass', message: okMessage, details };
 }
