@@ -73,16 +73,22 @@ export async function applyCustomer(input: CustomerRunInput): Promise<CustomerRe
   const changed = input.detailedExitcode ? ExitCode.Drift : ExitCode.Ok;
   const base = { tenant, plan: none, kept: [] as Change[], steps: [] as StepResult[] };
   const prefix = credentialEnvOf(customer);
+  const openLink = input.consentUrl ? `open the consent URL (${input.consentUrl})` : `open the link "entra-portal consent-url --tenant ${tenant}" prints`;
   const consent = (why: string, extra: Partial<CustomerResult> = {}): CustomerResult => ({
     ...base,
     status: 'needs-consent',
     exitCode: ExitCode.NoPermission,
     message: why,
     remedy:
-      `${input.consentUrl ? `Have an administrator of ${tenant} open the consent URL (${input.consentUrl})` : `Have an administrator of ${tenant} open the link "entra-portal consent-url --tenant ${tenant}" prints`}` +
+      `Have an administrator of ${tenant} ${openLink}` +
       `; to manage the tenant from here, give the tool a credential there (${prefix}_CLIENT_ID with ${prefix}_CLIENT_SECRET, _CLIENT_CERTIFICATE_PATH or _FEDERATED_TOKEN_FILE).`,
     ...(input.consentUrl ? { consentUrl: input.consentUrl } : {}),
     ...extra,
+  });
+  // the tenant's own variables were given and Entra refused them: asking for a credential would mislead
+  const refused = (why: string, extra: Partial<CustomerResult>): CustomerResult => ({
+    ...consent(why, extra),
+    remedy: `Entra refused the credential in ${prefix}_*: check ${prefix}_CLIENT_ID and its secret, certificate or token file (the AADSTS code says which; a secret may have expired). If ${tenant} removed that application, have an administrator of ${tenant} ${openLink}.`,
   });
   if (!input.appId) {
     return { ...base, status: 'pending', exitCode: changed, message: `${tenant}: the application is registered by apply first; this tenant follows once it has an appId` };
@@ -135,6 +141,9 @@ export async function applyCustomer(input: CustomerRunInput): Promise<CustomerRe
     const e = err instanceof EntraPortalError ? err : undefined;
     const credential = session?.credentialSource ? { credential: session.credentialSource } : {};
     const code = e?.code ? { errorCode: e.code } : {};
+    if (e?.code === 'authentication-failed' && session?.credentialSource?.startsWith(`${prefix}_`)) {
+      return refused(`${tenant}: cannot sign in there with ${session.credentialSource}: ${(err as Error).message}`, { ...credential, ...code });
+    }
     if ((e?.code && SIGN_IN_FAILURES.has(e.code)) || exitCodeFor(err) === ExitCode.NoPermission) {
       return consent(`${tenant}: cannot sign in or read there: ${(err as Error).message}`, { ...credential, ...code });
     }
