@@ -261,15 +261,19 @@ function fromApply(r: ApplyResult): Partial<FleetEntry> {
   // a customer tenant that needs consent or failed (docs/service-providers.md) makes the config's run incomplete
   const stuck = (r.customers ?? []).filter((c) => c.status === 'needs-consent' || c.status === 'failed');
   const status: FleetStatus = stuck.length ? 'failed' : r.inSync ? 'ok' : r.whatIf || r.kept.length > 0 ? 'drift' : 'changed';
+  const made = pending.length ? [`${pending.length} change${pending.length === 1 ? '' : 's'} made`] : [];
+  // after a real run what still differs is what was kept; with --what-if, every pending change
+  const differs = r.whatIf ? r.plan.changes : r.kept;
   const findings = [
     ...stuck.map((c) => `${c.message}${c.consentUrl ? ` → consent URL ${c.consentUrl}` : c.remedy ? ` → ${c.remedy}` : ''}`),
-    ...r.plan.changes.map((c) => `${symbolFor(c)} ${c.tenant ? `${c.tenant}: ` : ''}${describeChange(c, { verbs: false })}`),
+    ...differs.map((c) => `${symbolFor(c)} ${c.tenant ? `${c.tenant}: ` : ''}${describeChange(c, { verbs: false })}`),
+    ...(r.whatIf ? [] : made),
   ];
   return {
     result: r,
     status,
     exitCode: r.exitCode,
-    findings: status === 'changed' ? [`${pending.length} change${pending.length === 1 ? '' : 's'} made`] : findings,
+    findings: status === 'changed' ? made : findings,
     ...(r.appId ? { appId: r.appId } : {}),
   };
 }
