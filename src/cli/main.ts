@@ -83,6 +83,16 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         remedy: 'Name the config file (is the variable you passed unset?), or leave out -c for ./entra-portal.json5 or $ENTRA_PORTAL_CONFIG.',
       });
     }
+    // `-c servers/` names a folder: creating a config file called `servers` is never what was meant
+    const named = configs.filter((c): c is string => typeof c === 'string');
+    const given: [string, string][] = named.length ? named.map((c) => ['-c', c]) : [['$ENTRA_PORTAL_CONFIG', ctx.env.ENTRA_PORTAL_CONFIG?.trim() ?? '']];
+    const folder = given.find(([, c]) => /[\\/]$/.test(c));
+    if (folder) {
+      const [source, c] = folder;
+      throw new UsageError(`${verb}: ${source} ${c} ends with '${c.slice(-1)}': it names a folder, not a config file`, {
+        remedy: `Name the file in it, e.g. ${c}entra-portal.json5${verb === 'apply' || verb === 'test-portal' ? `, or a pattern for a fleet: '${c}*.json5'` : ''}.`,
+      });
+    }
     return await runVerb(spec, args, ctx, stdout);
   } catch (err) {
     return reportError(err, ctx, json, verbose, stdout, verb);

@@ -117,6 +117,24 @@ test('an empty -c (an unset variable in a script) is a usage error, never a sile
   });
 });
 
+test('a -c (or $ENTRA_PORTAL_CONFIG) ending with "/" names a folder: a usage error with the file to name, never a config file called like the folder', async () => {
+  await withTempDir(async (dir) => {
+    const { readdir } = await import('node:fs/promises');
+    const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
+      [['new-app', '--name', 'X', '-c', 'servers/'], {}, /new-app: -c servers\/ ends with '\/': it names a folder/],
+      [['set-portal-url', 'https://portal.abc.com:4443', '--config=servers/'], {}, /-c servers\/ ends with/],
+      [['new-app', '--name', 'X'], { ENTRA_PORTAL_CONFIG: 'servers/' }, /\$ENTRA_PORTAL_CONFIG servers\/ ends with/],
+      [['apply', '--what-if', '-c', 'servers/'], {}, /pattern for a fleet: 'servers\/\*\.json5'/],
+    ];
+    for (const [args, env, message] of cases) {
+      const r = await runMain([...args, '--json'], { cwd: dir, env });
+      assert.equal(r.code, 64, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(JSON.parse(r.stdout).error.message + JSON.parse(r.stdout).error.remedy, message);
+    }
+    assert.deepEqual(await readdir(dir), [], 'no file called servers');
+  });
+});
+
 test('verb help: each example is one copyable line (yargs\' side-by-side table split them mid-argument); no line over 100 columns', async () => {
   await withTempDir(async (dir) => {
     const r = await runMain(['set-app', '--help'], { cwd: dir });
