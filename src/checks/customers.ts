@@ -14,7 +14,7 @@ import type { CustomerConfig, PortalConfig } from '../config/types.js';
 import { EntraPortalError } from '../errors.js';
 import type { Session } from '../session.js';
 import type { Observed } from '../reconcile/types.js';
-import { verdictOf, type EntraData } from './entra.js';
+import { checkRemedy, verdictOf, type EntraData } from './entra.js';
 import type { CheckDefinition, CheckOutcome, CheckResult } from './types.js';
 
 export interface CustomerCheckOptions {
@@ -64,7 +64,7 @@ async function checkTenant(customer: CustomerConfig, provider: Session, appId: s
     const err = toPortalError(thrown);
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     const auth = err instanceof EntraPortalError && (['authentication-failed', 'credential-unavailable'].includes(err.code) || err.exitCode === 77);
-    return { tenant, status: 'fail', message: `${tenant}: ${auth ? 'needs consent — cannot sign in or read there' : 'cannot check'}: ${message}`, remedy: auth ? consent : (err as EntraPortalError).remedy ?? consent };
+    return { tenant, status: 'fail', message: `${tenant}: ${auth ? 'needs consent — cannot sign in or read there' : 'cannot check'}: ${message}`, remedy: auth ? consent : (err instanceof EntraPortalError ? checkRemedy(err) : undefined) ?? consent };
   } finally {
     await session?.close().catch(() => undefined);
   }

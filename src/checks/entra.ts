@@ -9,7 +9,7 @@
  * cannot reach is one failure. The session is closed by `close()` once the run is over.
  */
 import type { Context } from '../context.js';
-import { EntraPortalError, InputError, UsageError } from '../errors.js';
+import { EntraPortalError, ExitCode, InputError, UsageError } from '../errors.js';
 import type { AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
 import type { SessionConfig } from '../session.js';
@@ -281,6 +281,15 @@ function failFromError(what: string, err: unknown, fallbackRemedy?: string): Che
       : err instanceof Error
         ? err.message
         : String(err);
-  const remedy = err instanceof EntraPortalError && err.remedy ? err.remedy : fallbackRemedy;
+  const remedy = err instanceof EntraPortalError && err.remedy ? checkRemedy(err) : fallbackRemedy;
   return fail(`${what}: ${firstLine(message)}`, remedy);
+}
+
+/**
+ * An error's remedy as test-portal can follow it: a Graph that stayed busy or lagging past the budget
+ * (75) names apply's --propagation-timeout, which test-portal does not take; its budget is --timeout.
+ */
+export function checkRemedy(err: EntraPortalError): string | undefined {
+  if (err.exitCode !== ExitCode.TempFail) return err.remedy;
+  return 'Microsoft Graph is busy or replicating slowly right now: run test-portal again later, or give its Entra reads more time with a larger --timeout (they may take twice as long)';
 }

@@ -96,3 +96,22 @@ test('an unprivileged operator (--auth environment): apply exits 77 naming the r
     assert.ok(!r.stdout.includes(tenant.unprivileged.clientSecret) && !r.stderr.includes(tenant.unprivileged.clientSecret));
   });
 });
+
+test('Graph throttling past test-portal\'s budget: entra.app fails with a remedy naming test-portal\'s own --timeout (it named apply\'s --propagation-timeout, which test-portal refuses)', { timeout: 120_000 }, async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(
+      join(dir, 'entra-portal.json5'),
+      "{\n  version: 1,\n  region: 'Emulator',\n  application: { name: 'Busy Portal', uniqueName: 'busy-portal' },\n  portal: { url: 'https://127.0.0.1:9', restApiPort: 9 },\n}\n",
+    );
+    const { fakeClock } = await import('../helpers/graph-fakes.js');
+    const env = { ENTRA_PORTAL_EMULATOR_FAULTS: 'throttle=1,retry-after=0' };
+    const r = await runMain(['test-portal', '--timeout', '1', '--json'], { cwd: dir, env, clock: fakeClock(Date.now()) });
+    assert.equal(r.code, 2, r.stderr);
+    const app = (JSON.parse(r.stdout) as { checks: { id: string; status: string; remedy?: string }[] }).checks.find((c) => c.id === 'entra.app')!;
+    assert.equal(app.status, 'fail');
+    assert.match(app.remedy ?? '', /--timeout/);
+    assert.doesNotMatch(r.stdout + r.stderr, /--propagation-timeout/, 'no option test-portal does not have');
+    const refused = await runMain(['test-portal', '--propagation-timeout', '30'], { cwd: dir });
+    assert.equal(refused.code, 64, 'the option really is not test-portal\'s');
+  });
+});
