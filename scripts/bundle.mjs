@@ -30,7 +30,7 @@ const GROUPS = [
   ['main', [MAIN]],
   // what the edit verbs and every config reader share: load, validate, edit, lock, write; and the
   // small edit verbs themselves (one file less each: ~1 ms of set-app's ~40)
-  ['config', ['config/index', 'config/values', 'config/customers', 'cmdlets/edit-verb', 'cmdlets/app-edits', 'url/portal-url', 'cloud/regions', 'cmdlets/new-app', 'cmdlets/set-app', 'cmdlets/set-portal-url', 'cmdlets/customers'].map((m) => `dist/src/${m}.js`)],
+  ['config', ['config/index', 'config/values', 'config/customers', 'cmdlets/edit-verb', 'cmdlets/app-edits', 'url/portal-url', 'cloud/regions', 'cmdlets/new-app', 'cmdlets/set-app', 'cmdlets/set-portal-url', 'cmdlets/customers', 'certs/paths'].map((m) => `dist/src/${m}.js`)],
   // The groups below each replace several small files a verb loaded one after another (each file
   // costs resolving, reading and compiling: apply loaded 17 besides main and config, 2.35× bare
   // node → 2.0× as 4). What only some verbs need stays out of `config`, which every edit verb loads.

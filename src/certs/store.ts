@@ -15,9 +15,10 @@
  */
 import { X509Certificate, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { chmod, lstat, readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, type PlatformPath } from 'node:path';
-import { pathFor } from './paths.js';
+import { pathFor, STORE_DIR_ENV } from './paths.js';
+// where the store is: in paths.ts, which test-portal reads without loading the store's code
+export { resolveStoreDir, STORE_DIR_ENV } from './paths.js';
 
 import { promisify } from 'node:util';
 import type { Context } from '../context.js';
@@ -29,7 +30,6 @@ import { readPfx, writePfx } from './pfx.js';
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
 
 export const STORE_PASSWORD_ENV = 'ENTRA_PORTAL_STORE_PASSWORD';
-export const STORE_DIR_ENV = 'ENTRA_PORTAL_STORE';
 export const STORE_DIR_MODE = 0o700;
 export const PFX_MODE = 0o600;
 export const CER_MODE = 0o644;
@@ -48,29 +48,6 @@ export interface OpenStore {
   protection: StoreProtection;
   /** the PFX password for every entry; never printed */
   password: string;
-}
-
-/**
- * --store, else $ENTRA_PORTAL_STORE, else the per-user data folder:
- * - Windows: %LOCALAPPDATA%\entra-portal\store (else %USERPROFILE%\AppData\Local\…) — a folder only
- *   its user (and SYSTEM and Administrators) can open, and one that does not roam to other machines;
- * - elsewhere: $XDG_DATA_HOME/entra-portal/store, else ~/.local/share/entra-portal/store.
- * Relative values are taken against `ctx.cwd`.
- */
-export function resolveStoreDir(ctx: Pick<Context, 'cwd' | 'env'>, explicit?: string, platform: NodeJS.Platform = process.platform): string {
-  const p = pathFor(platform);
-  if (explicit) return p.resolve(ctx.cwd, explicit);
-  const fromEnv = ctx.env[STORE_DIR_ENV];
-  if (fromEnv) return p.resolve(ctx.cwd, fromEnv);
-  if (platform === 'win32') {
-    const local = ctx.env.LOCALAPPDATA;
-    if (local && p.isAbsolute(local)) return p.join(local, 'entra-portal', 'store');
-    const profile = ctx.env.USERPROFILE || homedir();
-    return p.join(profile, 'AppData', 'Local', 'entra-portal', 'store');
-  }
-  const xdg = ctx.env.XDG_DATA_HOME;
-  if (xdg && p.isAbsolute(xdg)) return p.join(xdg, 'entra-portal', 'store'); // XDG: relative values are invalid and ignored
-  return p.join(ctx.env.HOME || homedir(), '.local', 'share', 'entra-portal', 'store');
 }
 
 export function entryPaths(dir: string, thumbprint: string, p: PlatformPath = pathFor(process.platform)): { pfx: string; cer: string } {

@@ -7,7 +7,7 @@
  * the network chain and the Entra checks run concurrently, and every socket is closed when its
  * step ends, so a host that drops packets costs at most a few timeouts, never a hang.
  */
-import { resolveStoreDir } from '../certs/store.js';
+import { resolveStoreDir } from '../certs/paths.js';
 import { isEmulatorConfig } from '../cloud/endpoints.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/index.js';
 import { toContext, type Context } from '../context.js';
