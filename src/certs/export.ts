@@ -10,8 +10,8 @@
 import { lstat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Context } from '../context.js';
-import { InputError } from '../errors.js';
-import { createFileExclusive, writeFileAtomic } from '../util/fs.js';
+import { InputError, OperationError } from '../errors.js';
+import { createFileExclusive, fsFailure, writeFileAtomic } from '../util/fs.js';
 import { displayPath } from '../util/paths.js';
 import type { CertificateInfo } from './info.js';
 import { writePfx, type PfxProfile } from './pfx.js';
@@ -46,7 +46,12 @@ export async function checkOutputFile(path: string, force: boolean, ctx: Pick<Co
   try {
     st = await lstat(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { exists: false };
+    // a file where a folder of the path should be (--out naming the config, say)
+    if (code === 'ENOTDIR') {
+      throw new InputError(`${displayPath(path, ctx.cwd)}: ${fsFailure(err)}`, { code: 'output-not-in-folder', remedy: 'a file stands where a folder of that path should be: choose another --out' });
+    }
     throw err;
   }
   const shown = displayPath(path, ctx.cwd);
@@ -68,7 +73,16 @@ export interface WrittenExport {
 
 /** Write `data` to `path` (0600): exclusively, or replacing an existing file when `force`. */
 export async function writeExportFile(path: string, data: Buffer | string, force: boolean, ctx: Pick<Context, 'cwd'>): Promise<WrittenExport> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const dir = dirname(path);
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    // e.g. a link to a folder that does not exist: Node's bare "ENOENT: …, mkdir" says neither what nor why
+    throw new OperationError(`cannot create the folder ${displayPath(dir, ctx.cwd)}: ${fsFailure(err)}`, {
+      cause: err,
+      remedy: 'create the folder first, or choose another path (a link there must point to an existing folder)',
+    });
+  }
   if (await createFileExclusive(path, data, EXPORT_MODE)) return { path, replaced: false };
   if (!force) {
     // created meanwhile by someone else (checked before): still never overwritten

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, readFile, readdir, stat } from 'node:fs/promises';
+import { chmod, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { binPath, cliEnv, runMain, withTempDir } from '../helpers/cli.js';
@@ -109,5 +109,30 @@ test('a store path that is a file (ENTRA_PORTAL_STORE=<the config>): "not a fold
       assert.equal((await stat(path)).mode & 0o777, 0o644, argv.join(' '));
       assert.deepEqual(await readFile(path), before, argv.join(' '));
     }
+  });
+});
+
+test('export --out through a file or a dangling link: named, with the way out (they were Node\'s bare ENOTDIR / ENOENT, exit 1); nothing is written', { timeout: 60_000 }, async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(
+      join(dir, CONFIG),
+      "{\n  version: 1,\n  application: { name: 'Out Portal', uniqueName: 'out-portal', appId: '4c0c2a11-5d3b-4f6e-9a7b-0d1e2f3a4b5c' },\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n}\n",
+    );
+    assert.equal((await runMain(['install-cert', '--generate'], { cwd: dir })).code, 0);
+    await symlink(join(dir, 'nowhere'), join(dir, 'dangling'));
+    const env = { PFX_PASSWORD: 'a good password' };
+    const cases: [string[], number, RegExp][] = [
+      [['export-vb365', '--out', CONFIG], 65, /entra-portal\.json5.*: not a folder \(ENOTDIR\)/],
+      [['export-cert', '--out', `${CONFIG}/x.pfx`], 65, /entra-portal\.json5\/x\.pfx: not a folder \(ENOTDIR\)/],
+      [['export-vb365', '--out', 'dangling'], 1, /cannot create the folder dangling: .*ENOENT/],
+    ];
+    for (const [argv, code, message] of cases) {
+      const r = await runMain([...argv, '--password-env', 'PFX_PASSWORD', '--json'], { cwd: dir, env });
+      assert.equal(r.code, code, `${argv.join(' ')}: ${r.stderr}`);
+      const error = JSON.parse(r.stdout).error;
+      assert.match(error.message, message, argv.join(' '));
+      assert.ok(error.remedy, `${argv.join(' ')}: a way out`);
+    }
+    assert.deepEqual((await readdir(dir)).sort(), ['.xdg', 'certs', 'dangling', CONFIG].sort());
   });
 });
