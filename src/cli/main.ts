@@ -95,7 +95,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     }
     return await runVerb(spec, args, ctx, stdout);
   } catch (err) {
-    return reportError(err, ctx, json, verbose, stdout, verb);
+    const failure = (err as NodeJS.ErrnoException)?.syscall ? (await import('./fs-failure.js')).fileSystemFailure(err) : err;
+    return reportError(failure, ctx, json, verbose, stdout, verb);
   }
 }
 

@@ -136,3 +136,25 @@ test('export --out through a file or a dangling link: named, with the way out (t
     assert.deepEqual((await readdir(dir)).sort(), ['.xdg', 'certs', 'dangling', CONFIG].sort());
   });
 });
+
+test('a file-system failure no verb foresaw (a file in the way of --state, --report) names the path, why, and the way out — not Node\'s bare "ENOTDIR: not a directory, mkdir …" (1)', { timeout: 120_000 }, async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(join(dir, 'notes.txt'), 'mine\n');
+    const cases: string[][] = [
+      ['emulator', '--state', 'notes.txt/state.json'],
+      ['apply', '--what-if', '-c', 'a.json5', '-c', 'b.json5', '--report', 'notes.txt/report.html'],
+    ];
+    for (const argv of cases) {
+      const r = await runMain(argv, { cwd: dir });
+      assert.equal(r.code, 1, `${argv.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /error: cannot \w+ .*notes\.txt.*: not a folder \(ENOTDIR\)/, argv.join(' '));
+      assert.match(r.stderr, /hint: .*notes\.txt.* is a file/, argv.join(' '));
+      assert.doesNotMatch(r.stderr, /^error: ENOTDIR/m);
+      const json = await runMain([...argv, '--json'], { cwd: dir });
+      const error = JSON.parse(json.stdout).error;
+      assert.equal(error.code, 'file-system', argv.join(' '));
+      assert.equal(error.exitCode, 1);
+    }
+    assert.equal(await readFile(join(dir, 'notes.txt'), 'utf8'), 'mine\n');
+  });
+});
