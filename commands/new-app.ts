@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/cli/command.js';
-import { REGION_OPTION, TENANT_OPTION } from '../src/cli/options.js';
+import { OWNER_OPTIONS, REGION_OPTION, TENANT_OPTION } from '../src/cli/options.js';
 import type { NewAppResult } from '../src/cmdlets/new-app.js';
 import { APPLY_OPTIONS, chainedApply, editVerbOutput, type ApplyArgs } from './edit-output.js';
 
@@ -10,6 +10,8 @@ interface Args extends ApplyArgs {
   region?: string;
   tenant?: string;
   force: boolean;
+  owner?: string[];
+  removeOwner?: string[];
 }
 
 export const newAppCommand = defineCommand<Args, NewAppResult>({
@@ -22,6 +24,7 @@ export const newAppCommand = defineCommand<Args, NewAppResult>({
     REGION_OPTION,
     TENANT_OPTION,
     { name: 'force', kind: 'boolean', describe: 'the file pins an appId: remove it and register a new application instead' },
+    ...OWNER_OPTIONS,
     ...APPLY_OPTIONS,
   ],
   examples: [
@@ -29,6 +32,7 @@ export const newAppCommand = defineCommand<Args, NewAppResult>({
     ['entra-portal new-app --name "Restore Portal" --multi-tenant --tenant contoso.onmicrosoft.com', 'a multi-tenant application (service providers)'],
     ['entra-portal new-app --name "Restore Portal" --region China --apply', 'register it in the China cloud right away'],
     ['entra-portal new-app --name "Restore Portal 2" --force', 'replace a pinned appId with a new registration'],
+    ['entra-portal new-app --name "Restore Portal" --owner 1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b', 'manage the owners: exactly this user (by object id) owns the application'],
   ],
   async run(args, ctx) {
     const { newApp } = await import('../src/cmdlets/new-app.js');
@@ -43,6 +47,8 @@ export const newAppCommand = defineCommand<Args, NewAppResult>({
         force: args.force,
         whatIf: args.whatIf,
         apply: chainedApply(args),
+        ...(args.owner ? { owners: args.owner } : {}),
+        ...(args.removeOwner ? { removeOwners: args.removeOwner } : {}),
       },
       ctx,
     );

@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/cli/command.js';
-import { REDIRECT_URI_OPTIONS, REGION_OPTION, TENANT_OPTION } from '../src/cli/options.js';
+import { OWNER_OPTIONS, REDIRECT_URI_OPTIONS, REGION_OPTION, TENANT_OPTION } from '../src/cli/options.js';
 import type { SetAppResult } from '../src/cmdlets/set-app.js';
 import { APPLY_OPTIONS, chainedApply, editVerbOutput, type ApplyArgs } from './edit-output.js';
 
@@ -10,6 +10,8 @@ interface Args extends ApplyArgs {
   tenant?: string;
   extraRedirectUri?: string[];
   removeRedirectUri?: string[];
+  owner?: string[];
+  removeOwner?: string[];
 }
 
 export const setAppCommand = defineCommand<Args, SetAppResult>({
@@ -31,6 +33,7 @@ export const setAppCommand = defineCommand<Args, SetAppResult>({
     REGION_OPTION,
     TENANT_OPTION,
     ...REDIRECT_URI_OPTIONS,
+    ...OWNER_OPTIONS,
     ...APPLY_OPTIONS,
   ],
   examples: [
@@ -52,6 +55,8 @@ export const setAppCommand = defineCommand<Args, SetAppResult>({
         apply: chainedApply(args),
         ...(args.extraRedirectUri ? { extraRedirectUris: args.extraRedirectUri } : {}),
         ...(args.removeRedirectUri ? { removeRedirectUris: args.removeRedirectUri } : {}),
+        ...(args.owner ? { owners: args.owner } : {}),
+        ...(args.removeOwner ? { removeOwners: args.removeOwner } : {}),
       },
       ctx,
     );

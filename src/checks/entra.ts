@@ -55,7 +55,7 @@ export interface EntraChecks {
 
 /** Which aspects each check reports (the worst verdict wins). */
 export const CHECK_ASPECTS: Partial<Record<CheckId, readonly AspectId[]>> = {
-  'entra.app': ['application'],
+  'entra.app': ['application', 'owners'],
   'entra.redirect-uri': ['redirectUris'],
   'entra.certificate': ['certificates'],
   'entra.credentials': ['credentials'],

@@ -157,6 +157,17 @@ export const REDIRECT_URI_OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
+export const OWNER_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'owner',
+    kind: 'string',
+    value: 'object-id',
+    repeatable: true,
+    describe: "list this user or service principal (its object id) in application.owners: once the list is there, apply keeps exactly those owners (others are drift)",
+  },
+  { name: 'remove-owner', kind: 'string', value: 'object-id', repeatable: true, describe: 'take this object id out of application.owners (apply --prune then removes the owner in Entra)' },
+];
+
 export const STORE_OPTION: OptionSpec = {
   name: 'store',
   kind: 'string',

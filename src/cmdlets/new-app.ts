@@ -8,9 +8,9 @@ import { resolveRegion } from '../cloud/regions.js';
 import { editConfig, resolveConfigPath } from '../config/index.js';
 import { checkDisplayName, checkUniqueName, normalizeTenant, slugify } from '../config/values.js';
 import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
-import { pinAudience } from './app-edits.js';
+import { editOwners, ownersNotListedWarnings, pinAudience, type OwnerEdits } from './app-edits.js';
 
-export interface NewAppInput extends EditVerbInput {
+export interface NewAppInput extends EditVerbInput, OwnerEdits {
   /** display name used when registering */
   name: string;
   /** registration key; default: a slug of the name */
@@ -27,6 +27,8 @@ export interface NewAppInput extends EditVerbInput {
 export interface NewAppResult extends EditVerbResult {
   verb: 'new-app';
   application: { name: string; uniqueName: string; multiTenant: boolean };
+  /** application.owners as --owner / --remove-owner edited it (only when they were given) */
+  owners?: { added: string[]; removed: string[] };
   region?: string;
   tenant?: string;
   /** the appId that --force removed from the file */
@@ -53,6 +55,7 @@ export async function newApp(input: NewAppInput, ctx?: Partial<Context>): Promis
   const path = resolveConfigPath(c, input.config);
   let unpinned: string | undefined;
   let multiTenant = input.multiTenant ?? false;
+  let owners = { added: [] as string[], removed: [] as string[], notListed: [] as string[] };
 
   const edit = await editConfig(
     path,
@@ -74,16 +77,20 @@ export async function newApp(input: NewAppInput, ctx?: Partial<Context>): Promis
       doc.set(['application', 'name'], name);
       doc.set(['application', 'uniqueName'], uniqueName);
       multiTenant = pinAudience(doc, input.multiTenant);
+      owners = editOwners(doc, input);
     },
     { create: true, whatIf: input.whatIf === true },
   );
   if (unpinned) {
     c.log.warn(`${input.whatIf ? 'would remove' : 'removed'} the pinned application ${unpinned} from the config; it is not deleted from Entra`);
   }
+  const ownerWarnings = ownersNotListedWarnings(owners);
+  for (const w of ownerWarnings) c.log.warn(w);
   const result: NewAppResult = {
-    ...toVerbResult('new-app', edit, unpinned ? [`application ${unpinned} is no longer pinned by this config (it still exists in Entra)`] : []),
+    ...toVerbResult('new-app', edit, [...(unpinned ? [`application ${unpinned} is no longer pinned by this config (it still exists in Entra)`] : []), ...ownerWarnings]),
     verb: 'new-app',
     application: { name, uniqueName, multiTenant },
+    ...(input.owners || input.removeOwners ? { owners: { added: owners.added, removed: owners.removed } } : {}),
     ...(region ? { region } : {}),
     ...(tenant ? { tenant } : {}),
     ...(unpinned ? { unpinned } : {}),

@@ -8,9 +8,9 @@ import { resolveRegion } from '../cloud/regions.js';
 import { editConfig, resolveConfigPath } from '../config/index.js';
 import { normalizeAppId, normalizeTenant } from '../config/values.js';
 import { chainApply, toVerbResult, type EditVerbInput, type EditVerbResult } from './edit-verb.js';
-import { editRedirectUris, notListedWarnings, pinAudience, type RedirectUriEdits } from './app-edits.js';
+import { editOwners, editRedirectUris, notListedWarnings, ownersNotListedWarnings, pinAudience, type OwnerEdits, type RedirectUriEdits } from './app-edits.js';
 
-export interface SetAppInput extends EditVerbInput, RedirectUriEdits {
+export interface SetAppInput extends EditVerbInput, RedirectUriEdits, OwnerEdits {
   /** the Application (client) ID; any case, stored lowercase */
   appId: string;
   region?: string;
@@ -24,6 +24,8 @@ export interface SetAppResult extends EditVerbResult {
   appId: string;
   multiTenant: boolean;
   extraRedirectUris: { added: string[]; removed: string[] };
+  /** application.owners as --owner / --remove-owner edited it (only when they were given) */
+  owners?: { added: string[]; removed: string[] };
   region?: string;
   tenant?: string;
 }
@@ -36,6 +38,7 @@ export async function setApp(input: SetAppInput, ctx?: Partial<Context>): Promis
   const path = resolveConfigPath(c, input.config);
   let multiTenant = input.multiTenant ?? false;
   let redirects = { added: [] as string[], removed: [] as string[], notListed: [] as string[] };
+  let owners = { ...redirects };
   const edit = await editConfig(
     path,
     c,
@@ -47,10 +50,11 @@ export async function setApp(input: SetAppInput, ctx?: Partial<Context>): Promis
       if (tenant !== undefined) doc.set(['tenant'], tenant);
       multiTenant = pinAudience(doc, input.multiTenant);
       redirects = editRedirectUris(doc, input);
+      owners = editOwners(doc, input);
     },
     { create: true, whatIf: input.whatIf === true },
   );
-  const warnings = notListedWarnings(redirects);
+  const warnings = [...notListedWarnings(redirects), ...ownersNotListedWarnings(owners)];
   for (const w of warnings) c.log.warn(w);
   const result: SetAppResult = {
     ...toVerbResult('set-app', edit, warnings),
@@ -58,6 +62,7 @@ export async function setApp(input: SetAppInput, ctx?: Partial<Context>): Promis
     appId,
     multiTenant,
     extraRedirectUris: { added: redirects.added, removed: redirects.removed },
+    ...(input.owners || input.removeOwners ? { owners: { added: owners.added, removed: owners.removed } } : {}),
     ...(region ? { region } : {}),
     ...(tenant ? { tenant } : {}),
   };

@@ -17,6 +17,8 @@ export interface PortalConfig {
     appId?: string;
     multiTenant?: boolean;
     extraRedirectUris?: string[];
+    /** object ids of the application's owners (users or service principals); absent: not managed */
+    owners?: string[];
   };
   certificate?: {
     /** SHA-1, uppercase hex, no colons */

@@ -239,6 +239,33 @@ export async function deleteGrant(session: GraphSession, grantId: string): Promi
   await ignoreGone(graphCall(session, { method: 'DELETE', path: `/oauth2PermissionGrants/${encodeURIComponent(grantId)}` }));
 }
 
+/* ------------------------------------------------------------------------------------------- owners */
+
+/**
+ * `POST /applications/{id}/owners/$ref` with the owner as a directoryObjects URL of this cloud's
+ * Graph (https://learn.microsoft.com/graph/api/application-post-owners). One that is an owner already
+ * (a retry after a dropped answer; another run) answers 400 "…references already exist": done.
+ */
+export async function addApplicationOwner(session: GraphSession, appObjectId: string, ownerId: string): Promise<void> {
+  const ref = `${session.endpoints.graph.replace(/\/+$/, '')}/v1.0/directoryObjects/${encodeURIComponent(ownerId)}`;
+  const write = async () => {
+    try {
+      await graphCall(session, { method: 'POST', path: `/applications/${encodeURIComponent(appObjectId)}/owners/$ref`, body: { '@odata.id': ref } });
+    } catch (err) {
+      if (err instanceof GraphCallError && err.status === 400 && /references already exist/i.test(err.graphMessage)) return;
+      throw err;
+    }
+  };
+  // an application this run created may not be visible yet (a 404 that is lag, not a missing owner)
+  if (isFresh(session, appObjectId)) await waitForConsistency(session, `adding an owner to the new application ${appObjectId}`, write);
+  else await write();
+}
+
+/** `DELETE /applications/{id}/owners/{ownerId}/$ref`; one already gone (404) is done. */
+export async function removeApplicationOwner(session: GraphSession, appObjectId: string, ownerId: string): Promise<void> {
+  await ignoreGone(graphCall(session, { method: 'DELETE', path: `/applications/${encodeURIComponent(appObjectId)}/owners/${encodeURIComponent(ownerId)}/$ref` }));
+}
+
 /**
  * `POST /directory/deletedItems/{id}/restore` (200 with the object, same ids). Restoring an
  * application does not restore its service principal: that is restored on its own

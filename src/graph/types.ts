@@ -44,6 +44,8 @@ export const appKey = (key: { appId: string } | { uniqueName: string }) =>
   'appId' in key ? `/applications(appId='${odataString(key.appId)}')` : `/applications(uniqueName='${odataString(key.uniqueName)}')`;
 export const appByAppIdPath = (appId: string) => `${appKey({ appId })}?$select=${APPLICATION_SELECT}`;
 export const appByUniqueNamePath = (uniqueName: string) => `${appKey({ uniqueName })}?$select=${APPLICATION_SELECT}`;
+/** The application's owners (users and service principals, each with its `@odata.type`). */
+export const ownersPath = (key: { appId: string } | { uniqueName: string }) => `${appKey(key)}/owners`;
 export const federatedCredentialsPath = (key: { appId: string } | { uniqueName: string }) => `${appKey(key)}/federatedIdentityCredentials`;
 export const spByAppIdPath = (appId: string, select = SERVICE_PRINCIPAL_SELECT) => `/servicePrincipals?$filter=${eq('appId', appId)}&$select=${select}`;
 /**

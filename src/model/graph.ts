@@ -160,6 +160,15 @@ export interface OAuth2PermissionGrant {
   scope?: string | null;
 }
 
+/** An owner of the application: a user or a service principal (`directoryObject`, with its `@odata.type`). */
+export interface DirectoryObject {
+  id: string;
+  '@odata.type'?: string;
+  displayName?: string | null;
+  userPrincipalName?: string | null;
+  appId?: string | null;
+}
+
 /** An app role granted to a principal (for a service principal: an application permission it holds). */
 export interface AppRoleAssignment {
   id: string;

@@ -7,6 +7,7 @@
 import type {
   AppRoleAssignment,
   Application,
+  DirectoryObject,
   FederatedIdentityCredential,
   OAuth2PermissionGrant,
   ServicePrincipal,
@@ -35,6 +36,8 @@ export interface Observed {
   grants: OAuth2PermissionGrant[];
   /** app roles granted to the application's service principal (application permissions it holds) */
   appRoleAssignments: AppRoleAssignment[];
+  /** the application's owners; read only when the config manages them (`application.owners`) */
+  owners?: DirectoryObject[];
   /**
    * Entra keeps a deleted application (and the service principal deleted with it) for 30 days in
    * deleted items, its uniqueName still taken: read there when the live object is missing, so it is
@@ -71,4 +74,9 @@ export interface DesiredState {
   redirectUris: string[];
   /** the registered certificates the config manages (current, and previous during a rotation) */
   certificates: DesiredCertificate[];
+  /**
+   * The application's owners (object ids, lowercase), when the config lists them
+   * (`application.owners`); undefined: owners are not managed, and not read.
+   */
+  owners?: string[];
 }

@@ -6,6 +6,7 @@ import type {
   AppRoleAssignmentView,
   Change,
   FederatedCredentialView,
+  OwnerView,
   KeyCredentialView,
   PasswordCredentialView,
   PermissionView,
@@ -25,6 +26,11 @@ function certificate(v: KeyCredentialView | undefined): string {
 function secret(v: PasswordCredentialView): string {
   const name = v.displayName ? `"${v.displayName}"` : '(no name)';
   return `${name} keyId ${v.keyId}${v.hint ? ` hint ${v.hint}…` : ''}${dates(v.startDateTime, v.endDateTime)}`;
+}
+
+function owner(v: OwnerView): string {
+  const name = v.userPrincipalName ?? v.displayName;
+  return `${v.type ? `${v.type} ` : ''}${name ? `${name} ` : ''}(${v.id}${v.appId ? `, appId ${v.appId}` : ''})`;
 }
 
 function federated(v: FederatedCredentialView): string {
@@ -95,6 +101,8 @@ export function describeChange(c: Change, options: { verbs?: boolean } = {}): st
       }
     case 'appRoleAssignment':
       return `${verb(c.action)}${assignment(c.before)}`;
+    case 'owner':
+      return `${verb(c.action)}owner ${owner(c.after ?? c.before!)}`;
     case 'config':
       return `config ${c.field} = ${c.after}`;
   }

@@ -45,6 +45,7 @@ export function desiredState(config: PortalConfig, certificate?: CertificateFact
   if (app.name !== undefined) desired.displayName = app.name;
   if (app.uniqueName !== undefined) desired.uniqueName = app.uniqueName;
   if (app.appId !== undefined) desired.appId = app.appId.toLowerCase();
+  if (app.owners !== undefined) desired.owners = [...new Set(app.owners.map((o) => o.toLowerCase()))];
 
   const seen = new Set<string>();
   for (const u of [...(config.portal?.url !== undefined ? [config.portal.url] : []), ...(app.extraRedirectUris ?? [])]) {

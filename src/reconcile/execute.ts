@@ -25,6 +25,8 @@ import {
   removePassword,
   removeServicePrincipalPassword,
   restoreDeletedItem,
+  addApplicationOwner,
+  removeApplicationOwner,
   upsertApplicationByUniqueName,
 } from '../graph/api.js';
 import { GraphCallError } from '../graph/errors.js';
@@ -186,6 +188,12 @@ async function perform(input: ExecuteInput, planned: Write, b: Bindings): Promis
         return 'updated';
       case 'deleteAppRoleAssignment':
         await deleteAppRoleAssignment(s, w.servicePrincipalId, w.assignmentId);
+        return 'updated';
+      case 'addOwner':
+        await addApplicationOwner(s, b.appObjectId!, w.ownerId);
+        return 'updated';
+      case 'removeOwner':
+        await removeApplicationOwner(s, b.appObjectId!, w.ownerId);
         return 'updated';
       case 'restoreDeleted': {
         const restored = await restoreDeletedItem(s, w.id, w.kind);

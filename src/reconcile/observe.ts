@@ -33,11 +33,12 @@ import {
   federatedCredentialsPath,
   grantsPath,
   RESOURCE_SELECT,
+  ownersPath,
   ownSpPath,
   spByAppIdPath,
   spByIdPath,
 } from '../graph/types.js';
-import type { AppRoleAssignment, Application, FederatedIdentityCredential, OAuth2PermissionGrant, ServicePrincipal } from '../model/graph.js';
+import type { AppRoleAssignment, Application, DirectoryObject, FederatedIdentityCredential, OAuth2PermissionGrant, ServicePrincipal } from '../model/graph.js';
 import { CONSENT_TARGETS, MICROSOFT_GRAPH_APP_ID, USER_READ_SCOPE_ID } from '../model/portal.js';
 import type { DesiredState, Observed } from './types.js';
 
@@ -67,7 +68,7 @@ export function requireApplication(desired: Pick<DesiredState, 'appId' | 'unique
   }
 }
 
-export async function observe(session: GraphSession, desired: Pick<DesiredState, 'appId' | 'uniqueName' | 'displayName'>, options: ObserveOptions = {}): Promise<ObserveResult> {
+export async function observe(session: GraphSession, desired: Pick<DesiredState, 'appId' | 'uniqueName' | 'displayName' | 'owners'>, options: ObserveOptions = {}): Promise<ObserveResult> {
   requireApplication(desired);
   let roundTrips = 0;
   let result = await readOnce(session, desired);
@@ -89,7 +90,7 @@ export async function observe(session: GraphSession, desired: Pick<DesiredState,
     if (!isFresh(session, desired.appId)) throw pinnedNotFound(session, desired.appId);
     result.observed.application = await waitForPinned(session, desired.appId);
     roundTrips += 1;
-    const again = await readOnce(session, { appId: result.observed.application.appId });
+    const again = await readOnce(session, { appId: result.observed.application.appId, ...owned(desired) });
     result = again;
     roundTrips += again.roundTrips;
   }
@@ -109,7 +110,7 @@ export async function observe(session: GraphSession, desired: Pick<DesiredState,
   if (!application) return { observed: result.observed, roundTrips };
   // its service principal is in deleted items: not lag, nothing to wait for
   if (result.observed.deleted?.servicePrincipal) return { observed: result.observed, roundTrips };
-  const settled = await settle(session, result, options.settleMs ?? 0, () => readOnce(session, { appId: application.appId }));
+  const settled = await settle(session, result, options.settleMs ?? 0, () => readOnce(session, { appId: application.appId, ...owned(desired) }));
   return { observed: settled.observed, roundTrips: roundTrips - result.roundTrips + settled.roundTrips };
 }
 
@@ -171,8 +172,11 @@ export function looksUnsettled(o: Observed): boolean {
   });
 }
 
+/** The owners part of a read's key: asked for only when the config manages them. */
+const owned = (desired: Pick<DesiredState, 'owners'>) => (desired.owners !== undefined ? { owners: desired.owners } : {});
+
 /** One observation; `withApplication: false` in a customer tenant, where only the service principal side exists. */
-async function readOnce(session: GraphSession, key: Pick<DesiredState, 'appId' | 'uniqueName'>, withApplication = true): Promise<ObserveResult> {
+async function readOnce(session: GraphSession, key: Pick<DesiredState, 'appId' | 'uniqueName' | 'owners'>, withApplication = true): Promise<ObserveResult> {
   const appKey = key.appId ? { appId: key.appId } : { uniqueName: key.uniqueName as string };
   let roundTrips = 0;
 
@@ -187,11 +191,14 @@ async function readOnce(session: GraphSession, key: Pick<DesiredState, 'appId' |
     { method: 'GET', path: spByAppIdPath(MICROSOFT_GRAPH_APP_ID) },
   ];
   if (key.appId) items.push({ method: 'GET', path: ownSpPath(key.appId) });
+  // the owners only when the config manages them (application.owners)
+  const ownersAt = withApplication && key.owners !== undefined ? items.push({ method: 'GET', path: ownersPath(appKey) }) - 1 : -1;
   const r1 = await graphBatch(session, items);
   roundTrips++;
   const graphAt = withApplication ? 2 : 0;
   const application = withApplication ? single<Application>(r1[0], false) : undefined;
   const federatedCredentials = application ? list<FederatedIdentityCredential>(r1[1]) : [];
+  const owners = application && ownersAt >= 0 ? list<DirectoryObject>(r1[ownersAt]) : undefined;
   const resources: Observed['resources'] = { [MICROSOFT_GRAPH_APP_ID]: single<ServicePrincipal>(r1[graphAt], true) };
   let servicePrincipal = key.appId ? single<ServicePrincipal>(r1[graphAt + 1], true) : undefined;
   if (application && !key.appId) {
@@ -219,6 +226,7 @@ async function readOnce(session: GraphSession, key: Pick<DesiredState, 'appId' |
     resources,
     grants,
     appRoleAssignments,
+    ...(owners ? { owners } : {}),
   };
   roundTrips += await nameResources(session, observed);
   return { observed, roundTrips };

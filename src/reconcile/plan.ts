@@ -11,6 +11,7 @@ import type { Application, ApplicationPatch } from '../model/graph.js';
 import { assessApplication } from './aspects/application.js';
 import { assessCertificates, certificateWarning } from './aspects/certificates.js';
 import { assessConsent } from './aspects/consent.js';
+import { assessOwners } from './aspects/owners.js';
 import { assessCredentials } from './aspects/credentials.js';
 import { assessExposedApi } from './aspects/exposed-api.js';
 import { assessPermissions } from './aspects/permissions.js';
@@ -41,6 +42,7 @@ export function assess(desired: DesiredState, observed: Observed, options: PlanO
     permissions: assessPermissions(desired, observed, options),
     servicePrincipal: assessServicePrincipal(desired, observed, options),
     consent: assessConsent(desired, observed, options),
+    owners: assessOwners(desired, observed, options),
   };
 }
 

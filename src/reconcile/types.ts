@@ -18,6 +18,7 @@ export const ASPECTS = [
   'permissions',
   'servicePrincipal',
   'consent',
+  'owners',
 ] as const;
 export type AspectId = (typeof ASPECTS)[number];
 
@@ -37,6 +38,7 @@ export type ChangeResource =
   | 'servicePrincipal'
   | 'oauth2PermissionGrant'
   | 'appRoleAssignment'
+  | 'owner'
   | 'config';
 
 /**
@@ -199,6 +201,18 @@ export type AppRoleAssignmentChange = ChangeBase & { resource: 'appRoleAssignmen
 
 export type ConfigChange = ChangeBase & { resource: 'config'; action: 'record'; field: 'application.appId'; before?: string; after: string };
 
+/** An owner as the plan shows it: its object id, and what Entra calls it (escaped when printed). */
+export interface OwnerView {
+  id: string;
+  /** 'user', 'servicePrincipal', … (from @odata.type) */
+  type?: string;
+  displayName?: string;
+  userPrincipalName?: string;
+  appId?: string;
+}
+
+export type OwnerChange = ChangeBase & { resource: 'owner'; action: 'add' | 'remove' | 'keep'; field: 'owners'; before?: OwnerView; after?: OwnerView };
+
 export type Change =
   | ApplicationChange
   | IdentifierUriChange
@@ -213,6 +227,7 @@ export type Change =
   | ServicePrincipalChange
   | GrantChange
   | AppRoleAssignmentChange
+  | OwnerChange
   | ConfigChange;
 
 export const PLAN_VERSION = 2 as const;
@@ -255,6 +270,8 @@ export type Write = WriteBase &
     | { op: 'deleteAppRoleAssignment'; servicePrincipalId: string; assignmentId: string }
     | { op: 'recordAppId' }
     | { op: 'restoreDeleted'; id: string; kind: 'application' | 'servicePrincipal' }
+    | { op: 'addOwner'; ownerId: string }
+    | { op: 'removeOwner'; ownerId: string }
   );
 
 /* ---------------------------------------------------------------------------------------- verdicts */

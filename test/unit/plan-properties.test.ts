@@ -58,6 +58,8 @@ export const MUTATIONS: Mutation[] = [
   ['display name changed', (o) => (app(o).displayName = 'Something else')],
   ['client secret added to the service principal', (o) => (o.servicePrincipal!.passwordCredentials = [{ keyId: 'sp-pw-1', displayName: 'sp backdoor', hint: 'xyz' }])],
   ['certificate added to the service principal', (o) => (o.servicePrincipal!.keyCredentials = [{ ...storedKey(fakeCert('sp-intruder', 'CN=sp intruder'), 'sp-key'), key: null }])],
+  ['an owner added', (o) => (o.owners = [...(o.owners ?? []), { id: 'b0b0b0b0-0000-4000-8000-0000000000b0', '@odata.type': '#microsoft.graph.user', userPrincipalName: 'mallory@contoso.com' }])],
+  ['an owner removed', (o) => (o.owners = (o.owners ?? []).slice(1))],
   ['a client pre-authorized for access_as_user', (o) => (app(o).api!.preAuthorizedApplications = [{ appId: '9e1f0b7a-0000-4000-8000-00000000e71c', delegatedPermissionIds: [SCOPE_ID] }])],
   ['service principal tag removed', (o) => (o.servicePrincipal!.tags = [])],
   ['service principal disabled', (o) => (o.servicePrincipal!.accountEnabled = false)],
@@ -84,6 +86,7 @@ const DESIRED: [string, () => DesiredState][] = [
   ['plain', () => desired()],
   ['multi-tenant with extra redirect URIs', () => desired({ signInAudience: 'AzureADMultipleOrgs', redirectUris: ['https://portal.abc.com:4443', 'https://other.abc.com:4443'] })],
   ['rotation in progress', () => desired({ certificates: [fakeCert(), fakeCert('old', 'CN=old', 'previous')] })],
+  ['owners managed', () => desired({ owners: OWNERS })],
 ];
 
 interface Case {
@@ -144,10 +147,12 @@ for (const prune of [false, true]) {
   });
 }
 
-test('every mutation alone is drift, named in the plan', () => {
+const OWNERS = ['a0a0a0a0-0000-4000-8000-0000000000a0', 'a1a1a1a1-0000-4000-8000-0000000000a1'];
+
+test('every mutation alone is drift, named in the plan (owners managed)', () => {
   const d = desired();
   for (const [name, mutate] of MUTATIONS) {
-    const dd = desired();
+    const dd = desired({ owners: OWNERS });
     const o = syncedObserved(dd);
     mutate(o, dd);
     const run = plan(dd, o, { newScopeId: NEW_SCOPE_ID });
@@ -237,4 +242,15 @@ test('a customer tenant in shape is in sync; each of its drifts is named, with i
     assert.ok(changes.length > 0 && changes.every((c) => c.tenant === CUSTOMER_TENANT), `${name}: ${JSON.stringify(changes)}`);
   }
   assert.throws(() => planCustomer(emptyTenant(), { tenant: CUSTOMER_TENANT }), /providerAppId/);
+});
+
+test('owners are opt-in: without application.owners they are neither read nor judged', () => {
+  const d = desired();
+  const o = syncedObserved(d, { owners: [{ id: 'b0b0b0b0-0000-4000-8000-0000000000b0', '@odata.type': '#microsoft.graph.user' }] });
+  const run = plan(d, o, { prune: true });
+  assert.deepEqual(run.plan.changes, []);
+  assert.equal(run.assessments.owners.verdict.status, 'pass');
+  const managed = plan(desired({ owners: [] }), o, { prune: true });
+  assert.deepEqual(managed.plan.changes.map((c) => [c.resource, c.action]), [['owner', 'remove']]);
+  assert.deepEqual(managed.writes.map((w) => w.op), ['removeOwner']);
 });

@@ -1,0 +1,66 @@
+/**
+ * Owners, when the config lists them (`application.owners`): apply makes them exactly so; an owner
+ * added behind the tool's back is drift (exit 2, named, entra.app fails), kept without --prune and
+ * removed with it. Without the key, owners are neither read nor judged. Owners here are the seeded
+ * automation identities (service principals), as an organisation's deployment identity would be.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createContext } from '../../src/context.js';
+import { testPortal } from '../../src/cmdlets/test-portal.js';
+import { graphCall, graphList } from '../../src/graph/request.js';
+import type { GraphSession } from '../../src/graph/session.js';
+import { baseConfig, withWorkspace, type Workspace } from '../helpers/apply-harness.js';
+import { fakeClock } from '../helpers/graph-fakes.js';
+import { testEnv } from '../helpers/pki.js';
+
+async function spNamed(s: GraphSession, displayName: string): Promise<string> {
+  const found = await graphList<{ id: string }>(s, `/servicePrincipals?$filter=${encodeURIComponent(`displayName eq '${displayName}'`)}`);
+  assert.equal(found.length, 1, displayName);
+  return found[0]!.id;
+}
+
+async function ownersOf(s: GraphSession, appId: string): Promise<string[]> {
+  return (await graphList<{ id: string }>(s, `/applications(appId='${appId}')/owners`)).map((o) => o.id).sort();
+}
+
+async function appCheck(ws: Workspace): Promise<{ status: string; message: string }> {
+  const sink = { write: () => true };
+  const ctx = createContext({ cwd: ws.dir, env: testEnv(ws.dir), clock: fakeClock(Date.now()), stderr: sink, stdout: sink });
+  const r = await testPortal({ config: ws.configPath, timeout: 5, settle: 1 }, ctx);
+  return r.checks.find((c) => c.id === 'entra.app')!;
+}
+
+test('application.owners: made exactly so; an owner added behind the tool’s back is drift, kept, then pruned; unlisted, owners are not judged', { timeout: 300_000 }, async () => {
+  await withWorkspace(async (ws) => {
+    // not managed: registered with no owner listed, and an owner added later is nobody's business
+    await ws.writeConfig(baseConfig());
+    const [deployer, intruder] = await ws.admin(async (s) => [await spNamed(s, 'entra-portal emulator operator'), await spNamed(s, 'entra-portal emulator unprivileged operator')]);
+    const registered = await ws.run();
+    assert.equal(registered.error, undefined, String(registered.error));
+    const appId = registered.result!.appId!;
+    await ws.admin((s) => graphCall(s, { method: 'POST', path: `/applications(appId='${appId}')/owners/$ref`, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${intruder}` } }));
+    const unmanaged = await ws.run({ whatIf: true, detailedExitcode: true });
+    assert.equal(unmanaged.result?.exitCode, 0, 'owners not listed: not drift');
+    assert.ok(!unmanaged.writes.some((w) => w.path.includes('/owners')));
+
+    // managed: the listed owner is added; the one nobody listed is drift, kept, then removed
+    await ws.writeConfig(baseConfig({ application: { appId, owners: [deployer.toUpperCase()] } }));
+    const kept = await ws.run();
+    assert.equal(kept.error, undefined, String(kept.error));
+    assert.deepEqual(await ws.admin((s) => ownersOf(s, appId)), [deployer, intruder].sort(), 'the listed owner added, the other kept');
+    assert.match(kept.stderr, /not described by the config was kept \(still drift\)/);
+    const drift = await ws.run({ whatIf: true, detailedExitcode: true });
+    assert.equal(drift.result?.exitCode, 2);
+    assert.match(drift.stderr, new RegExp(`owner servicePrincipal entra-portal emulator unprivileged operator \\(${intruder}, appId [0-9a-f-]{36}\\)`));
+    const check = await appCheck(ws);
+    assert.equal(check.status, 'fail');
+    assert.match(check.message, /owners: .*owner servicePrincipal/);
+
+    const pruned = await ws.run({ prune: true, yes: true });
+    assert.equal(pruned.error, undefined, String(pruned.error));
+    assert.deepEqual(await ws.admin((s) => ownersOf(s, appId)), [deployer]);
+    assert.equal((await ws.run({ whatIf: true, detailedExitcode: true })).result?.exitCode, 0);
+    assert.equal((await appCheck(ws)).status, 'pass');
+  });
+});
