@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ASPECTS } from '../../src/reconcile/types.js';
 import { appsNamed, baseConfig, grantsOf, PORTAL_URL, readApp, spOf, withWorkspace } from '../helpers/apply-harness.js';
 import { assertValidApplyResult } from '../fixtures/plan/validate.js';
 
@@ -60,7 +61,8 @@ test('register from scratch, then a second run makes zero writes in ≤ 3 round 
     assert.deepEqual(second.writes, [], 'a second run writes nothing');
     assert.ok(second.roundTrips <= 3, `no-op run used ${second.roundTrips} round trips`);
     assert.deepEqual(second.result?.plan, { version: 2, changes: [] });
-    assert.ok(second.result!.steps.length === 8 && second.result!.steps.every((s) => s.status === 'unchanged'));
+    // one step per aspect, each unchanged
+    assert.deepEqual(second.result!.steps.map((s) => [s.step, s.status]), ASPECTS.map((a) => [a, 'unchanged']));
     assertValidApplyResult(second.result);
 
     const whatIf = await ws.run({ whatIf: true, detailedExitcode: true });
