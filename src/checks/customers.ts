@@ -90,6 +90,13 @@ export function customerCheck(options: CustomerCheckOptions): CheckDefinition {
       const appId = observed.application!.appId;
       const queue = [...options.customers(config)];
       const lines: TenantOutcome[] = [];
+      if (observed.application!.signInAudience === 'AzureADMyOrg') {
+        // (test-portal --customer on a single-tenant application) no consent lets another organisation in
+        const { multiTenantRemedy } = await import('../config/customers.js');
+        const remedy = `${multiTenantRemedy({ appId, name: config.application?.name }).replace(/^r/, 'R')}; then entra-portal add-customer --tenant <tenant>.`;
+        for (const c of queue) lines.push({ tenant: c.tenant, status: 'fail', message: `${c.tenant}: the application is single-tenant (AzureADMyOrg): Entra refuses the users of every other organisation`, remedy });
+        queue.length = 0;
+      }
       const worker = async () => {
         for (let c = queue.shift(); c; c = queue.shift()) lines.push(await checkTenant(c, session as Session, appId, config, options));
       };
