@@ -7,15 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CheckResult as Check } from '../../src/checks/types.js';
 import { runMain, withTempDir } from '../helpers/cli.js';
 
-interface Check {
-  id: string;
-  status: string;
-  message: string;
-  remedy?: string;
-  tenant?: string;
-}
 
 test('test-portal --customer on a single-tenant application: fails saying so, with the way to make it multi-tenant', async () => {
   await withTempDir(async (dir) => {

@@ -7,14 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CheckResult as Check } from '../../src/checks/types.js';
 import { runMain, withTempDir } from '../helpers/cli.js';
 
-interface Check {
-  id: string;
-  status: string;
-  message: string;
-  remedy?: string;
-}
 
 test('an unfinished rotation whose outgoing certificate expires within --warn-days warns in apply and test-portal; finished, it passes', async () => {
   await withTempDir(async (dir) => {
