@@ -14,7 +14,7 @@
 import { UsageError } from '../errors.js';
 import { camelCase, type CommandSpec, type OptionSpec } from './command.js';
 import { coerce, GLOBAL_OPTIONS, optionsOf } from './options.js';
-import { unknownOptionError, usageLine } from './usage.js';
+import { readsAsOption, unknownOptionError, usageLine } from './usage.js';
 
 export type ParsedArgs = Record<string, unknown>;
 
@@ -74,6 +74,8 @@ function scan(argv: readonly string[], options: readonly OptionSpec[]) {
   const unknown: string[] = [];
   const noValue: string[] = [];
   const badBoolean: { spelled: string; text: string }[] = [];
+  /** an option without its value → the word after it (`--name -x`: perhaps the value, meant with '=') */
+  const followedBy = new Map<string, string>();
   const take = (spec: OptionSpec, spelled: string, inline: string | undefined, negated: boolean, i: number): number => {
     if (spec.kind === 'boolean') {
       if (inline === undefined) found.push({ spec, spelled, value: !negated });
@@ -83,7 +85,10 @@ function scan(argv: readonly string[], options: readonly OptionSpec[]) {
     }
     if (inline !== undefined) found.push({ spec, spelled, value: inline });
     else if (i + 1 < argv.length && argv[i + 1] !== '--' && !looksLikeOption(argv[i + 1]!)) found.push({ spec, spelled, value: argv[++i]! });
-    else noValue.push(spelled);
+    else {
+      noValue.push(spelled);
+      if (i + 1 < argv.length) followedBy.set(spelled, argv[i + 1]!);
+    }
     return i;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -120,7 +125,7 @@ function scan(argv: readonly string[], options: readonly OptionSpec[]) {
     if (inline === undefined && group.every(Boolean)) for (const spec of group) found.push({ spec: spec!, spelled: `-${spec!.short}`, value: true });
     else unknown.push(name);
   }
-  return { found, positionals, unknown, noValue, badBoolean };
+  return { found, positionals, unknown, noValue, badBoolean, followedBy };
 }
 
 /**
@@ -130,9 +135,21 @@ function scan(argv: readonly string[], options: readonly OptionSpec[]) {
 export function parseVerbArgs(spec: CommandSpec<any, any>, words: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
   const verb = spec.name;
   const options = optionsOf(spec).all;
-  const { found, positionals, unknown, noValue, badBoolean } = scan(words, options);
+  const { found, positionals, unknown, noValue, badBoolean, followedBy } = scan(words, options);
   const see = `See "entra-portal ${verb} --help".`;
 
+  // `--name -x`: the "unknown option" is the value, written without the '=' it needs — unless it
+  // reads as an option (`--word`, -WhatIf, a password option): that keeps its own message
+  const dashValue = noValue.find((o) => {
+    const next = followedBy.get(o) ?? '';
+    return /^-[^-]/.test(next) && unknown.includes(next.split('=')[0]!) && !readsAsOption(next, options);
+  });
+  if (dashValue) {
+    const value = followedBy.get(dashValue)!;
+    throw new UsageError(`${verb}: ${dashValue} needs a value; ${value} is not one of its options`, {
+      remedy: `If ${value} is the value, write it with '=': ${dashValue}=${value}. ${see}`,
+    });
+  }
   if (unknown.length) throw unknownOptionError(verb, unknown, options);
   if (noValue.length) {
     const what = [...new Set(noValue)].join(', ');

@@ -70,6 +70,11 @@ export function suggestOption(word: string, options: readonly OptionSpec[]): str
 /** Spellings of a password option: never accepted, and never echoed (`--password=…` carries the value). */
 const PASSWORD_OPTIONS = new Set(['password', 'passwd', 'pass', 'pfx-password', 'certificate-password', 'store-password']);
 
+/** Whether an unknown word reads as an option after all: a password option (never echoed) or a near-miss of one. */
+export function readsAsOption(word: string, options: readonly OptionSpec[]): boolean {
+  return PASSWORD_OPTIONS.has(kebab(word.split('=')[0]!)) || suggestOption(word, options) !== undefined;
+}
+
 export function unknownOptionError(verb: string, unknown: readonly string[], options: readonly OptionSpec[]): UsageError {
   if (unknown.some((u) => PASSWORD_OPTIONS.has(kebab(u.split('=')[0]!)))) {
     return new UsageError(`${verb}: a password is never taken on the command line (other users of the machine can read command lines, and shells keep them)`, {

@@ -84,6 +84,12 @@ test('values: --name=value, a value starting with "-" only after "=", "--" ends 
   const newApp = commands.find((c) => c.name === 'new-app')!;
   assert.equal(parseVerbArgs(newApp, ['--name=-dash'], {}).name, '-dash');
   assert.match(usageError(() => parseVerbArgs(newApp, ['--name', '--json'], {})).message, /new-app: --name needs a value/);
+  // a value that starts with '-' after a space: the value's option and the '=' form, not "unknown option -x"
+  const dash = usageError(() => parseVerbArgs(newApp, ['--name', '-x'], {}));
+  assert.match(dash.message, /new-app: --name needs a value; -x is not one of its options/);
+  assert.match(dash.remedy ?? '', /--name=-x/);
+  assert.match(usageError(() => parseVerbArgs(newApp, ['--name', '-WhatIf'], {})).message, /unknown option -WhatIf \(did you mean --what-if\?\)/);
+  assert.doesNotMatch(usageError(() => parseVerbArgs(newApp, ['--name', '-password=hunter2'], {})).message, /hunter2/);
   const url = commands.find((c) => c.name === 'set-portal-url')!;
   assert.equal(parseVerbArgs(url, ['--', '--odd'], {}).url, '--odd');
   assert.equal(parseVerbArgs(url, ['https://a.b:1', '--rest-api-port', '1'], {}).restApiPort, 1);
