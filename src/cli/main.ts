@@ -47,7 +47,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 
     if (word === 'help' || (word === undefined && hasFlag(argv, 'help'))) {
       const topic = word === 'help' ? rest.find((w) => !looksLikeOption(w)) : undefined;
-      if (topic === undefined) return write(stdout, topLevelHelp(commands, columns));
+      // `help` and `version` are described in the top-level help itself
+      if (topic === undefined || topic === 'help' || topic === 'version') return write(stdout, topLevelHelp(commands, columns));
       const spec = commands.find((c) => c.name === topic);
       if (!spec) throw unknownVerbError(topic, VERBS);
       return write(stdout, verbHelp(spec, columns));

@@ -78,5 +78,11 @@ test('"help", "help <verb>", "<verb> --help" and "-h": the same texts, exit 0, o
     const typo = await runMain(['help', 'aply'], { cwd: dir });
     assert.equal(typo.code, 64);
     assert.match(typo.stderr, /unknown verb 'aply'\. Did you mean apply\?/);
+    // the help lists "help [verb]" and "version" among the verbs: asking about them is not a typo (it was 64)
+    for (const topic of ['help', 'version']) {
+      const r = await runMain(['help', topic], { cwd: dir });
+      assert.equal(r.code, 0, `help ${topic}: ${r.stderr}`);
+      assert.equal(r.stdout, top.stdout);
+    }
   });
 });
