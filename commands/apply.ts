@@ -100,9 +100,13 @@ export const applyCommand = defineCommand<ApplyArgs, ApplyResult | FleetResult>(
  * (--prune), or a run that changed only consent or permissions, needs nothing of VB365.
  */
 function vb365NextStep(result: ApplyResult, ctx: Context): string | undefined {
-  const touched = result.plan.changes.some(
-    (c) => !c.tenant && ((c.resource === 'application' && c.action === 'create') || ((c.resource === 'keyCredential' || c.resource === 'redirectUri') && c.action === 'add')),
-  );
-  if (!touched) return undefined;
-  return `Next, give VB365 the application and its certificate: entra-portal export-vb365${configOption(result.config, ctx.cwd)} --out vb365 --password-env <VAR>, then run Enable-RestorePortal.ps1 from that folder on the VB365 server.`;
+  const own = result.plan.changes.filter((c) => !c.tenant);
+  const created = own.some((c) => c.resource === 'application' && c.action === 'create');
+  const keyAdded = own.some((c) => c.resource === 'keyCredential' && c.action === 'add');
+  if (!created && !keyAdded && !own.some((c) => c.resource === 'redirectUri' && c.action === 'add')) return undefined;
+  const c = configOption(result.config, ctx.cwd);
+  const exportStep = `entra-portal export-vb365${c} --out vb365 --password-env <VAR>, then run Enable-RestorePortal.ps1 from that folder on the VB365 server.`;
+  // registered without a certificate (the config names none): export-vb365 would refuse until one is chosen
+  if (created && !keyAdded) return `Next, give the application a certificate: entra-portal install-cert${c} --generate --apply (or --pfx <file>, or --thumbprint <sha1>), then ${exportStep}`;
+  return `Next, give VB365 the application and its certificate: ${exportStep}`;
 }

@@ -48,3 +48,16 @@ test('rotation with -c servers/eu.json5: every next step names the config; retir
     assert.doesNotMatch(finished.stdout, /Next, give VB365/, 'VB365 already holds the new certificate');
   });
 });
+
+test('apply that registers an application without a certificate: the next step is choosing one, not export-vb365 (which would refuse)', { timeout: 120_000 }, async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(
+      join(dir, 'entra-portal.json5'),
+      "{ version: 1, region: 'Emulator', tenant: 'contoso.onmicrosoft.com', application: { name: 'No Cert Yet', uniqueName: 'no-cert-yet', multiTenant: false }, portal: { url: 'https://127.0.0.1:9', restApiPort: 9 } }\n",
+    );
+    const applied = await runMain(['apply'], { cwd: dir });
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /Next, give the application a certificate: entra-portal install-cert --generate --apply \(or --pfx <file>, or --thumbprint <sha1>\), then entra-portal export-vb365 --out vb365 --password-env <VAR>/);
+    assert.doesNotMatch(applied.stdout, /Next, give VB365/);
+  });
+});
