@@ -34,8 +34,8 @@ const GROUPS = [
   // The groups below each replace several small files a verb loaded one after another (each file
   // costs resolving, reading and compiling: apply loaded 17 besides main and config, 2.35× bare
   // node → 2.0× as 4). What only some verbs need stays out of `config`, which every edit verb loads.
-  // the cloud's endpoints and trust rules: consent-url, apply, test-portal, rotate-cert
-  ['cloud', ['cloud/endpoints', 'cloud/trust', 'cloud/admin-consent'].map((m) => `dist/src/${m}.js`)],
+  // the cloud's endpoints and trust rules, and consent-url (one file less): consent-url, apply, test-portal, rotate-cert
+  ['cloud', ['cloud/endpoints', 'cloud/trust', 'cloud/admin-consent', 'cmdlets/consent-url'].map((m) => `dist/src/${m}.js`)],
   // certificate expiry rules (small): install-cert, export-cert, apply and test-portal
   ['expiry', ['reconcile/aspects/certificates'].map((m) => `dist/src/${m}.js`)],
   // the certificate store, PFX and generation: install-cert, test-portal, export-cert, get-cert, rotate-cert
