@@ -221,6 +221,8 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
     record('test-portal', testPortalExitCode(tested), 0, tested.passed ? 'every check passed (warnings allowed)' : 'a check failed');
     passed = true;
     log.info(`\n${color.green.bold('Demo complete.')} ${keep ? `The folder is kept: ${folder}` : ''}`);
+    // the narrated commands need the demo's own store there (its key is not in the user's store)
+    if (keep) log.info(`To run the commands above yourself: cd ${folder} and export ENTRA_PORTAL_STORE=${store} (the demo's certificate store).`);
     return { passed, folder, kept: keep, ...(appId ? { appId } : {}), portalUrl, steps };
   } finally {
     ctx.signal?.removeEventListener('abort', removeNow);

@@ -36,7 +36,7 @@ test('demo --dir keeps the folder with the config, the certificate and the emula
     // a relative --dir is a new folder under the working directory; with lag=2000 new objects stay
     // invisible for 2 s, so the drift check right after apply must wait for them, not report drift
     // (on a virtual clock, which the embedded emulator's lag follows: the waits pass at once)
-    const r = await runMain(['demo', '--dir', 'demo-run', '--quiet'], { cwd: dir, clock: fakeClock(Date.now()), env: { ENTRA_PORTAL_EMULATOR_FAULTS: 'lag=2000' } });
+    const r = await runMain(['demo', '--dir', 'demo-run'], { cwd: dir, clock: fakeClock(Date.now()), env: { ENTRA_PORTAL_EMULATOR_FAULTS: 'lag=2000' } });
     assert.equal(r.code, 0, r.stderr);
     const { readdir, readFile } = await import('node:fs/promises');
     const files = await readdir(`${dir}/demo-run`);
@@ -46,6 +46,13 @@ test('demo --dir keeps the folder with the config, the certificate and the emula
     const config = await readFile(`${dir}/demo-run/entra-portal.json5`, 'utf8');
     assert.match(config, /appId: '[0-9a-f-]{36}'/);
     assert.match(r.stdout, /Demo passed/);
+    // the commands it narrated run in the kept folder as printed, once its store is named (the
+    // demo's store is demo-run/store, not the user's): it says how, and then the key signs in
+    const store = `${dir}/demo-run/store`;
+    assert.ok(r.stderr.includes(`ENTRA_PORTAL_STORE=${store}`), r.stderr);
+    const again = await runMain(['test-portal', '--timeout', '1', '--json'], { cwd: `${dir}/demo-run`, env: { ENTRA_PORTAL_STORE: store } });
+    const signIn = (JSON.parse(again.stdout) as { checks: { id: string; status: string }[] }).checks.find((c) => c.id === 'entra.sign-in');
+    assert.equal(signIn?.status, 'pass', again.stdout);
   });
 });
 
