@@ -111,6 +111,8 @@ function startDocument(doc: EmulatorStartDocument, ctx: Context): EmulatorReady 
       AZURE_TENANT_ID: first.id,
       AZURE_CLIENT_ID: first.operator.clientId,
       AZURE_CLIENT_SECRET: first.operator.clientSecret,
+      // custom endpoints get the operator's credentials only from a run that trusts their host
+      ENTRA_PORTAL_TRUSTED_ENDPOINTS: new URL(doc.url).host,
     },
   };
 }

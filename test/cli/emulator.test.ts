@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { cliEnv, withTempDir } from '../helpers/cli.js';
+import { cliEnv, runCli, withTempDir } from '../helpers/cli.js';
 import { assertMatchesSchema } from '../helpers/json-schemas.js';
 import { TEST_PKI_FILE } from '../helpers/pki.js';
 
@@ -53,5 +54,33 @@ test('--json: one line, the envelope, an absolute caFile although --state is rel
     assert.deepEqual(doc.endpoints, { graph: doc.url, login: doc.url });
     assert.equal(doc.environment.NODE_EXTRA_CA_CERTS, doc.caFile);
     assert.equal(doc.environment.AZURE_CLIENT_ID, doc.tenants[0].operator.clientId);
+  });
+});
+
+test('the printed snippet and exports work as printed: apply --what-if --auth environment signs in to the running emulator (the exports lacked the trust its custom endpoints need: 65)', { timeout: 120_000 }, async () => {
+  await withTempDir(async (dir) => {
+    const stop = new AbortController();
+    let ready: () => void;
+    const listening = new Promise<void>((resolve) => (ready = resolve));
+    const stdout = { text: '', write: (s: string) => ((stdout.text += s), stdout.text.includes('Press Ctrl+C') && ready(), true) };
+    const stderr = { text: '', write: (s: string) => ((stderr.text += s), true) };
+    const env = { ...cliEnv({ cwd: dir }), ENTRA_PORTAL_EMULATOR_PKI: TEST_PKI_FILE };
+    const running = main(['emulator'], { cwd: dir, env, stdout, stderr, signal: stop.signal });
+    try {
+      await listening;
+      const snippet = stdout.text.split('\n').filter((l) => /^ {2}(endpoints|tenant):/.test(l)).join('\n');
+      const exports = Object.fromEntries([...stdout.text.matchAll(/^ {2}export (\w+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]));
+      await writeFile(
+        join(dir, 'entra-portal.json5'),
+        `{\n  version: 1,\n${snippet}\n  application: { name: 'Pasted Portal', uniqueName: 'pasted-portal' },\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n}\n`,
+      );
+      // NODE_EXTRA_CA_CERTS is read at process start: a real process, with exactly the printed exports
+      const r = await runCli(['apply', '--what-if', '--auth', 'environment'], { cwd: dir, env: exports });
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /^Drift: \d+ changes pending/, 'it signed in and read Entra');
+    } finally {
+      stop.abort('SIGTERM');
+      assert.equal(await running, 0);
+    }
   });
 });
