@@ -15,8 +15,12 @@ for (const [signal, code] of Object.entries(EXIT_ON)) {
   });
 }
 // A reader that went away (`| head -1`) must not change the exit code: drop what it would not read.
+// Any other failure to write the result (stdout on a full disk: ENOSPC, EIO) is noted: the run then
+// exits 1, never the 0 or 2 a job would act on (its result file is empty). Node reports such a write
+// error a tick after the write, hence the setImmediate before exiting.
 // Node builds process.stdout and process.stderr when first used (on a pipe or a terminal that loads
 // its networking modules): the handler goes on when the stream is built, not before.
+let lostOutput;
 for (const name of ['stdout', 'stderr']) {
   const { get } = Object.getOwnPropertyDescriptor(process, name);
   Object.defineProperty(process, name, {
@@ -26,7 +30,8 @@ for (const name of ['stdout', 'stderr']) {
       const stream = get.call(process);
       Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
       stream.on('error', (err) => {
-        if (err.code !== 'EPIPE') throw err;
+        if (err.code !== 'EPIPE' && name === 'stdout') lostOutput ??= err;
+        else if (err.code !== 'EPIPE') throw err;
       });
       return stream;
     },
@@ -43,9 +48,16 @@ const bundled = built('../dist/cli/main.cjs') >= Math.max(built('../dist/src/cli
 const loaded = bundled ? Promise.resolve(require('./load-bundle.js')(join(__dirname, '..', 'dist', 'cli'))) : import('../dist/src/cli/main.js');
 loaded.then(({ main }) =>
   main(process.argv.slice(2), { signal: stop.signal })).then(
-  (code) => {
-    process.exit(code);
-  },
+  (code) =>
+    setImmediate(() => {
+      if (!lostOutput) process.exit(code);
+      try {
+        process.stderr.write(`entra-portal: could not write the result to stdout: ${lostOutput.message}\n`);
+      } catch {
+        // stderr too: the exit code is all that is left
+      }
+      process.exit(code === 0 || code === 2 ? 1 : code);
+    }),
   (err) => {
     // main() maps every error itself; reaching this is a bug in entra-portal (or a broken build).
     process.stderr.write(`entra-portal: internal error: ${err && err.stack ? err.stack : err}\n`);
