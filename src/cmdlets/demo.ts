@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
-import { InputError, OperationError, UsageError } from '../errors.js';
+import { InputError, LockedError, OperationError, TransientError, UsageError } from '../errors.js';
 
 export interface DemoInput {
   /** keep the folder afterwards (default: removed) */
@@ -224,6 +224,17 @@ export async function demo(input: DemoInput = {}, partialCtx?: Partial<Context>)
     // the narrated commands need the demo's own store there (its key is not in the user's store)
     if (keep) log.info(`To run the commands above yourself: cd ${folder} and export ENTRA_PORTAL_STORE=${store} (the demo's certificate store).`);
     return { passed, folder, kept: keep, ...(appId ? { appId } : {}), portalUrl, steps };
+  } catch (err) {
+    // a Graph that stayed busy past the budget: the steps' remedy names apply's --propagation-timeout,
+    // which demo does not take (a lock another run holds, also 75, keeps its own)
+    if (err instanceof TransientError && !(err instanceof LockedError)) {
+      throw new TransientError(err.message, {
+        code: err.code,
+        cause: err,
+        remedy: `The embedded emulator stayed busy past the retry budget: run the demo again${ctx.env.ENTRA_PORTAL_EMULATOR_FAULTS ? ' without the faults $ENTRA_PORTAL_EMULATOR_FAULTS injects' : ' later'}.`,
+      });
+    }
+    throw err;
   } finally {
     ctx.signal?.removeEventListener('abort', removeNow);
     await restoreApi?.stop();

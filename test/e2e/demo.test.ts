@@ -86,3 +86,15 @@ test('demo --dir naming a file is refused (65) saying so, not with a bare ENOTDI
     assert.equal(await readFile(`${dir}/notes.txt`, 'utf8'), 'mine\n');
   });
 });
+
+test('demo under a Graph that stays busy (throttle=1): 75 with a remedy the demo can follow, not apply\'s --propagation-timeout (which demo refuses)', async () => {
+  await withTempDir(async (dir) => {
+    const env = { ENTRA_PORTAL_EMULATOR_FAULTS: 'throttle=1,retry-after=0' };
+    const r = await runMain(['demo', '--json'], { cwd: dir, clock: fakeClock(Date.now()), env });
+    assert.equal(r.code, 75, r.stderr);
+    const error = JSON.parse(r.stdout).error;
+    assert.doesNotMatch(`${error.remedy}\n${r.stderr}`, /--propagation-timeout/);
+    assert.match(error.remedy, /ENTRA_PORTAL_EMULATOR_FAULTS/);
+    assert.equal((await runMain(['demo', '--propagation-timeout', '300'], { cwd: dir })).code, 64, 'the option really is not demo\'s');
+  });
+});
