@@ -55,7 +55,11 @@ function vb365Region(region: string | undefined, custom: boolean, warnings: stri
     warnings.push('the config uses custom endpoints, which VB365 does not know: the script sets Region Worldwide');
     return 'Worldwide';
   }
-  return resolveRegion(region ?? 'Worldwide').vb365 as (typeof VB365_REGIONS)[number];
+  const resolved = resolveRegion(region ?? 'Worldwide');
+  if (resolved.name === 'Emulator') {
+    warnings.push('the config is of region Emulator, which VB365 does not know: the script sets Region Worldwide, and its application exists only in the local emulator (for a real VB365, register the application in a real tenant)');
+  }
+  return resolved.vb365 as (typeof VB365_REGIONS)[number];
 }
 
 export async function exportVb365(input: ExportVb365Input, ctxIn?: Partial<Context>): Promise<ExportVb365Result> {

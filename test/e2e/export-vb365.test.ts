@@ -135,3 +135,22 @@ test('refused (65) when the store here lacks the key, or the config names no cer
   assert.match(bare.stderr, /names no certificate/);
   await assert.rejects(stat(join(dir, 'x')));
 });
+
+test('a config of the Emulator region: the script is written, with a warning that VB365 gets Region Worldwide and an application that exists only in the local emulator (it was silent)', async () => {
+  const own = await mkdtemp(join(tmpdir(), 'entra-portal-vb365-emulator-'));
+  try {
+    await writeFile(
+      join(own, 'entra-portal.json5'),
+      `{\n  version: 1,\n  region: 'Emulator',\n  application: { name: 'Emulated Portal', appId: '${APP_ID}' },\n  portal: { url: 'https://portal.abc.com:4443', restApiPort: 4443 },\n}\n`,
+    );
+    assert.equal((await runMain(['install-cert', '--generate'], { cwd: own })).code, 0);
+    const r = await runMain(['export-vb365', '--out', 'vb365', '--password-env', 'PFX_PASSWORD', '--json'], { cwd: own, env });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.region, 'Worldwide');
+    assert.match(doc.warnings.join('\n'), /region Emulator.*VB365.*Worldwide.*only in the local emulator/);
+    assert.match(r.stderr, /warning: .*region Emulator/);
+  } finally {
+    await rm(own, { recursive: true, force: true });
+  }
+});
