@@ -69,7 +69,8 @@ const RANK = { pass: 0, warn: 1, fail: 2 } as const;
 export function verdictOf<A extends AspectId>(assessments: Record<A, Assessment>, aspects: readonly A[]): CheckOutcome {
   const verdicts: Verdict[] = aspects.map((a) => assessments[a].verdict);
   const worst = verdicts.reduce((w, v) => (RANK[v.status] > RANK[w.status] ? v : w));
-  if (worst.status === 'pass') return pass(verdicts.map((v) => v.message).join('; '), worst.details);
+  // an aspect with nothing to judge (owners the config does not list) says nothing
+  if (worst.status === 'pass') return pass(verdicts.map((v) => v.message).filter(Boolean).join('; '), worst.details);
   const bad = verdicts.filter((v) => v.status === worst.status);
   return {
     status: worst.status,

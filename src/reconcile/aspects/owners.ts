@@ -28,7 +28,8 @@ export function ownerView(o: DirectoryObject): OwnerView {
 
 export function assessOwners(desired: DesiredState, observed: Observed, options: PlanOptions) {
   if (desired.owners === undefined) {
-    return assessment('owners', 'owners', [], [], { message: 'owners not managed (application.owners is not set)' });
+    // nothing to say: the check it belongs to (entra.app) reports only what is judged
+    return assessment('owners', 'owners', [], [], { message: '' });
   }
   const prune = options.prune === true;
   const have = observed.application ? (observed.owners ?? []) : [];
