@@ -23,7 +23,8 @@
  * later reads/patches of them wait out replication lag (consistency.ts); other 404s mean "absent".
  */
 import { GraphCallError } from './errors.js';
-import { isFresh, markFresh, NotYetVisible, waitForConsistency } from './consistency.js';
+import { isFresh, isReplicationLag, markFresh, NotYetVisible, waitForConsistency } from './consistency.js';
+import { InputError } from '../errors.js';
 import { graphCall, graphList, odataString } from './request.js';
 import { withRetry } from './retry.js';
 import type { GraphSession } from './session.js';
@@ -253,12 +254,23 @@ export async function addApplicationOwner(session: GraphSession, appObjectId: st
       await graphCall(session, { method: 'POST', path: `/applications/${encodeURIComponent(appObjectId)}/owners/$ref`, body: { '@odata.id': ref } });
     } catch (err) {
       if (err instanceof GraphCallError && err.status === 400 && /references already exist/i.test(err.graphMessage)) return;
+      if (ownerIsMissing(err, ownerId)) {
+        throw new InputError(`application.owners: ${ownerId} is not a user or service principal in the tenant (Microsoft Entra: ${err.graphMessage})`, {
+          cause: err,
+          remedy: `Check the owner's Object ID in the Entra admin center (a user's, or an enterprise application's — not its Application (client) ID), or take it out with set-app --remove-owner ${ownerId}.`,
+        });
+      }
       throw err;
     }
   };
   // an application this run created may not be visible yet (a 404 that is lag, not a missing owner)
-  if (isFresh(session, appObjectId)) await waitForConsistency(session, `adding an owner to the new application ${appObjectId}`, write);
+  if (isFresh(session, appObjectId)) await waitForConsistency(session, `adding an owner to the new application ${appObjectId}`, write, (err) => isReplicationLag(err) && !ownerIsMissing(err, ownerId));
   else await write();
+}
+
+/** Graph's 404 names the object it did not find: the owner ("Resource '<owner id>' does not exist …"), not the application. */
+function ownerIsMissing(err: unknown, ownerId: string): err is GraphCallError {
+  return err instanceof GraphCallError && err.status === 404 && err.graphMessage.toLowerCase().includes(ownerId.toLowerCase());
 }
 
 /** `DELETE /applications/{id}/owners/{ownerId}/$ref`; one already gone (404) is done. */

@@ -13,6 +13,7 @@ import type { GraphSession } from '../../src/graph/session.js';
 import { baseConfig, withWorkspace, type Workspace } from '../helpers/apply-harness.js';
 import { fakeClock } from '../helpers/graph-fakes.js';
 import { testEnv } from '../helpers/pki.js';
+import { exitCodeFor, InputError } from '../../src/errors.js';
 
 async function spNamed(s: GraphSession, displayName: string): Promise<string> {
   const found = await graphList<{ id: string }>(s, `/servicePrincipals?$filter=${encodeURIComponent(`displayName eq '${displayName}'`)}`);
@@ -62,5 +63,21 @@ test('application.owners: made exactly so; an owner added behind the tool’s ba
     assert.deepEqual(await ws.admin((s) => ownersOf(s, appId)), [deployer]);
     assert.equal((await ws.run({ whatIf: true, detailedExitcode: true })).result?.exitCode, 0);
     assert.equal((await appCheck(ws)).status, 'pass');
+  });
+});
+
+test('application.owners naming an object that is not in the tenant: invalid input (65) naming it and the way out, at once — also on the run that registers the application', { timeout: 120_000 }, async () => {
+  await withWorkspace(async (ws) => {
+    const missing = '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b';
+    await ws.writeConfig(baseConfig({ application: { owners: [missing] } }));
+    // budgetS 30: a 404 about the owner is no replication lag to wait out (it waited the whole budget, then said 75)
+    for (const run of ['registering', 'registered']) {
+      const r = await ws.run({}, { budgetS: 30 });
+      assert.ok(r.error instanceof InputError, `${run}: ${String(r.error)}`);
+      assert.equal(exitCodeFor(r.error), 65);
+      assert.match(r.error.message, new RegExp(`application\\.owners: ${missing} is not a user or service principal in the tenant`));
+      assert.match(r.error.remedy ?? '', /Object ID/);
+      assert.match(r.error.remedy ?? '', new RegExp(`set-app --remove-owner ${missing}`));
+    }
   });
 });
