@@ -105,7 +105,7 @@ function previewReader(files: ReadonlyMap<string, Buffer>): (path: string) => Pr
 }
 
 /** Removing these cuts someone off: ask first on a terminal. */
-const ASK_BEFORE_REMOVING = new Set<Change['resource']>(['keyCredential', 'passwordCredential', 'federatedCredential', 'redirectUri']);
+const ASK_BEFORE_REMOVING = new Set<Change['resource']>(['keyCredential', 'passwordCredential', 'federatedCredential', 'redirectUri', 'owner']);
 
 export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): Promise<ApplyResult> {
   const ctx = withTrustedEndpoints(toContext(partialCtx), input.trustEndpoint);
@@ -235,7 +235,10 @@ async function reconcileCustomers(config: PortalConfig, provider: GraphSession, 
   return results;
 }
 
-/** On a terminal, --prune asks before removing a credential or a redirect URI (unless --yes). */
+/**
+ * On a terminal, --prune asks before removing a credential, a redirect URI or an owner (unless --yes):
+ * the owner removed may be how the operator, or a colleague, edits the application at all.
+ */
 async function confirmPrune(run: PlannedRun, input: ApplyInput, ctx: Context): Promise<boolean> {
   if (!input.prune || input.yes) return true;
   const risky = run.plan.changes.filter((c) => c.action === 'remove' && c.unmanaged && ASK_BEFORE_REMOVING.has(c.resource));
@@ -244,7 +247,7 @@ async function confirmPrune(run: PlannedRun, input: ApplyInput, ctx: Context): P
   if (!ctx.stdin.isTTY || !ctx.stderr.isTTY) return true;
   const { askConfirm } = await import('../util/prompt.js');
   return askConfirm(
-    `Remove ${risky.length} credential${risky.length === 1 ? '' : 's'} / redirect URI${risky.length === 1 ? '' : 's'} the config does not describe (listed above)?`,
+    `Remove ${risky.length} credential${risky.length === 1 ? '' : 's'} / redirect URI${risky.length === 1 ? '' : 's'} / owner${risky.length === 1 ? '' : 's'} the config does not describe (listed above)?`,
     'the --prune question',
     ctx,
   );

@@ -14,6 +14,8 @@ import { baseConfig, withWorkspace, type Workspace } from '../helpers/apply-harn
 import { fakeClock } from '../helpers/graph-fakes.js';
 import { testEnv } from '../helpers/pki.js';
 import { exitCodeFor, InputError } from '../../src/errors.js';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 
 async function spNamed(s: GraphSession, displayName: string): Promise<string> {
   const found = await graphList<{ id: string }>(s, `/servicePrincipals?$filter=${encodeURIComponent(`displayName eq '${displayName}'`)}`);
@@ -79,5 +81,38 @@ test('application.owners naming an object that is not in the tenant: invalid inp
       assert.match(r.error.remedy ?? '', /Object ID/);
       assert.match(r.error.remedy ?? '', new RegExp(`set-app --remove-owner ${missing}`));
     }
+  });
+});
+
+test('apply --prune on a terminal asks before removing an owner (it may be the operator’s own way to edit the application); no: nothing removed', { timeout: 300_000 }, async () => {
+  await withWorkspace(async (ws) => {
+    await ws.writeConfig(baseConfig());
+    const [deployer, intruder] = await ws.admin(async (s) => [await spNamed(s, 'entra-portal emulator operator'), await spNamed(s, 'entra-portal emulator unprivileged operator')]);
+    const registered = await ws.run();
+    assert.equal(registered.error, undefined, String(registered.error));
+    const appId = registered.result!.appId!;
+    await ws.admin((s) => graphCall(s, { method: 'POST', path: `/applications(appId='${appId}')/owners/$ref`, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${intruder}` } }));
+    await ws.writeConfig(baseConfig({ application: { appId, owners: [deployer] } }));
+
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+    const errSink: PassThrough & { isTTY: boolean } = Object.assign(new PassThrough(), { isTTY: true });
+    errSink.end = (() => errSink) as never;
+    let stderr = '';
+    let answered = false;
+    errSink.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (/the config does not describe/.test(stderr) && !answered) {
+        answered = true;
+        stdin.write('n');
+        setTimeout(() => stdin.write('\r'), 50);
+      }
+    });
+    const stdout = { text: '', write(s: string) { this.text += s; return true; } };
+    const code = await main(['apply', '-c', ws.configPath, '--prune'], { cwd: ws.dir, env: testEnv(ws.dir), stdin, stdout, stderr: errSink });
+    assert.ok(answered, `asked: ${stderr}`);
+    assert.match(stderr, /Remove 1 .*owner/);
+    assert.match(stderr, /pruning was not confirmed/);
+    assert.equal(code, 1, stderr);
+    assert.deepEqual(await ws.admin((s) => ownersOf(s, appId)), [intruder], 'nothing added or removed');
   });
 });
