@@ -34,15 +34,21 @@ async function appCheck(ws: Workspace): Promise<{ status: string; message: strin
   return r.checks.find((c) => c.id === 'entra.app')!;
 }
 
-test('application.owners: made exactly so; an owner added behind the tool’s back is drift, kept, then pruned; unlisted, owners are not judged', { timeout: 300_000 }, async () => {
-  await withWorkspace(async (ws) => {
-    // not managed: registered with no owner listed, and an owner added later is nobody's business
+/** Registered without owners listed; then another admin makes the unprivileged operator an owner. */
+async function registeredWithIntruder(ws: Workspace): Promise<{ deployer: string; intruder: string; appId: string }> {
     await ws.writeConfig(baseConfig());
     const [deployer, intruder] = await ws.admin(async (s) => [await spNamed(s, 'entra-portal emulator operator'), await spNamed(s, 'entra-portal emulator unprivileged operator')]);
     const registered = await ws.run();
     assert.equal(registered.error, undefined, String(registered.error));
     const appId = registered.result!.appId!;
     await ws.admin((s) => graphCall(s, { method: 'POST', path: `/applications(appId='${appId}')/owners/$ref`, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${intruder}` } }));
+  return { deployer, intruder, appId };
+}
+
+test('application.owners: made exactly so; an owner added behind the tool’s back is drift, kept, then pruned; unlisted, owners are not judged', { timeout: 300_000 }, async () => {
+  await withWorkspace(async (ws) => {
+    // not managed: registered with no owner listed, and an owner added later is nobody's business
+    const { deployer, intruder, appId } = await registeredWithIntruder(ws);
     const unmanaged = await ws.run({ whatIf: true, detailedExitcode: true });
     assert.equal(unmanaged.result?.exitCode, 0, 'owners not listed: not drift');
     assert.ok(!unmanaged.writes.some((w) => w.path.includes('/owners')));
@@ -86,12 +92,7 @@ test('application.owners naming an object that is not in the tenant: invalid inp
 
 test('apply --prune on a terminal asks before removing an owner (it may be the operator’s own way to edit the application); no: nothing removed', { timeout: 300_000 }, async () => {
   await withWorkspace(async (ws) => {
-    await ws.writeConfig(baseConfig());
-    const [deployer, intruder] = await ws.admin(async (s) => [await spNamed(s, 'entra-portal emulator operator'), await spNamed(s, 'entra-portal emulator unprivileged operator')]);
-    const registered = await ws.run();
-    assert.equal(registered.error, undefined, String(registered.error));
-    const appId = registered.result!.appId!;
-    await ws.admin((s) => graphCall(s, { method: 'POST', path: `/applications(appId='${appId}')/owners/$ref`, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${intruder}` } }));
+    const { deployer, intruder, appId } = await registeredWithIntruder(ws);
     await ws.writeConfig(baseConfig({ application: { appId, owners: [deployer] } }));
 
     const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
