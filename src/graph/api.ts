@@ -247,7 +247,7 @@ export async function deleteGrant(session: GraphSession, grantId: string): Promi
  * Graph (https://learn.microsoft.com/graph/api/application-post-owners). One that is an owner already
  * (a retry after a dropped answer; another run) answers 400 "…references already exist": done.
  */
-export async function addApplicationOwner(session: GraphSession, appObjectId: string, ownerId: string): Promise<void> {
+export async function addApplicationOwner(session: GraphSession, appObjectId: string, ownerId: string, appId?: string): Promise<void> {
   const ref = `${session.endpoints.graph.replace(/\/+$/, '')}/v1.0/directoryObjects/${encodeURIComponent(ownerId)}`;
   const write = async () => {
     try {
@@ -257,7 +257,7 @@ export async function addApplicationOwner(session: GraphSession, appObjectId: st
       if (ownerIsMissing(err, ownerId)) {
         throw new InputError(`application.owners: ${ownerId} is not a user or service principal in the tenant (Microsoft Entra: ${err.graphMessage})`, {
           cause: err,
-          remedy: `Check the owner's Object ID in the Entra admin center (a user's, or an enterprise application's — not its Application (client) ID), or take it out with set-app --remove-owner ${ownerId}.`,
+          remedy: `Check the owner's Object ID in the Entra admin center (a user's, or an enterprise application's — not its Application (client) ID), or take it out of the config: set-app --app-id ${appId ?? '<appId>'} --remove-owner ${ownerId}.`,
         });
       }
       throw err;

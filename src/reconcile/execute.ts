@@ -190,7 +190,7 @@ async function perform(input: ExecuteInput, planned: Write, b: Bindings): Promis
         await deleteAppRoleAssignment(s, w.servicePrincipalId, w.assignmentId);
         return 'updated';
       case 'addOwner':
-        await addApplicationOwner(s, b.appObjectId!, w.ownerId);
+        await addApplicationOwner(s, b.appObjectId!, w.ownerId, b.appId);
         return 'updated';
       case 'removeOwner':
         await removeApplicationOwner(s, b.appObjectId!, w.ownerId);

@@ -85,7 +85,7 @@ test('application.owners naming an object that is not in the tenant: invalid inp
       assert.equal(exitCodeFor(r.error), 65);
       assert.match(r.error.message, new RegExp(`application\\.owners: ${missing} is not a user or service principal in the tenant`));
       assert.match(r.error.remedy ?? '', /Object ID/);
-      assert.match(r.error.remedy ?? '', new RegExp(`set-app --remove-owner ${missing}`));
+      assert.match(r.error.remedy ?? '', new RegExp(`set-app --app-id [0-9a-f-]{36} --remove-owner ${missing}`), 'a command that runs as printed');
     }
   });
 });
