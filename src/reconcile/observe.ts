@@ -198,7 +198,12 @@ async function readOnce(session: GraphSession, key: Pick<DesiredState, 'appId' |
   const graphAt = withApplication ? 2 : 0;
   const application = withApplication ? single<Application>(r1[0], false) : undefined;
   const federatedCredentials = application ? list<FederatedIdentityCredential>(r1[1]) : [];
-  const owners = application && ownersAt >= 0 ? list<DirectoryObject>(r1[ownersAt]) : undefined;
+  let owners = application && ownersAt >= 0 ? list<DirectoryObject>(r1[ownersAt]) : undefined;
+  // Graph answers 100 owners a page: an owner on a later page must not go unseen (nor unpruned)
+  if (owners && hasNextPage(r1[ownersAt])) {
+    owners = await graphList<DirectoryObject>(session, ownersPath(appKey));
+    roundTrips++;
+  }
   const resources: Observed['resources'] = { [MICROSOFT_GRAPH_APP_ID]: single<ServicePrincipal>(r1[graphAt], true) };
   let servicePrincipal = key.appId ? single<ServicePrincipal>(r1[graphAt + 1], true) : undefined;
   if (application && !key.appId) {
@@ -276,6 +281,8 @@ function single<T>(result: BatchResult | undefined, isList: boolean): T | undefi
   if (isList) return ((result.body as { value?: T[] } | undefined)?.value ?? [])[0];
   return result.body as T;
 }
+
+const hasNextPage = (result: BatchResult | undefined): boolean => result?.ok === true && typeof (result.body as { '@odata.nextLink'?: unknown } | undefined)?.['@odata.nextLink'] === 'string';
 
 function list<T>(result: BatchResult | undefined): T[] {
   if (!result) return [];

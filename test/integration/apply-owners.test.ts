@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createContext } from '../../src/context.js';
 import { testPortal } from '../../src/cmdlets/test-portal.js';
 import { graphCall, graphList } from '../../src/graph/request.js';
+import { graphBatch } from '../../src/graph/batch.js';
 import type { GraphSession } from '../../src/graph/session.js';
 import { baseConfig, withWorkspace, type Workspace } from '../helpers/apply-harness.js';
 import { fakeClock } from '../helpers/graph-fakes.js';
@@ -115,5 +116,26 @@ test('apply --prune on a terminal asks before removing an owner (it may be the o
     assert.match(stderr, /pruning was not confirmed/);
     assert.equal(code, 1, stderr);
     assert.deepEqual(await ws.admin((s) => ownersOf(s, appId)), [intruder], 'nothing added or removed');
+  });
+});
+
+test('an owner past the first page of owners (Graph answers 100 at a time) is seen: drift, named', { timeout: 300_000 }, async () => {
+  await withWorkspace(async (ws) => {
+    const { deployer, intruder, appId } = await registeredWithIntruder(ws);
+    // 100 more owners (service principals of throwaway applications), then the intruder again last:
+    // it is removed and re-added so that it sits on the second page
+    await ws.admin(async (s) => {
+      const apps = await graphBatch(s, Array.from({ length: 100 }, (_, i) => ({ method: 'POST' as const, path: '/applications', body: { displayName: `filler ${i}` } })));
+      const sps = await graphBatch(s, apps.map((a) => ({ method: 'POST' as const, path: '/servicePrincipals', body: { appId: (a as { body: { appId: string } }).body.appId } })));
+      const ref = (id: string) => ({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${id}` });
+      await graphCall(s, { method: 'DELETE', path: `/applications(appId='${appId}')/owners/${intruder}/$ref` });
+      await graphBatch(s, sps.map((sp) => ({ method: 'POST' as const, path: `/applications(appId='${appId}')/owners/$ref`, body: ref((sp as { body: { id: string } }).body.id) })));
+      await graphCall(s, { method: 'POST', path: `/applications(appId='${appId}')/owners/$ref`, body: ref(intruder) });
+    });
+    assert.equal((await ws.admin((s) => ownersOf(s, appId))).length, 101);
+    await ws.writeConfig(baseConfig({ application: { appId, owners: [deployer] } }));
+    const drift = await ws.run({ whatIf: true, detailedExitcode: true });
+    assert.equal(drift.result?.exitCode, 2);
+    assert.match(drift.stderr, new RegExp(`owner servicePrincipal entra-portal emulator unprivileged operator \\(${intruder}`), 'the 101st owner');
   });
 });
