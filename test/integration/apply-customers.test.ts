@@ -226,3 +226,31 @@ test('test-portal: one entra.customer line per customer tenant, agreeing with ap
     assert.deepEqual(lines((await runMain(['test-portal', '--json', '--timeout', '1'], { cwd: dir, clock: fakeClock(Date.now()) })).stdout), []);
   });
 });
+
+test('a certificate added to the service principal in a customer tenant is drift naming that tenant, kept, and removed by --prune', { timeout: 180_000 }, async () => {
+  await withTempDir(async (dir) => {
+    await provider(dir);
+    const applied = await runMain(['apply', '--json'], { cwd: dir });
+    assert.equal(applied.code, 0, applied.stderr);
+    const { appId } = json(applied);
+    const { generateSelfSigned } = await import('../../src/certs/index.js');
+    const { info } = await generateSelfSigned({ subject: 'CN=customer-sp-intruder', validityDays: 30 });
+    const keysOf = (h: EmulatorHandle) => onSp(h, appId, async (g, sp) => ((await g.api(`/servicePrincipals/${sp}`).get()) as { keyCredentials?: unknown[] }).keyCredentials ?? []);
+    await onState(dir, (h) => onSp(h, appId, (g, sp) => g.api(`/servicePrincipals/${sp}`).patch({ keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: info.derBase64, displayName: 'CN=customer-sp-intruder' }] })));
+    const drift = await runMain(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir, clock: fakeClock(Date.now()) });
+    assert.equal(drift.code, 2, drift.stderr);
+    assert.match(drift.stderr, /Customer tenant fabrikam\.onmicrosoft\.com:\n(?:.*\n)*.*certificate on the service principal [0-9A-F]{40} \(CN=customer-sp-intruder\)/);
+    const kept = await runMain(['apply'], { cwd: dir });
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.equal((await onState(dir, keysOf)).length, 1, 'kept without --prune');
+    const pruned = await runMain(['apply', '--prune', '--yes'], { cwd: dir });
+    assert.equal(pruned.code, 0, pruned.stderr);
+    assert.deepEqual(await onState(dir, keysOf), []);
+    assert.equal((await runMain(['apply', '--what-if', '--detailed-exitcode'], { cwd: dir, clock: fakeClock(Date.now()) })).code, 0);
+  });
+});
+
+async function onSp<T>(h: EmulatorHandle, appId: string, fn: (g: Client, spId: string) => Promise<T>): Promise<T> {
+  const g = graphClientFor(h, tenantOf(h, FABRIKAM));
+  return fn(g, (await inTenant(g, appId)).sp!.id);
+}
