@@ -8,13 +8,13 @@
 import type { Context } from '../context.js';
 import { toContext } from '../context.js';
 import { assertEndpointsTrusted, withTrustedEndpoints } from '../cloud/trust.js';
-import { ExitCode, InterruptedError, OperationError, UsageError, worstExitCode } from '../errors.js';
+import { ExitCode, InputError, InterruptedError, OperationError, UsageError, worstExitCode } from '../errors.js';
 import { editConfig, loadConfig, resolveConfigPath } from '../config/index.js';
 import { AUTH_MODES, type AuthMode } from '../cloud/auth-modes.js';
 import type { GraphSession } from '../graph/session.js';
 import { loadDesired } from '../reconcile/desired.js';
 import { renderPlan } from '../reconcile/render.js';
-import { displayPath } from '../util/paths.js';
+import { configOption, displayPath } from '../util/paths.js';
 import type { Change, Plan, PlannedRun } from '../reconcile/types.js';
 import type { StepResult } from '../reconcile/execute.js';
 import type { CertificateInfo } from '../certs/info.js';
@@ -204,6 +204,10 @@ export async function apply(input: ApplyInput, partialCtx?: Partial<Context>): P
     };
   } catch (err) {
     if (ctx.signal?.aborted) throw stopped(ctx.signal.reason, done, whatIf, err);
+    // the Graph layer does not know the config: its set-app command names it here, to run as printed
+    if (err instanceof InputError && err.code === 'owner-not-found' && err.remedy) {
+      throw new InputError(err.message, { code: err.code, cause: err.cause, remedy: err.remedy.replace('set-app ', `set-app${configOption(path, ctx.cwd)} `) });
+    }
     throw toPortalError(err);
   } finally {
     if (session && !input.session) await session.close();

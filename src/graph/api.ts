@@ -257,6 +257,7 @@ export async function addApplicationOwner(session: GraphSession, appObjectId: st
       if (ownerIsMissing(err, ownerId)) {
         throw new InputError(`application.owners: ${ownerId} is not a user or service principal in the tenant (Microsoft Entra: ${err.graphMessage})`, {
           cause: err,
+          code: 'owner-not-found',
           remedy: `Check the owner's Object ID in the Entra admin center (a user's, or an enterprise application's — not its Application (client) ID), or take it out of the config: set-app --app-id ${appId ?? '<appId>'} --remove-owner ${ownerId}.`,
         });
       }

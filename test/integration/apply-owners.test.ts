@@ -17,6 +17,9 @@ import { testEnv } from '../helpers/pki.js';
 import { exitCodeFor, InputError } from '../../src/errors.js';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runMain } from '../helpers/cli.js';
 
 async function spNamed(s: GraphSession, displayName: string): Promise<string> {
   const found = await graphList<{ id: string }>(s, `/servicePrincipals?$filter=${encodeURIComponent(`displayName eq '${displayName}'`)}`);
@@ -88,6 +91,12 @@ test('application.owners naming an object that is not in the tenant: invalid inp
       assert.match(r.error.remedy ?? '', /Object ID/);
       assert.match(r.error.remedy ?? '', new RegExp(`set-app --app-id [0-9a-f-]{36} --remove-owner ${missing}`), 'a command that runs as printed');
     }
+    // run from another folder, the command names the config
+    const elsewhere = join(ws.dir, 'elsewhere');
+    await mkdir(elsewhere);
+    const cli = await runMain(['apply', '-c', ws.configPath], { cwd: elsewhere });
+    assert.equal(cli.code, 65, cli.stderr);
+    assert.match(cli.stderr, new RegExp(`hint: .*set-app -c \\S*entra-portal\\.json5 --app-id [0-9a-f-]{36} --remove-owner ${missing}`));
   });
 });
 
