@@ -132,7 +132,9 @@ export async function execute(input: ExecuteInput): Promise<ExecuteOutcome> {
   } catch (err) {
     if (err instanceof StalePlan) err.steps = steps;
     else if (steps.some((s) => s.status !== 'unchanged')) {
-      session.ctx.log.warn(`apply stopped part-way; already done: ${describeDone(steps)}. Run "entra-portal apply" again to finish (it resumes safely).`);
+      // invalid input (an owner that does not exist) stops every rerun at the same place until it is fixed
+      const then = err instanceof InputError ? 'Once the error below is fixed, run "entra-portal apply" again to finish' : 'Run "entra-portal apply" again to finish';
+      session.ctx.log.warn(`apply stopped part-way; already done: ${describeDone(steps)}. ${then} (it resumes safely).`);
     }
     throw err;
   }
